@@ -1,0 +1,125 @@
+import type { Logger as PinoLogger } from 'pino';
+import type { ResolvedConfig } from './config/schema';
+import type { Fanout } from './Fanout';
+import { LEVEL_NAMES, type LevelName } from './levels';
+import type { LoggerHealth } from './Logger';
+import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
+import { isError, type Sanitizer } from './serialize/Sanitizer';
+import { SharedFlush } from './SharedFlush';
+
+export type ExitFunction = (code: number) => never;
+
+/**
+ * What a root logger and all its children share: the pino instance's
+ * destination, the transports, the sanitiser, counters and the lifecycle
+ * (flush, close, FATAL, crash capture).
+ */
+export class LoggerCore implements ProcessBoundLogger {
+  /** Set by close(): from then on records are dropped and counted. */
+  closed = false;
+  droppedAfterClose = 0;
+  internalErrors = 0;
+  private closing: Promise<void> | undefined;
+  private exiting = false;
+  private readonly flusher: SharedFlush;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly fanout: Fanout,
+    readonly sanitizer: Sanitizer,
+    private readonly exitFn: ExitFunction,
+    /** The root pino logger, used to write crash records. */
+    private readonly root: () => PinoLogger,
+  ) {
+    this.flusher = new SharedFlush(() => this.fanout.flush());
+    register(this, config.capture);
+  }
+
+  get fatalTimeoutMs(): number {
+    return this.config.fatal.timeoutMs;
+  }
+
+  get fatalExitCode(): number {
+    return this.config.fatal.exitCode;
+  }
+
+  flush(): Promise<void> {
+    return this.flusher.flush(this.fanout.seq);
+  }
+
+  flushSync(): void {
+    this.fanout.flushSync();
+  }
+
+  drainBeforeExit(deadline: number): void {
+    this.fanout.drainBeforeExit(deadline);
+  }
+
+  exit(code: number): void {
+    this.exitFn(code);
+  }
+
+  /** The FATAL sequence after the record is written: durable, bounded delivery, exit. */
+  exitFatal(): never {
+    if (!this.exiting) {
+      this.exiting = true;
+      this.flushSync();
+      this.drainBeforeExit(Date.now() + this.config.fatal.timeoutMs);
+      unregister(this);
+    }
+    this.exitFn(this.config.fatal.exitCode);
+    // Only an exit function replaced by a test can return; `never` must still hold.
+    throw new Error('prodlog: the exit function returned after fatal()');
+  }
+
+  recordCrash(err: unknown, what: CrashKind): void {
+    try {
+      const fields = this.sanitizer.withError(toError(err), undefined);
+      this.root().fatal(fields, what); // pino's fatal() calls our flushSync
+    } catch {
+      this.internalErrors++;
+    }
+    this.flushSync();
+    unregister(this);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closed = true;
+    unregister(this);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.closeTimeoutMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([this.fanout.flush().then(() => this.fanout.close()), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  health(): LoggerHealth {
+    const transports = this.fanout.health();
+    const counts = this.fanout.countsByLevel;
+    const records = Object.fromEntries(LEVEL_NAMES.map((name, i) => [name, counts[i + 2] ?? 0])) as Record<LevelName, number>;
+    const internalErrors = this.internalErrors + this.fanout.transportErrors;
+    return {
+      ok: internalErrors === 0 && transports.every((t) => t.ok),
+      records,
+      droppedAfterClose: this.droppedAfterClose,
+      internalErrors,
+      transports,
+    };
+  }
+}
+
+/** Anything can be thrown; a non-Error is kept as the cause of an Error that says so. */
+function toError(value: unknown): Error {
+  if (isError(value)) return value;
+  return new Error(`a non-Error value was thrown: ${typeof value}`, { cause: value });
+}

@@ -1,0 +1,135 @@
+import type { Logger as PinoLogger, LogFn } from 'pino';
+import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
+import type { Fields, Logger, LoggerHealth } from './Logger';
+import type { LoggerCore } from './LoggerCore';
+import { isError } from './serialize/Sanitizer';
+import { truncateString } from './serialize/limits';
+
+type LevelMethod = (msg: string, fields?: Fields) => void;
+
+function noop(): void {}
+
+/**
+ * The typed front end over a pino logger. Methods for disabled levels are
+ * replaced by a no-op at construction (as pino does), so a disabled call does
+ * no work at all. Enabled calls sanitise the fields (see Sanitizer) and hand
+ * them to pino, which serialises them after the precomputed level, time and
+ * bindings. Nothing here throws at the caller.
+ */
+export class StructuredLogger implements Logger {
+  readonly debug: LevelMethod;
+  readonly info: LevelMethod;
+  readonly warn: LevelMethod;
+  readonly error: Logger['error'];
+
+  constructor(
+    private readonly core: LoggerCore,
+    private readonly pino: PinoLogger,
+    readonly level: LevelSetting,
+  ) {
+    const min = levelValue(level);
+    this.debug = min <= LEVELS.debug ? this.logDebug : noop;
+    this.info = min <= LEVELS.info ? this.logInfo : noop;
+    this.warn = min <= LEVELS.warn ? this.logWarn : noop;
+    this.error = min <= LEVELS.error ? this.logError : noop;
+  }
+
+  private logDebug(msg: string, fields?: Fields): void {
+    this.emit(this.pino.debug, msg, fields);
+  }
+
+  private logInfo(msg: string, fields?: Fields): void {
+    this.emit(this.pino.info, msg, fields);
+  }
+
+  private logWarn(msg: string, fields?: Fields): void {
+    this.emit(this.pino.warn, msg, fields);
+  }
+
+  private logError(msgOrErr: string | Error, fields?: Fields): void {
+    if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.error, msgOrErr, fields);
+    else this.emit(this.pino.error, msgOrErr, fields);
+  }
+
+  fatal(msgOrErr: string | Error, fields?: Fields): never {
+    // FATAL exits even when its record is filtered out (level "silent").
+    if (levelValue(this.level) <= LEVELS.fatal) {
+      if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.fatal, msgOrErr, fields);
+      else this.emit(this.pino.fatal, msgOrErr, fields);
+    }
+    return this.core.exitFatal();
+  }
+
+  child(bindings: Fields): Logger {
+    try {
+      const safe = bindings !== null && typeof bindings === 'object' ? this.core.sanitizer.fields(bindings) : {};
+      return new StructuredLogger(this.core, this.pino.child(safe), this.level);
+    } catch {
+      this.core.internalErrors++;
+      return this;
+    }
+  }
+
+  isLevelEnabled(level: LevelName): boolean {
+    return levelValue(this.level) <= LEVELS[level];
+  }
+
+  flush(): Promise<void> {
+    return this.core.flush();
+  }
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+
+  health(): LoggerHealth {
+    return this.core.health();
+  }
+
+  private emit(method: LogFn, msg: unknown, fields: unknown): void {
+    const core = this.core;
+    if (core.closed) {
+      core.droppedAfterClose++;
+      return;
+    }
+    try {
+      const text = typeof msg === 'string' ? truncateString(msg, core.config.limits.maxStringLength) : this.messageOf(msg);
+      if (fields === undefined || fields === null) method.call(this.pino, text);
+      else if (typeof fields === 'object') method.call(this.pino, core.sanitizer.fields(fields), text);
+      else method.call(this.pino, { fields: core.sanitizer.value(fields) }, text); // untyped callers
+    } catch (err) {
+      this.emitInternalError(method, err);
+    }
+  }
+
+  private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
+    const core = this.core;
+    if (core.closed) {
+      core.droppedAfterClose++;
+      return;
+    }
+    try {
+      const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
+      const message = safeFields['err'] as { message?: unknown } | undefined;
+      method.call(this.pino, safeFields, typeof message?.message === 'string' ? message.message : 'error');
+    } catch (e) {
+      this.emitInternalError(method, e);
+    }
+  }
+
+  /** A message that is not a string (untyped callers) is logged as its JSON-safe form. */
+  private messageOf(msg: unknown): string {
+    const value = this.core.sanitizer.value(msg);
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  }
+
+  /** Last resort: the record could not be built, so log that fact in its place. */
+  private emitInternalError(method: LogFn, err: unknown): void {
+    this.core.internalErrors++;
+    try {
+      method.call(this.pino, { prodlogError: String(err) }, 'prodlog could not serialise this record');
+    } catch {
+      // nothing more can be done without throwing at the caller
+    }
+  }
+}

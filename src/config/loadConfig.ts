@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { levelSettingSchema } from './schemaHelpers';
+import { ConfigError } from './ConfigError';
+import { describeIssues } from './describeIssues';
+import { loggerConfigSchema, type ResolvedConfig } from './schema';
+
+export const DEFAULT_CONFIG_FILE = 'prodlog.config.json';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  /** The config file; defaults to $PRODLOG_CONFIG, then ./prodlog.config.json. */
+  readonly path?: string;
+  /** Where overrides are read from; defaults to process.env. */
+  readonly env?: Environment;
+  /** The folder relative paths resolve against; defaults to process.cwd(). */
+  readonly cwd?: string;
+}
+
+/**
+ * Reads, validates and returns the configuration a service would get from
+ * `createLogger()` with no options. A named file (option or $PRODLOG_CONFIG)
+ * must exist; the default ./prodlog.config.json may be absent (defaults apply).
+ * A file that cannot be read or parsed is an error, never silently skipped.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const named = options.path ?? nonEmpty(env['PRODLOG_CONFIG']);
+  const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
+  if (named === undefined && !existsSync(path)) return resolveConfig({}, 'defaults', env);
+  return resolveConfig(readJson(path), path, env);
+}
+
+/**
+ * Validates a configuration object, applies environment overrides and fills
+ * in defaults. Throws ConfigError naming each bad key, value and what is allowed.
+ */
+export function resolveConfig(input: unknown, source: string, env: Environment = process.env): ResolvedConfig {
+  const parsed = loggerConfigSchema.safeParse(withEnvOverrides(input, env));
+  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error.issues, input));
+  return parsed.data;
+}
+
+/** LOG_LEVEL overrides `level`, so operators can turn on debug without touching the config. */
+function withEnvOverrides(input: unknown, env: Environment): unknown {
+  const level = nonEmpty(env['LOG_LEVEL']);
+  if (level === undefined) return input;
+  const checked = levelSettingSchema.safeParse(level);
+  if (!checked.success) {
+    throw new ConfigError('environment', [`LOG_LEVEL: ${JSON.stringify(level)} is not one of ${levelSettingSchema.options.join(', ')}`]);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  return { ...input, level: checked.data };
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot be read: ${(err as Error).message}`]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ConfigError(path, [`is not valid JSON: ${(err as Error).message}`]);
+  }
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}

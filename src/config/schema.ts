@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { transportOptionsSchema } from '../../transports';
+import { DEFAULT_LIMITS } from '../serialize/limits';
+import { levelSettingSchema, strictOptions } from './schemaHelpers';
+
+export const DEFAULT_CENSOR = '[Redacted]';
+
+const redactSchema = z
+  .union([
+    z.array(z.string().min(1)),
+    strictOptions({
+      /** Paths in pino/fast-redact syntax, e.g. "req.headers.authorization" or "users[*].ssn". */
+      paths: z.array(z.string().min(1)).default([]),
+      censor: z.string().default(DEFAULT_CENSOR),
+      /** Censor the built-in secret key names (password, token, apiKey, ...) at any depth. */
+      defaults: z.boolean().default(true),
+    }),
+  ])
+  .transform((r) => (Array.isArray(r) ? { paths: r, censor: DEFAULT_CENSOR, defaults: true } : r));
+
+const positiveInt = (max: number) => z.int().min(1).max(max);
+
+export const loggerConfigSchema = strictOptions({
+  /** The service name: `name` in every record, app-name in syslog, service.name in OTLP. */
+  name: z.string().min(1).optional(),
+  level: levelSettingSchema.default('info'),
+  transports: z.array(transportOptionsSchema).default([{ type: 'console', pretty: false, stream: 'stdout' }]),
+  redact: redactSchema.default({ paths: [], censor: DEFAULT_CENSOR, defaults: true }),
+  /** Run the FATAL sequence on uncaught exceptions and unhandled rejections. */
+  capture: z.boolean().default(true),
+  fatal: strictOptions({
+    exitCode: z.int().min(1).max(255).default(1),
+    /** How long shippers may try to deliver before a FATAL exit. */
+    timeoutMs: z.int().min(0).max(600_000).default(5_000),
+  }).prefault({}),
+  /** The bound on `close()`: past it, close resolves anyway. */
+  closeTimeoutMs: z.int().min(0).max(600_000).default(5_000),
+  limits: strictOptions({
+    maxDepth: positiveInt(1_000).default(DEFAULT_LIMITS.maxDepth),
+    maxStringLength: z.int().min(16).max(100 * 1024 * 1024).default(DEFAULT_LIMITS.maxStringLength),
+    maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
+  }).prefault({}),
+});
+
+/** Logger configuration as written by a user, in code or in prodlog.config.json. */
+export type LoggerConfig = z.input<typeof loggerConfigSchema>;
+/** The configuration after validation, with every default filled in. */
+export type ResolvedConfig = z.output<typeof loggerConfigSchema>;

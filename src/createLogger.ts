@@ -1,0 +1,72 @@
+import pino from 'pino';
+import { createTransport } from '../transports';
+import { resolveConfig, loadConfig } from './config/loadConfig';
+import type { LoggerConfig, ResolvedConfig } from './config/schema';
+import { Fanout, type FanoutEntry } from './Fanout';
+import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './levels';
+import type { Logger } from './Logger';
+import { LoggerCore, type ExitFunction } from './LoggerCore';
+import { packageName } from './packageInfo';
+import { Sanitizer } from './serialize/Sanitizer';
+import { SecretKeyMatcher } from './serialize/secretKeys';
+import { StructuredLogger } from './StructuredLogger';
+
+export interface LoggerOptions extends LoggerConfig {
+  /** Replaces process.exit for FATAL and crashes; tests use it. It must not return normally. */
+  readonly exit?: ExitFunction;
+}
+
+/**
+ * Creates a logger from options, or, with no argument, from the config file
+ * ($PRODLOG_CONFIG or ./prodlog.config.json) with environment overrides.
+ * Throws ConfigError at once for a configuration that cannot work; after
+ * that, nothing the logger does throws at the caller.
+ */
+export function createLogger(options?: LoggerOptions): Logger {
+  let config: ResolvedConfig;
+  let exit: ExitFunction = defaultExit;
+  if (options === undefined) {
+    config = loadConfig();
+  } else {
+    const { exit: exitOption, ...rest } = options;
+    if (exitOption) exit = exitOption;
+    config = resolveConfig(rest, 'options');
+  }
+  return loggerFromConfig(config, exit);
+}
+
+function defaultExit(code: number): never {
+  return process.exit(code);
+}
+
+export function loggerFromConfig(config: ResolvedConfig, exit: ExitFunction): Logger {
+  const name = config.name ?? packageName() ?? 'app';
+  const entries: FanoutEntry[] = config.transports.map((t) => ({
+    transport: createTransport(t, { loggerName: name }),
+    minLevel: levelValue(t.level ?? config.level),
+  }));
+  const fanout = new Fanout(entries);
+  const level = effectiveLevel(config.level, entries);
+  const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
+  const root = pino(
+    {
+      name,
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Errors are already plain objects (Sanitizer); pino's own err serializer would re-wrap them.
+      serializers: { err: (value: unknown) => value },
+      ...(config.redact.paths.length > 0 ? { redact: { paths: config.redact.paths, censor: config.redact.censor } } : {}),
+    },
+    fanout,
+  );
+  const core = new LoggerCore(config, fanout, sanitizer, exit, () => root);
+  return new StructuredLogger(core, root, level);
+}
+
+/** No record below every transport's level can be written, so below that the logger does no work. */
+function effectiveLevel(configured: LevelSetting, entries: readonly FanoutEntry[]): LevelSetting {
+  const lowestTransport = Math.min(...entries.map((e) => e.minLevel));
+  const floor = Math.max(levelValue(configured), lowestTransport);
+  return LEVEL_SETTINGS.find((s) => levelValue(s) >= floor) ?? 'silent';
+}

@@ -1,0 +1,11 @@
+export { createLogger, type LoggerOptions } from './createLogger';
+export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment } from './config/loadConfig';
+export { ConfigError } from './config/ConfigError';
+export type { LoggerConfig, ResolvedConfig } from './config/schema';
+export type { Logger, Fields, LoggerHealth } from './Logger';
+export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './levels';
+export type { Transport, TransportHealth, TransportContext } from './transport';
+export type { TransportOptions } from '../transports';
+export type { ExitFunction } from './LoggerCore';
+export { DEFAULT_LIMITS, type Limits } from './serialize/limits';
+export { DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES } from './serialize/secretKeys';

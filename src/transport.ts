@@ -1,0 +1,57 @@
+/**
+ * The one interface between the logger (src/) and its outputs (transports/).
+ *
+ * The logger hands every transport finished JSON lines; a transport never sees
+ * the logger and never gets a record object it could mutate. The lifecycle is
+ * the same for every transport, from the console to a shipper with a spool:
+ *
+ * - `write` is synchronous, cheap and never throws: failures are counted and
+ *   reported through `health()`.
+ * - `flush` resolves once everything written before the call is written out
+ *   (file: in the kernel; shipper: in the spool); concurrent callers share work.
+ * - `flushSync` is the FATAL path: when it returns, everything written before
+ *   it is durable (in the file, or in the spool on disk). It must not need the
+ *   event loop, because the process exits right after it.
+ * - `drainBeforeExit`, when present, gets a bounded time to deliver what is
+ *   durable but not yet delivered (shippers); it returns by the deadline.
+ * - `close` runs once; later calls return the same promise.
+ */
+export interface Transport {
+  /** The transport kind, e.g. "file". */
+  readonly type: string;
+  /** A name unique within a logger, used in health output, e.g. "file:logs/app.log". */
+  readonly name: string;
+  /** `line` is one JSON record ending in "\n"; `level` its numeric level. */
+  write(line: string, level: number): void;
+  flush(): Promise<void>;
+  flushSync(): void;
+  drainBeforeExit?(deadline: number): void;
+  close(): Promise<void>;
+  health(): TransportHealth;
+}
+
+export interface TransportHealth {
+  readonly type: string;
+  readonly name: string;
+  /** False while the transport is failing to write or deliver. */
+  readonly ok: boolean;
+  /** Records handed to the output (file, stdout) or accepted into the spool. */
+  readonly written: number;
+  /** Records that could not be written (disk full, closed stdout, ...). */
+  readonly failed: number;
+  /** Records deliberately discarded (spool over its cap, after close). */
+  readonly dropped: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  /** Shippers add their backlog and delivery figures. */
+  readonly backlogRecords?: number;
+  readonly backlogBytes?: number;
+  readonly delivered?: number;
+  readonly lastSuccessAt?: string | null;
+}
+
+/** What a transport factory gets from the logger besides its own options. */
+export interface TransportContext {
+  /** The logger name, used by shippers as app-name or service.name. */
+  readonly loggerName: string;
+}

@@ -1,0 +1,28 @@
+import { isatty } from 'node:tty';
+import { z } from 'zod';
+import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import type { TransportDefinition } from '../shared/TransportDefinition';
+import { ConsoleTransport } from './ConsoleTransport';
+
+const schema = strictOptions({
+  type: z.literal('console'),
+  level: levelSettingSchema.optional(),
+  /** Human-readable output through pino-pretty; `"auto"` means pretty when the stream is a terminal. */
+  pretty: z.union([z.boolean(), z.literal('auto')]).default(false),
+  stream: z.enum(['stdout', 'stderr']).default('stdout'),
+  /** Colours in pretty output; defaults to whether the stream is a terminal. */
+  colorize: z.boolean().optional(),
+});
+
+export const consoleTransport: TransportDefinition<typeof schema> = {
+  schema,
+  create(options) {
+    // isatty on the fd, not process.stdout.isTTY: touching process.stdout would create a stream we never use.
+    const isTty = isatty(options.stream === 'stdout' ? 1 : 2);
+    return new ConsoleTransport({
+      stream: options.stream,
+      pretty: options.pretty === 'auto' ? isTty : options.pretty,
+      colorize: options.colorize ?? isTty,
+    });
+  },
+};

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { Transport, TransportContext } from '../src/transport';
+import { consoleTransport } from './console';
+import { customTransport } from './custom';
+import { fileTransport } from './file';
+
+/** Every transport's options, told apart by `type`. */
+export const transportOptionsSchema = z.discriminatedUnion('type', [
+  consoleTransport.schema,
+  fileTransport.schema,
+  customTransport.schema,
+]);
+
+export type TransportOptions = z.input<typeof transportOptionsSchema>;
+export type ResolvedTransportOptions = z.output<typeof transportOptionsSchema>;
+
+export function createTransport(options: ResolvedTransportOptions, context: TransportContext): Transport {
+  switch (options.type) {
+    case 'console':
+      return consoleTransport.create(options, context);
+    case 'file':
+      return fileTransport.create(options, context);
+    case 'custom':
+      return customTransport.create(options, context);
+  }
+}
