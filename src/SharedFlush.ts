@@ -8,11 +8,14 @@
 export class SharedFlush {
   private inflight: { readonly promise: Promise<void>; readonly seq: number } | undefined;
   private queued: { readonly promise: Promise<void>; seq: number } | undefined;
+  /** The write count the last finished flush covered. */
+  private done = 0;
 
   constructor(private readonly run: () => Promise<void>) {}
 
   /** `seq` counts writes so far: the flush must cover all of them. */
   flush(seq: number): Promise<void> {
+    if (seq <= this.done && !this.inflight) return Promise.resolve();
     if (this.inflight && this.inflight.seq >= seq) return this.inflight.promise;
     if (this.queued) {
       this.queued.seq = Math.max(this.queued.seq, seq);
@@ -31,6 +34,7 @@ export class SharedFlush {
 
   private start(seq: number): Promise<void> {
     const promise = this.run().finally(() => {
+      this.done = Math.max(this.done, seq);
       if (this.inflight?.promise === promise) this.inflight = undefined;
     });
     this.inflight = { promise, seq };

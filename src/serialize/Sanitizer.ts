@@ -29,7 +29,7 @@ export class Sanitizer {
   /** The fields object as given, or a sanitised copy if anything in it needs a change. */
   fields(input: object): JsonFields {
     if (isError(input)) return this.withError(input, undefined);
-    if (this.isCleanTop(input)) return input as JsonFields;
+    if (this.isCleanTopSafely(input)) return input as JsonFields;
     return this.copyObject(input, 1, [], true);
   }
 
@@ -43,6 +43,14 @@ export class Sanitizer {
   /** Any value as a JSON-safe value (used for a message that is not a string). */
   value(v: unknown): unknown {
     return this.copy(v, 1, []);
+  }
+
+  private isCleanTopSafely(obj: object): boolean {
+    try {
+      return this.isCleanTop(obj);
+    } catch {
+      return false; // e.g. a Proxy whose traps throw: the copy pass marks the value
+    }
   }
 
   private isCleanTop(obj: object): boolean {
@@ -121,6 +129,8 @@ export class Sanitizer {
     path.push(obj);
     try {
       return this.copyNonNull(obj, depth, path);
+    } catch (err) {
+      return `[unserialisable: ${describe(err)}]`; // e.g. a Proxy whose traps throw
     } finally {
       path.pop();
     }

@@ -24,7 +24,8 @@ export class HealthCounters {
     this.failed += records;
     this.failing = true;
     const code = errorCode(err);
-    this.lastError = `${code}: ${errorMessage(err)}`;
+    const message = errorMessage(err);
+    this.lastError = message.startsWith(code) ? message : `${code}: ${message}`;
     this.lastErrorAt = new Date().toISOString();
     if (!this.reported.has(code)) {
       this.reported.add(code);

@@ -1,0 +1,1 @@
+export { MemoryTransport, type LoggedRecord } from './MemoryTransport';

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, createLogger, loadConfig, resolveConfig } from '../src';
+
+function problemsOf(input: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    resolveConfig(input, 'options', env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('bad configuration fails at startup, naming key, value and what is allowed', () => {
+  it.each<[string, unknown, string]>([
+    ['an unknown transport type', { transports: [{ type: 'nope' }] }, 'transports[0].type: "nope" is not one of console, file, custom'],
+    ['an unknown level', { level: 'verbose' }, 'level: "verbose" is not one of debug, info, warn, error, fatal, silent'],
+    ['a transport level', { transports: [{ type: 'console', level: 'trace' }] }, 'transports[0].level: "trace" is not one of debug, info, warn, error, fatal, silent'],
+    ['a missing file path', { transports: [{ type: 'file' }] }, 'transports[0].path: is required: expected a string'],
+    ['a wrong type', { capture: 'yes' }, 'capture: "yes" is not a boolean'],
+    ['an exit code out of range', { fatal: { exitCode: 0 } }, 'fatal.exitCode: 0 is too small: the minimum is 1'],
+    ['a typo in a key', { levle: 'info' }, '(root): unknown key "levle"; allowed keys: name, level, transports, redact, capture, fatal, closeTimeoutMs, limits'],
+    ['a typo in a transport key', { transports: [{ type: 'file', path: 'a.log', pth: 'x' }] }, 'transports[0]: unknown key "pth"; allowed keys: type, level'],
+    ['a non-object transport', { transports: 'console' }, 'transports: "console" is not an array'],
+    ['a custom transport that is not one', { transports: [{ type: 'custom', transport: {} }] }, 'transports[0].transport: {} is not a Transport: expected an object with a name and the methods write, flush, flushSync, close, health'],
+  ])('%s', (_name, input, expected) => {
+    // Prefix match: transports added later extend the lists of allowed types and keys.
+    expect(problemsOf(input).some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ level: 'loud', capture: 1 })).toHaveLength(2);
+  });
+
+  it('createLogger throws the same error, with the source in the message', () => {
+    expect(() => createLogger({ level: 'verbose' as 'info' })).toThrow(/invalid prodlog configuration \(options\):\n {2}level: "verbose" is not one of/);
+  });
+
+  it('fills in documented defaults', () => {
+    const config = resolveConfig({}, 'options', {});
+    expect(config).toMatchObject({
+      level: 'info',
+      transports: [{ type: 'console', pretty: false, stream: 'stdout' }],
+      redact: { paths: [], censor: '[Redacted]', defaults: true },
+      capture: true,
+      fatal: { exitCode: 1, timeoutMs: 5000 },
+      closeTimeoutMs: 5000,
+      limits: { maxDepth: 10, maxStringLength: 65536, maxArrayLength: 1000 },
+    });
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prodlog-config-'));
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('reads ./prodlog.config.json from the working directory', () => {
+    write('prodlog.config.json', JSON.stringify({ name: 'from-file', level: 'warn' }));
+    expect(loadConfig({ cwd: dir, env: {} })).toMatchObject({ name: 'from-file', level: 'warn' });
+  });
+
+  it('reads the file named by PRODLOG_CONFIG', () => {
+    const path = write('other.json', JSON.stringify({ name: 'other' }));
+    expect(loadConfig({ cwd: '/', env: { PRODLOG_CONFIG: path } }).name).toBe('other');
+  });
+
+  it('uses defaults when there is no file and none was named', () => {
+    expect(loadConfig({ cwd: mkdtempSync(join(tmpdir(), 'prodlog-empty-')), env: {} }).level).toBe('info');
+  });
+
+  it('refuses a named file that does not exist', () => {
+    expect(() => loadConfig({ cwd: dir, env: { PRODLOG_CONFIG: 'missing.json' } })).toThrow(/missing\.json\):\n {2}cannot be read: ENOENT/);
+  });
+
+  it('refuses a file it cannot parse instead of falling back to defaults', () => {
+    const path = write('broken.json', '{ "level": "info", }');
+    expect(() => loadConfig({ path, env: {} })).toThrow(/broken\.json\):\n {2}is not valid JSON/);
+  });
+
+  it('names the file in validation errors', () => {
+    const path = write('bad.json', JSON.stringify({ transports: [{ type: 'nope' }] }));
+    expect(() => loadConfig({ path, env: {} })).toThrow(`invalid prodlog configuration (${path}):\n  transports[0].type: "nope" is not one of console, file`);
+  });
+
+  it('LOG_LEVEL overrides the level from the file', () => {
+    const path = write('level.json', JSON.stringify({ level: 'warn' }));
+    expect(loadConfig({ path, env: { LOG_LEVEL: 'debug' } }).level).toBe('debug');
+  });
+
+  it('a bad LOG_LEVEL fails naming the variable', () => {
+    expect(() => loadConfig({ cwd: dir, env: { LOG_LEVEL: 'loud' } })).toThrow('LOG_LEVEL: "loud" is not one of debug, info, warn, error, fatal, silent');
+  });
+});

@@ -1,0 +1,87 @@
+import { createLogger, LEVELS } from '../src';
+import { MemoryTransport } from '../src/testing';
+import { memoryLogger } from './support/memoryLogger';
+
+/** Fields whose every read is counted: a disabled call must not read them. */
+function countingFields(): { fields: object; reads: () => number } {
+  let reads = 0;
+  const fields = {
+    get key(): string {
+      reads++;
+      return 'k';
+    },
+  };
+  return { fields, reads: () => reads };
+}
+
+describe('levels', () => {
+  it('are the five, with pino values', () => {
+    expect(LEVELS).toEqual({ debug: 20, info: 30, warn: 40, error: 50, fatal: 60 });
+  });
+
+  it('write a record only at or above the configured level', () => {
+    const { log, memory } = memoryLogger({ level: 'warn' });
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error('e');
+    expect(memory.records.map((r) => r.level)).toEqual(['warn', 'error']);
+  });
+
+  it('a disabled level does no work: its fields are never read', () => {
+    const { log, memory } = memoryLogger({ level: 'info' });
+    const { fields, reads } = countingFields();
+    log.debug('cache miss', fields);
+    expect(reads()).toBe(0);
+    expect(memory.lines).toHaveLength(0);
+    expect(log.debug).toBe(memoryLogger({ level: 'error' }).log.info); // the shared no-op
+  });
+
+  it('isLevelEnabled follows the configured level', () => {
+    const { log } = memoryLogger({ level: 'warn' });
+    expect(['debug', 'info', 'warn', 'error', 'fatal'].map((l) => log.isLevelEnabled(l as 'info'))).toEqual([false, false, true, true, true]);
+  });
+
+  it('silent writes nothing', () => {
+    const { log, memory } = memoryLogger({ level: 'silent' });
+    log.error('e');
+    expect(memory.lines).toHaveLength(0);
+    expect(log.isLevelEnabled('fatal')).toBe(false);
+  });
+
+  it('each transport applies its own minimum level', () => {
+    const all = new MemoryTransport('all');
+    const errorsOnly = new MemoryTransport('errors');
+    const log = createLogger({
+      level: 'debug',
+      capture: false,
+      transports: [
+        { type: 'custom', transport: all },
+        { type: 'custom', transport: errorsOnly, level: 'error' },
+      ],
+    });
+    log.debug('d');
+    log.warn('w');
+    log.error('e');
+    expect(all.records.map((r) => r.msg)).toEqual(['d', 'w', 'e']);
+    expect(errorsOnly.records.map((r) => r.msg)).toEqual(['e']);
+  });
+
+  it('does no work below the lowest transport level, whatever the logger level', () => {
+    const errorsOnly = new MemoryTransport();
+    const log = createLogger({ level: 'debug', capture: false, transports: [{ type: 'custom', transport: errorsOnly, level: 'error' }] });
+    const { fields, reads } = countingFields();
+    log.info('i', fields);
+    expect(reads()).toBe(0);
+    expect(log.isLevelEnabled('info')).toBe(false);
+  });
+
+  it('counts records per level in health()', () => {
+    const { log } = memoryLogger({ level: 'debug' });
+    log.debug('d');
+    log.info('i');
+    log.info('i');
+    log.error(new Error('e'));
+    expect(log.health().records).toEqual({ debug: 1, info: 2, warn: 0, error: 1, fatal: 0 });
+  });
+});

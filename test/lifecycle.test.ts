@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, type Transport } from '../src';
+import { SharedFlush } from '../src/SharedFlush';
+import { MemoryTransport } from '../src/testing';
+import { ExitCalled, memoryLogger } from './support/memoryLogger';
+import { tempDir } from './support/runFixture';
+
+/** A memory transport whose flush and close wait until released. */
+class GatedTransport extends MemoryTransport {
+  flushCalls = 0;
+  closeCalls = 0;
+  private releases: Array<() => void> = [];
+
+  override flush(): Promise<void> {
+    this.flushCalls++;
+    return new Promise((resolve) => this.releases.push(resolve));
+  }
+
+  override close(): Promise<void> {
+    this.closeCalls++;
+    return new Promise(() => undefined); // never settles: close() must still be bounded
+  }
+
+  release(): void {
+    const pending = this.releases;
+    this.releases = [];
+    for (const r of pending) r();
+  }
+}
+
+function gatedLogger(closeTimeoutMs = 5_000): { log: ReturnType<typeof createLogger>; gated: GatedTransport } {
+  const gated = new GatedTransport();
+  const log = createLogger({ capture: false, closeTimeoutMs, transports: [{ type: 'custom', transport: gated as Transport }] });
+  return { log, gated };
+}
+
+describe('flush', () => {
+  it('resolves with every earlier record in the file', async () => {
+    const file = join(tempDir('flush'), 'app.log');
+    const log = createLogger({ capture: false, transports: [{ type: 'file', path: file }] });
+    for (let i = 0; i < 10; i++) log.info('r', { i });
+    await log.flush();
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(10);
+    await log.close();
+  });
+
+  it('concurrent callers with nothing logged in between share one flush', async () => {
+    const { log, gated } = gatedLogger();
+    log.info('a');
+    const first = log.flush();
+    const second = log.flush();
+    expect(gated.flushCalls).toBe(1);
+    gated.release();
+    await Promise.all([first, second]);
+  });
+
+  it('a caller who logged after a flush started gets a flush that covers its record', async () => {
+    const { log, gated } = gatedLogger();
+    log.info('a');
+    const first = log.flush();
+    log.info('b');
+    let secondDone = false;
+    const second = log.flush().then(() => (secondDone = true));
+    const third = log.flush(); // joins the queued flush
+    gated.release();
+    await first;
+    expect(secondDone).toBe(false); // must not ride on the flush that started before 'b'
+    expect(gated.flushCalls).toBe(2);
+    gated.release();
+    await Promise.all([second, third]);
+    expect(gated.flushCalls).toBe(2);
+  });
+});
+
+describe('SharedFlush', () => {
+  it('runs one flush per batch of writes', async () => {
+    let runs = 0;
+    const shared = new SharedFlush(async () => void runs++);
+    await Promise.all([shared.flush(1), shared.flush(1)]);
+    await shared.flush(1);
+    await Promise.all([shared.flush(2), shared.flush(3)]);
+    expect(runs).toBe(3);
+  });
+});
+
+describe('close', () => {
+  it('runs once and returns the same promise to every caller', async () => {
+    const { log, gated } = gatedLogger(10);
+    const a = log.close();
+    const b = log.close();
+    expect(a).toBe(b);
+    gated.release();
+    await a;
+    expect(gated.closeCalls).toBe(1);
+  });
+
+  it('is bounded by closeTimeoutMs even if a transport never finishes', async () => {
+    jest.useFakeTimers();
+    try {
+      const { log, gated } = gatedLogger(2_000);
+      let done = false;
+      const closing = log.close().then(() => (done = true));
+      gated.release();
+      await jest.advanceTimersByTimeAsync(1_999);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await closing;
+      expect(done).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('drops and counts records logged after close, without throwing', async () => {
+    const { log, memory } = memoryLogger();
+    log.info('before');
+    await log.close();
+    expect(() => log.info('after')).not.toThrow();
+    expect(() => log.child({ a: 1 }).error(new Error('after'))).not.toThrow();
+    expect(memory.records.map((r) => r.msg)).toEqual(['before']);
+    expect(log.health().droppedAfterClose).toBe(2);
+  });
+});
+
+describe('fatal with a replaced exit function', () => {
+  it('writes the record, flushes every transport synchronously and exits with the configured code', () => {
+    const memory = new MemoryTransport();
+    let flushedSync = 0;
+    memory.flushSync = () => void flushedSync++;
+    const log = createLogger({
+      capture: false,
+      fatal: { exitCode: 3 },
+      transports: [{ type: 'custom', transport: memory }],
+      exit: (code) => {
+        throw new ExitCalled(code);
+      },
+    });
+    expect(() => log.fatal('needs 32 GB, has 16', { needed: '32G', found: '16G' })).toThrow(new ExitCalled(3));
+    expect(memory.records.at(-1)).toMatchObject({ level: 'fatal', msg: 'needs 32 GB, has 16', needed: '32G' });
+    expect(flushedSync).toBeGreaterThanOrEqual(1);
+  });
+
+  it('exits even when the fatal record is filtered out', () => {
+    const { log, memory } = memoryLogger({ level: 'silent' });
+    expect(() => log.fatal(new Error('boom'))).toThrow(ExitCalled);
+    expect(memory.lines).toHaveLength(0);
+  });
+
+  it('never returns, even if the exit function does', () => {
+    const log = createLogger({ capture: false, transports: [], exit: (() => undefined) as unknown as (code: number) => never });
+    expect(() => log.fatal('x')).toThrow('prodlog: the exit function returned after fatal()');
+  });
+});

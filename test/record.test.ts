@@ -1,0 +1,95 @@
+import { hostname } from 'node:os';
+import { memoryLogger } from './support/memoryLogger';
+
+describe('record shape', () => {
+  it('writes level name, ISO time, pid, hostname, name, bindings, fields and msg in that order', () => {
+    const { log, memory } = memoryLogger({ name: 'checkout' });
+    log.child({ requestId: 'r-1' }).info('order placed', { orderId: 42 });
+    const [line] = memory.lines;
+    expect(Object.keys(JSON.parse(line!))).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'requestId', 'orderId', 'msg']);
+    const record = memory.records[0]!;
+    expect(record).toMatchObject({ level: 'info', pid: process.pid, hostname: hostname(), name: 'checkout', requestId: 'r-1', orderId: 42, msg: 'order placed' });
+    expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Math.abs(Date.parse(record.time) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('ends every record with exactly one newline', () => {
+    const { log, memory } = memoryLogger();
+    log.info('a');
+    log.warn('b', { x: 1 });
+    for (const line of memory.lines) expect(line).toMatch(/^\{.*\}\n$/s);
+    expect(memory.lines.join('').split('\n')).toHaveLength(3);
+  });
+
+  it('renames fields that would shadow the keys the logger writes', () => {
+    const { log, memory } = memoryLogger({ name: 'real' });
+    log.info('real message', { level: 'fatal', msg: 'forged', name: 'forged', time: 0, pid: 1, hostname: 'x' });
+    const r = memory.records[0]!;
+    expect(r).toMatchObject({ level: 'info', msg: 'real message', name: 'real', pid: process.pid });
+    expect(r).toMatchObject({ level_: 'fatal', msg_: 'forged', name_: 'forged', time_: 0, pid_: 1, hostname_: 'x' });
+  });
+
+  it('child loggers nest bindings and do not change the parent', () => {
+    const { log, memory } = memoryLogger();
+    const child = log.child({ a: 1 }).child({ b: 2 });
+    child.info('c');
+    log.info('p');
+    expect(memory.records[0]).toMatchObject({ a: 1, b: 2 });
+    expect(memory.records[1]).not.toHaveProperty('a');
+  });
+
+  it('never mutates the caller\'s fields', () => {
+    const { log } = memoryLogger();
+    const fields = { password: 'p', err: new Error('e'), big: 1n, nested: { token: 't' } };
+    const before = { ...fields, nested: { ...fields.nested } };
+    log.info('x', fields);
+    expect(fields).toEqual(before);
+  });
+});
+
+describe('errors', () => {
+  it('serialises a bare Error as err with type, message and stack, and uses its message as msg', () => {
+    const { log, memory } = memoryLogger();
+    const err = Object.assign(new TypeError('bad input'), { code: 'E_BAD' });
+    log.error(err, { orderId: 7 });
+    const r = memory.records[0]!;
+    expect(r.msg).toBe('bad input');
+    expect(r['orderId']).toBe(7);
+    expect(r['err']).toEqual({ type: 'TypeError', message: 'bad input', stack: err.stack, code: 'E_BAD' });
+  });
+
+  it('serialises errors anywhere in the fields', () => {
+    const { log, memory } = memoryLogger();
+    log.warn('retrying', { attempts: [new RangeError('one')], upstream: { err: new Error('two') } });
+    const r = memory.records[0] as unknown as { attempts: [{ type: string }]; upstream: { err: { message: string } } };
+    expect(r.attempts[0].type).toBe('RangeError');
+    expect(r.upstream.err.message).toBe('two');
+  });
+
+  it('follows cause chains and AggregateError members', () => {
+    const { log, memory } = memoryLogger();
+    const root = new Error('disk gone');
+    const agg = new AggregateError([new Error('a'), new SyntaxError('b')], 'both failed', { cause: root });
+    log.error(new Error('request failed', { cause: agg }));
+    const err = memory.records[0]!['err'] as { cause: { type: string; errors: { type: string }[]; cause: { message: string } } };
+    expect(err.cause.type).toBe('AggregateError');
+    expect(err.cause.errors.map((e) => e.type)).toEqual(['Error', 'SyntaxError']);
+    expect(err.cause.cause.message).toBe('disk gone');
+  });
+
+  it('stops at a cause cycle instead of looping forever', () => {
+    const { log, memory } = memoryLogger();
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as Error & { cause: unknown }).cause = b;
+    log.error(a);
+    expect(memory.records[0]!['err']).toMatchObject({ message: 'a', cause: { message: 'b', cause: '[Circular]' } });
+  });
+
+  it('uses the class name of a custom error as its type', () => {
+    class PaymentDeclined extends Error {}
+    const { log, memory } = memoryLogger();
+    log.error(new PaymentDeclined('card declined'));
+    expect(memory.records[0]!['err']).toMatchObject({ type: 'PaymentDeclined' });
+  });
+});
