@@ -7,5 +7,6 @@ module.exports = {
   // Child-process and real-receiver tests need more than the 5 s default.
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
