@@ -3,6 +3,7 @@ import { createTransport } from '../transports';
 import { resolveConfig, loadConfig } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { Fanout, type FanoutEntry } from './Fanout';
+import { createIsoTime } from './isoTime';
 import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './levels';
 import type { Logger } from './Logger';
 import { LoggerCore, type ExitFunction } from './LoggerCore';
@@ -52,7 +53,7 @@ export function loggerFromConfig(config: ResolvedConfig, exit: ExitFunction): Lo
     {
       name,
       level,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: createIsoTime(),
       formatters: { level: (label) => ({ level: label }) },
       // Errors are already plain objects (Sanitizer); pino's own err serializer would re-wrap them.
       serializers: { err: (value: unknown) => value },
