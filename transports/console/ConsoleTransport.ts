@@ -1,8 +1,8 @@
-import { prettyFactory } from 'pino-pretty';
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
 import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { flushAfterSync } from '../shared/flushAfterSync';
+import { createPrettyFormatter } from './createPrettyFormatter';
 
 export interface ConsoleTransportSettings {
   readonly stream: 'stdout' | 'stderr';
@@ -28,7 +28,7 @@ export class ConsoleTransport implements Transport {
     this.name = `console:${settings.stream}`;
     this.counters = new HealthCounters(this.type, this.name);
     this.writer = new SyncChunkWriter(settings.stream === 'stdout' ? 1 : 2, this.counters);
-    this.format = settings.pretty ? prettyFactory({ colorize: settings.colorize, translateTime: 'SYS:standard' }) : undefined;
+    this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : undefined;
   }
 
   write(line: string): void {
