@@ -1,0 +1,63 @@
+import { checkCommand } from './checkCommand';
+import type { CommandIo } from './CommandIo';
+import { prettyCommand } from './prettyCommand';
+import { tailCommand } from './tailCommand';
+
+const USAGE = `usage: prodlog <command>
+
+  pretty [--color|--no-color]          JSON lines on stdin, readable lines on stdout
+  check [config]                       validate a config file and print it resolved, secrets hidden
+  tail <file> [-n N] [--pretty]        print the last lines of a log file and follow it across rotations
+`;
+
+/** Runs one command; resolves with the process exit code. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'pretty':
+      return prettyCommand(args, io, process.stdin);
+    case 'check':
+      return checkCommand(args, io);
+    case 'tail':
+      return tailCommand(args, io, untilSignal());
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr(`prodlog: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return 2;
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** The process side: real stdout/stderr, quiet exit when the reader of stdout goes away (`| head`). */
+export function run(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const io: CommandIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`prodlog: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
