@@ -1,22 +1,11 @@
-import { createLogger, type Logger, type LoggerOptions } from '../../src';
-import { MemoryTransport } from '../../src/testing';
+import type { Logger } from '../../src';
+import { createTestLogger, ProcessExit, type TestLoggerOptions } from '../../src/testing';
+import type { MemoryTransport } from '../../src/testing';
 
-/** A logger writing to a memory transport, with an exit function that throws instead of exiting. */
-export function memoryLogger(options: Omit<LoggerOptions, 'transports'> = {}): { log: Logger; memory: MemoryTransport } {
-  const memory = new MemoryTransport();
-  const log = createLogger({
-    capture: false,
-    exit: (code) => {
-      throw new ExitCalled(code);
-    },
-    ...options,
-    transports: [{ type: 'custom', transport: memory }],
-  });
+/** A logger writing to a memory transport, whose exit throws ExitCalled instead of exiting. */
+export function memoryLogger(options: TestLoggerOptions = {}): { log: Logger; memory: MemoryTransport } {
+  const { log, memory } = createTestLogger(options);
   return { log, memory };
 }
 
-export class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`exit(${code})`);
-  }
-}
+export { ProcessExit as ExitCalled };
