@@ -60,6 +60,15 @@ export class SyncChunkWriter {
     const records = this.pendingRecords;
     this.pending = '';
     this.pendingRecords = 0;
+    this.writeChunk(data, records);
+  }
+
+  /**
+   * Where a chunk of whole lines goes. Subclasses that do more than append to
+   * one descriptor (the rotating file transport splits chunks at record
+   * boundaries and rotates between them) override this; it must not throw.
+   */
+  protected writeChunk(data: string, records: number): void {
     try {
       writeFully(this.fd, Buffer.from(data, 'utf8'));
       this.counters.recordSuccess(records);
