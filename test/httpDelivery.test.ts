@@ -1,0 +1,150 @@
+import { createServer } from 'node:net';
+import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
+import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
+import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
+import { createOtlpFormat } from '../transports/http/formats/otlpFormat';
+import type { WireFormat } from '../transports/http/formats/WireFormat';
+import { HttpBatchSender, withQueryDefaults } from '../transports/http/HttpBatchSender';
+import { HttpPoster, type HttpPosterSettings } from '../transports/http/HttpPoster';
+import { HttpReceiver } from './support/httpReceiver';
+
+const LINES = Array.from({ length: 50 }, (_, i) => ({
+  line: `${JSON.stringify({ level: 'info', time: '2026-11-26T06:30:53.078Z', pid: 1, hostname: 'h', name: 'svc', seq: i, msg: `record ${i} ${'x'.repeat(100)}` })}\n`,
+}));
+
+let receiver: HttpReceiver;
+const senders: HttpBatchSender[] = [];
+
+beforeEach(async () => {
+  receiver = await HttpReceiver.start();
+});
+afterEach(async () => {
+  for (const s of senders.splice(0)) s.close();
+  await receiver.close();
+});
+
+function sender(format: WireFormat = ndjsonFormat, settings: Partial<HttpPosterSettings> = {}, path = '/ingest'): HttpBatchSender {
+  const poster = new HttpPoster({ url: withQueryDefaults(receiver.url + path, format.queryDefaults), headers: {}, compress: undefined, timeoutMs: 5_000, ...settings });
+  const s = new HttpBatchSender(format, poster);
+  senders.push(s);
+  return s;
+}
+
+describe('posting batches', () => {
+  it('POSTs the encoded batch with the format content type and the configured headers', async () => {
+    const result = await sender(ndjsonFormat, { headers: { authorization: 'Bearer t' } }).send(LINES);
+    expect(result).toMatchObject({ kind: 'delivered' });
+    const [req] = receiver.requests;
+    expect(req).toMatchObject({ method: 'POST', url: '/ingest' });
+    expect(req!.headers).toMatchObject({ 'content-type': 'application/x-ndjson', authorization: 'Bearer t' });
+    expect(req!.headers['content-encoding']).toBeUndefined();
+    expect(req!.body).toBe(LINES.map((l) => l.line).join(''));
+  });
+
+  it('gzips the body when asked: it decodes to the same batch and is smaller on the wire', async () => {
+    const result = await sender(ndjsonFormat, { compress: 'gzip' }).send(LINES);
+    const [req] = receiver.requests;
+    expect(req!.headers['content-encoding']).toBe('gzip');
+    expect(req!.body).toBe(LINES.map((l) => l.line).join(''));
+    expect(req!.wireBody.length).toBeLessThan(req!.body.length / 5);
+    expect(result.sentBytes).toBe(req!.wireBody.length);
+  });
+
+  it('reuses one keep-alive connection for consecutive batches', async () => {
+    const s = sender();
+    await s.send(LINES);
+    await s.send(LINES);
+    expect(receiver.requests).toHaveLength(2);
+    expect(await receiver.connections()).toBe(1);
+  });
+
+  it('adds the format query defaults without overriding what the URL already says', async () => {
+    const es = createElasticsearchFormat({ index: DEFAULT_INDEX_PATTERN, serviceName: 's' });
+    await sender(es, {}, '/_bulk').send(LINES.slice(0, 1));
+    await sender(es, {}, '/_bulk?filter_path=took&refresh=true').send(LINES.slice(0, 1));
+    const [first, second] = receiver.requests.map((r) => new URL(r.url, 'http://x'));
+    expect(first!.searchParams.get('filter_path')).toBe('errors,items.*.status,items.*.error.type,items.*.error.reason');
+    expect(second!.searchParams.get('filter_path')).toBe('took');
+    expect(second!.searchParams.get('refresh')).toBe('true');
+  });
+
+  it('cuts off a receiver that never answers after timeoutMs and closes the connection', async () => {
+    receiver.responder = () => 'hang';
+    const started = Date.now();
+    const result = await sender(ndjsonFormat, { timeoutMs: 150 }).send(LINES);
+    const elapsed = Date.now() - started;
+    expect(result).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
+    expect(result.kind === 'retry' && result.reason).toMatch(/ETIMEDOUT: request timed out after 150 ms: POST http:\/\/127\.0\.0\.1:\d+\/ingest/);
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2_000);
+    await waitFor(async () => (await receiver.connections()) === 0);
+  });
+});
+
+describe('classifying answers', () => {
+  it('retries 429 and honours Retry-After in seconds', async () => {
+    receiver.responder = () => ({ status: 429, headers: { 'retry-after': '7' }, body: 'slow down' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: 7_000, reason: 'HTTP 429: slow down' });
+  });
+
+  it('retries 503 and honours Retry-After as an HTTP date', async () => {
+    const at = new Date(Date.now() + 30_000).toUTCString();
+    receiver.responder = () => ({ status: 503, headers: { 'retry-after': at } });
+    const result = await sender().send(LINES);
+    expect(result.kind).toBe('retry');
+    const wait = result.kind === 'retry' ? result.retryAfterMs! : 0;
+    expect(wait).toBeGreaterThan(25_000);
+    expect(wait).toBeLessThanOrEqual(30_000);
+  });
+
+  it.each([502, 504])('retries %i without Retry-After, leaving the delay to the backoff', async (status) => {
+    receiver.responder = () => ({ status });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
+  });
+
+  it.each([400, 401, 403, 404, 413, 500])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
+    receiver.responder = () => ({ status, body: '{"error":"entry out of order"}' });
+    expect(await sender().send(LINES)).toEqual({ kind: 'rejected', reason: `HTTP ${status}: {"error":"entry out of order"}`, sentBytes: expect.any(Number) });
+  });
+
+  it('retries when nothing listens on the port', async () => {
+    const port = await closedPort();
+    const poster = new HttpPoster({ url: new URL(`http://127.0.0.1:${port}/`), headers: {}, compress: undefined, timeoutMs: 5_000 });
+    const s = new HttpBatchSender(ndjsonFormat, poster);
+    senders.push(s);
+    expect(await s.send(LINES)).toMatchObject({ kind: 'retry', reason: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('reports OTLP partial success with the number of rejected records', async () => {
+    receiver.responder = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"partialSuccess":{"rejectedLogRecords":"3","errorMessage":"timestamp too old"}}' });
+    const result = await sender(createOtlpFormat({ serviceName: 's' }), {}, '/v1/logs').send(LINES);
+    expect(result).toMatchObject({ kind: 'partial', result: { retry: [], rejected: [], rejectedUnidentified: 3 } });
+    expect(JSON.parse(receiver.requests[0]!.body).resourceLogs[0].scopeLogs[0].logRecords).toHaveLength(50);
+  });
+
+  it('reports Elasticsearch bulk item errors by position', async () => {
+    receiver.responder = (req) => {
+      const count = req.body.trim().split('\n').length / 2;
+      const items = Array.from({ length: count }, (_, i) => ({ create: { status: i === 1 ? 429 : i === 3 ? 400 : 201 } }));
+      return { status: 200, body: JSON.stringify({ errors: true, items }) };
+    };
+    const es = createElasticsearchFormat({ index: DEFAULT_INDEX_PATTERN, serviceName: 's' });
+    expect(await sender(es, {}, '/_bulk').send(LINES.slice(0, 5))).toMatchObject({ kind: 'partial', result: { retry: [1], rejected: [3] } });
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,55 @@
+/** Logstash-style: `%{service}` and a UTC date `%{+yyyy.MM.dd}` (yyyy, MM, dd, HH inside the braces). */
+export const DEFAULT_INDEX_PATTERN = 'prodlog-%{service}-%{+yyyy.MM.dd}';
+
+const TOKEN = /%\{(service|\+[^}]*)\}/g;
+/** What Elasticsearch allows in an index name (lower case; none of \ / * ? " < > | space , #). */
+const INDEX_CHARS = /^[a-z0-9._+-]*$/;
+
+/** Why a pattern cannot yield valid index names, or undefined when it can. */
+export function checkIndexPattern(pattern: string): string | undefined {
+  const literal = pattern.replace(TOKEN, '');
+  if (pattern.includes('%{') && /%\{(?!service\}|\+)/.test(pattern)) return 'only %{service} and %{+date} tokens are allowed';
+  if (!INDEX_CHARS.test(literal)) return 'index names are lower case without \\ / * ? " < > | space , #';
+  if (/^[-_+]/.test(pattern)) return 'index names cannot start with -, _ or +';
+  return undefined;
+}
+
+/**
+ * Turns a pattern into a function from (service, time) to an index name.
+ * Compiled once; the date part is cached per UTC day-hour, so a batch costs
+ * one string compare per record.
+ */
+export function compileIndexPattern(pattern: string): (service: string, timeMs: number) => string {
+  let cachedHour = Number.NaN;
+  const cachedDates = new Map<string, string>();
+  return (service, timeMs) => {
+    const hour = Math.floor(timeMs / 3_600_000);
+    if (hour !== cachedHour) {
+      cachedHour = hour;
+      cachedDates.clear();
+    }
+    return pattern.replace(TOKEN, (_, token: string) => {
+      if (token === 'service') return indexSafe(service);
+      let date = cachedDates.get(token);
+      if (date === undefined) {
+        date = formatDate(token.slice(1), new Date(timeMs));
+        cachedDates.set(token, date);
+      }
+      return date;
+    });
+  };
+}
+
+function formatDate(format: string, d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return format
+    .replace('yyyy', String(d.getUTCFullYear()))
+    .replace('MM', pad(d.getUTCMonth() + 1))
+    .replace('dd', pad(d.getUTCDate()))
+    .replace('HH', pad(d.getUTCHours()));
+}
+
+/** A service name as it may appear inside an index name. */
+function indexSafe(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._+-]/g, '-');
+}

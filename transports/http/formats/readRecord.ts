@@ -1,0 +1,92 @@
+import type { ShippedRecord } from './ShippedRecord';
+
+/** The keys the logger itself writes on every record; everything else is a field. */
+export const RECORD_KEYS: ReadonlySet<string> = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'err']);
+
+/** A serialised error as the logger writes it under `err`. */
+export interface ErrorView {
+  readonly type?: string;
+  readonly message?: string;
+  readonly stack?: string;
+  readonly code?: string | number;
+  readonly cause?: unknown;
+  readonly errors?: unknown;
+}
+
+/** A parsed record: the logger's own keys typed, the rest as `fields` in their written order. */
+export interface RecordView {
+  readonly level: string | undefined;
+  /** Milliseconds since the epoch, or undefined when `time` is missing or unreadable. */
+  readonly timeMs: number | undefined;
+  /** The record's own `time` text, kept as written. */
+  readonly time: string | undefined;
+  readonly msg: string;
+  readonly name: string | undefined;
+  readonly hostname: string | undefined;
+  readonly pid: number | undefined;
+  readonly err: ErrorView | undefined;
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The line without its trailing newline. */
+  readonly line: string;
+  readonly id: string | undefined;
+}
+
+const NUMERIC_LEVELS: Readonly<Record<number, string>> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/**
+ * Parses one spooled line. Never throws: a line that is not a JSON object
+ * (a torn write, a foreign producer) becomes a record whose message is the
+ * raw text, so it is still delivered and visible rather than lost.
+ */
+export function readRecord(record: ShippedRecord): RecordView {
+  const line = stripNewline(record.line);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { level: undefined, timeMs: undefined, time: undefined, msg: line, name: undefined, hostname: undefined, pid: undefined, err: undefined, fields: {}, line, id: record.id };
+  }
+  const obj = parsed as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  const err = isObject(obj['err']) ? (obj['err'] as ErrorView) : undefined;
+  for (const key of Object.keys(obj)) {
+    // A non-object `err` is a plain field the caller chose to call err, not a serialised error.
+    if (!RECORD_KEYS.has(key) || (key === 'err' && err === undefined)) fields[key] = obj[key];
+  }
+  const time = typeof obj['time'] === 'string' ? obj['time'] : undefined;
+  const timeMs = time === undefined ? (typeof obj['time'] === 'number' ? obj['time'] : undefined) : Date.parse(time);
+  return {
+    level: levelOf(obj['level']),
+    timeMs: timeMs === undefined || Number.isNaN(timeMs) ? undefined : timeMs,
+    time,
+    msg: typeof obj['msg'] === 'string' ? obj['msg'] : obj['msg'] === undefined ? '' : JSON.stringify(obj['msg']),
+    name: stringOrUndefined(obj['name']),
+    hostname: stringOrUndefined(obj['hostname']),
+    pid: typeof obj['pid'] === 'number' ? obj['pid'] : undefined,
+    err,
+    fields,
+    line,
+    id: record.id,
+  };
+}
+
+function levelOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return NUMERIC_LEVELS[v];
+  return undefined;
+}
+
+function stringOrUndefined(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function stripNewline(line: string): string {
+  return line.endsWith('\n') ? line.slice(0, -1) : line;
+}

@@ -1,0 +1,33 @@
+import type { WireFormat } from '../formats/WireFormat';
+import type { HttpAnswer } from '../HttpPoster';
+import type { Delivery } from './Delivery';
+import { retryAfterMs } from './retryAfter';
+import { statusAction } from './statusAction';
+
+/** How much of an error body is quoted in health and the dead-letter file. */
+const MAX_REASON_CHARS = 300;
+
+/** Turns a receiver's answer to one batch into what to do with its records. */
+export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize: number): Delivery {
+  const action = statusAction(answer.status);
+  if (action === 'delivered') {
+    const result = format.readPartialResult?.(answer.body, batchSize);
+    return result === undefined ? { kind: 'delivered' } : { kind: 'partial', result };
+  }
+  const reason = `HTTP ${answer.status}${describeBody(answer.body)}`;
+  if (action === 'retry') return { kind: 'retry', reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
+  return { kind: 'rejected', reason };
+}
+
+/** No answer at all (refused, reset, timed out): always worth another try. */
+export function classifyFailure(err: unknown): Delivery {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'retry', reason: typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message, retryAfterMs: undefined };
+}
+
+function describeBody(body: string): string {
+  const text = body.trim().replace(/\s+/g, ' ');
+  if (text === '') return '';
+  return `: ${text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}...` : text}`;
+}
