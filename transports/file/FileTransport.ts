@@ -1,35 +1,74 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { flushAfterSync } from '../shared/flushAfterSync';
+import { ActiveFile } from './ActiveFile';
+import { onReopenSignal, type ReopenSignal } from './reopenSignals';
+import { Rotator, type RotationSettings } from './Rotator';
+import { SinkChunkWriter } from './SinkChunkWriter';
+import { WriterLock } from './WriterLock';
 
-/** Log files are readable by the owner and group only: logs often hold personal data. */
-export const FILE_MODE = 0o640;
+export { FILE_MODE } from './ActiveFile';
 
 export interface FileTransportSettings {
   readonly path: string;
+  /** Rotate, compress and prune; without it the file is left to an external tool such as logrotate. */
+  readonly rotate?: RotationSettings | undefined;
+  /** Without `rotate`: the signal on which the file is reopened (default SIGHUP), or false for none. */
+  readonly reopenSignal?: ReopenSignal | false | undefined;
 }
 
+const NEWLINE = 0x0a;
+
 /**
- * Appends JSON lines to one file. The file is opened once with O_APPEND, so
- * lines from several writers never overwrite each other, and written in
- * chunks by SyncChunkWriter: a line handed to `write` is in the kernel no
- * later than the end of the current tick, and at once on flush or FATAL.
+ * Appends JSON lines to one file, optionally rotating, compressing and
+ * pruning it. Lines are buffered and written in chunks of about 64 KiB with
+ * synchronous appends (SyncChunkWriter): a line handed to `write` is in the
+ * kernel no later than the end of the current tick, and at once on flush or
+ * FATAL, so flushSync needs nothing but one more write.
+ *
+ * Rotation happens between chunks on record boundaries (Rotator), so no line
+ * is ever split across files; a rotating file is locked to one process
+ * (WriterLock). Without rotation several processes may append to the same
+ * file (O_APPEND keeps their chunks whole) and the file is reopened on
+ * SIGHUP for logrotate. Disk trouble never reaches the caller: failed writes
+ * are counted in health(), reported once per error code on stderr, and
+ * writing resumes as soon as the disk allows.
  */
 export class FileTransport implements Transport {
   readonly type = 'file';
   readonly name: string;
   private readonly counters: HealthCounters;
-  private readonly writer: SyncChunkWriter;
+  private readonly writer: SinkChunkWriter;
+  private readonly file: ActiveFile;
+  private readonly rotator: Rotator | undefined;
+  private readonly lock: WriterLock | undefined;
+  private readonly stopSignal: (() => void) | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(settings: FileTransportSettings) {
     this.name = `file:${settings.path}`;
     this.counters = new HealthCounters(this.type, this.name);
-    mkdirSync(dirname(settings.path), { recursive: true });
-    this.writer = new SyncChunkWriter(openSync(settings.path, 'a', FILE_MODE), this.counters);
+    this.writer = new SinkChunkWriter(this.counters, (data, records) => this.writeChunk(data, records));
+    this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
+    const now = Date.now();
+    if (settings.rotate) {
+      mkdirSync(dirname(settings.path), { recursive: true });
+      // Locked before the file is touched: a second process must not rotate what the first is writing.
+      this.lock = WriterLock.acquire(settings.path);
+      try {
+        this.file.open(now);
+      } catch (err) {
+        this.lock.release();
+        throw err;
+      }
+      this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
+      this.rotator.start(now);
+    } else {
+      this.file.open(now);
+      if (settings.reopenSignal !== false) this.stopSignal = onReopenSignal(settings.reopenSignal ?? 'SIGHUP', () => this.reopen());
+    }
   }
 
   write(line: string): void {
@@ -46,21 +85,94 @@ export class FileTransport implements Transport {
 
   flushSync(): void {
     this.writer.writeOut();
+    this.rotator?.settleSync();
   }
 
   close(): Promise<void> {
-    this.closed ??= flushAfterSync(() => {
-      this.writer.writeOut();
-      try {
-        closeSync(this.writer.fd);
-      } catch (err) {
-        this.counters.recordFailure(err, 0);
-      }
-    });
+    this.closed ??= this.shutdown();
     return this.closed;
   }
 
   health(): TransportHealth {
     return this.counters.snapshot();
   }
+
+  /** logrotate has renamed the file: what is pending goes to the old file, then the path is opened anew. */
+  reopen(): void {
+    if (this.closed) return;
+    this.writer.writeOut();
+    this.reopenFile(Date.now());
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopSignal?.();
+    this.rotator?.stop();
+    this.writer.writeOut();
+    const closeError = this.file.close();
+    if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
+    await this.rotator?.idle();
+    this.lock?.release();
+  }
+
+  /** The chunk sink: split at record boundaries where the file must rotate, append the parts. Never throws. */
+  private writeChunk(data: string, records: number): void {
+    const now = Date.now();
+    if (this.file.pathMoved(now)) this.reopenFile(now);
+    this.rotator?.rotateIfDue(now);
+    const buf = Buffer.from(data, 'utf8');
+    let failed = 0;
+    let error: unknown;
+    let offset = 0;
+    while (offset < buf.length) {
+      const end = this.rotator ? this.rotator.cut(buf, offset, now) : buf.length;
+      if (end > offset) {
+        const err = this.append(buf, offset, end, now);
+        if (err !== undefined) {
+          error = err;
+          failed += countLines(buf, offset, end);
+        }
+        offset = end;
+      }
+      if (offset < buf.length) this.rotator?.rotate(now);
+    }
+    if (failed < records) this.counters.recordSuccess(records - failed);
+    if (failed > 0) this.counters.recordFailure(error, failed);
+  }
+
+  private append(buf: Buffer, start: number, end: number, now: number): unknown {
+    if (this.file.fd < 0) {
+      const err = this.openFile(now);
+      if (err !== undefined) return err;
+    }
+    return this.file.append(buf, start, end, now);
+  }
+
+  private reopenFile(now: number): void {
+    const closeError = this.file.close();
+    if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
+    const err = this.openFile(now);
+    if (err !== undefined) this.counters.recordFailure(err, 0);
+  }
+
+  /** Opens the path again; a folder that had to be created means it was removed under us, which is reported. */
+  private openFile(now: number): unknown {
+    try {
+      const created = this.file.open(now);
+      if (created !== undefined) this.counters.recordFailure(folderRecreated(created), 0);
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+}
+
+function folderRecreated(folder: string): Error {
+  const err = new Error(`the log folder ${folder} had been removed and was created again; records written just before may be lost`);
+  return Object.assign(err, { code: 'ENOENT' });
+}
+
+function countLines(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(NEWLINE, start); i !== -1 && i < end; i = buf.indexOf(NEWLINE, i + 1)) n++;
+  return n;
 }

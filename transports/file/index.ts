@@ -1,18 +1,62 @@
 import { z } from 'zod';
 import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import { durationAtLeast, durationSetting } from '../shared/durationSetting';
+import { sizeSetting } from '../shared/sizeSetting';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { FileTransport } from './FileTransport';
+import { REOPEN_SIGNALS } from './reopenSignals';
+
+/** The options of `rotate`; docs/rotation.md is the user's reference for each. */
+const rotateSchema = strictOptions({
+  /** Rotate before the file would grow past this size: "500K", "10M", "1G". */
+  size: sizeSetting.optional(),
+  /** Rotate at the end of each period, counted in UTC: "1h", "1d", "7d". */
+  interval: durationAtLeast(1000, '1s', '1d').optional(),
+  /** Compress rotated files to .gz in the background. */
+  compress: z.literal(['gzip', false]).optional(),
+  /** Rotated files kept beside the active file (the active file is not counted). */
+  maxFiles: z.int().min(1).max(1_000_000).optional(),
+  /** Rotated files whose last record is older than this are deleted: "14d". */
+  maxAge: durationSetting.optional(),
+  /** The rotated files together stay within this size: "2G". */
+  maxTotalSize: sizeSetting.optional(),
+}).refine((r) => r.size !== undefined || r.interval !== undefined, {
+  message: 'needs "size" or "interval" (or both): without one the file never rotates',
+});
 
 const schema = strictOptions({
   type: z.literal('file'),
   level: levelSettingSchema.optional(),
   /** The log file; parent folders are created. Relative paths resolve against the working directory. */
   path: z.string().min(1),
+  rotate: rotateSchema.optional(),
+  /** Without `rotate`: reopen the file on this signal (logrotate's postrotate), or false. Default "SIGHUP". */
+  reopenSignal: z.literal([...REOPEN_SIGNALS, false]).optional(),
+}).superRefine((options, ctx) => {
+  if (options.rotate !== undefined && options.reopenSignal !== undefined && options.reopenSignal !== false) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reopenSignal'],
+      message: 'is for a file rotated by an external tool such as logrotate, and this one has "rotate": use one or the other',
+    });
+  }
 });
 
 export const fileTransport: TransportDefinition<typeof schema> = {
   schema,
   create(options) {
-    return new FileTransport({ path: options.path });
+    const { path, rotate, reopenSignal } = options;
+    if (rotate === undefined) return new FileTransport({ path, reopenSignal });
+    return new FileTransport({
+      path,
+      rotate: {
+        maxBytes: rotate.size,
+        intervalMs: rotate.interval,
+        compress: rotate.compress === 'gzip',
+        maxFiles: rotate.maxFiles,
+        maxAgeMs: rotate.maxAge,
+        maxTotalBytes: rotate.maxTotalSize,
+      },
+    });
   },
 };

@@ -1,0 +1,116 @@
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Log files are readable by the owner and group only: logs often hold personal data. */
+export const FILE_MODE = 0o640;
+
+/** How often a writing transport checks that its path still names the file it has open. */
+export const IDENTITY_CHECK_MS = 1000;
+
+/**
+ * The file the transport appends to, opened with O_APPEND. It keeps what the
+ * rotation needs (size, when its first record was written) and what disk
+ * trouble needs:
+ *
+ * - A write that fails partway (a full disk takes what fits, then fails)
+ *   must not leave half a record that would glue itself to the next one.
+ *   The sole writer of the file (a rotating file holds a lock) cuts the file
+ *   back to its last whole record; a plain file shared with other processes
+ *   cannot be cut safely, so the next write starts on a new line instead.
+ * - A path that no longer names the open file (the folder or file was
+ *   removed, or renamed by logrotate without a signal) is noticed within
+ *   IDENTITY_CHECK_MS of writing and reopened, creating the folder again,
+ *   rather than writing on into a file nobody can see.
+ */
+export class ActiveFile {
+  fd = -1;
+  /** Bytes in the file: its size when opened plus what this process appended. */
+  size = 0;
+  /** When the first record of the file was written (ms since epoch); names it when it rotates. */
+  startedAt = 0;
+  private ino = 0;
+  private dev = 0;
+  private brokenTail = false;
+  private nextIdentityCheck = 0;
+
+  constructor(
+    readonly path: string,
+    /** True when no other process appends to this file (a locked rotating file). */
+    private readonly soleWriter: boolean,
+  ) {}
+
+  /**
+   * Opens (or creates) the file, creating missing folders. Throws the fs
+   * error; the caller decides whether that is fatal (startup) or counted.
+   * Returns the first folder it had to create, if any.
+   */
+  open(now: number): string | undefined {
+    const created = mkdirSync(dirname(this.path), { recursive: true });
+    const fd = openSync(this.path, 'a', FILE_MODE);
+    const st = fstatSync(fd);
+    this.fd = fd;
+    this.ino = st.ino;
+    this.dev = st.dev;
+    this.size = st.size;
+    // An existing file began before this process: its birth time if the file
+    // system records one, else its last write, the best bound left.
+    this.startedAt = st.size === 0 ? now : st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
+    this.nextIdentityCheck = now + IDENTITY_CHECK_MS;
+    return created;
+  }
+
+  /** Closes the descriptor; errors are returned, not thrown. */
+  close(): unknown {
+    const fd = this.fd;
+    this.fd = -1;
+    this.size = 0;
+    if (fd < 0) return undefined;
+    try {
+      closeSync(fd);
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+
+  /**
+   * Appends `buf[start, end)`, whole lines. Returns undefined on success or
+   * the error, after undoing any part of the write that did reach the file.
+   */
+  append(buf: Buffer, start: number, end: number, now: number): unknown {
+    let offset = start;
+    try {
+      if (this.brokenTail) {
+        writeSync(this.fd, '\n');
+        this.brokenTail = false;
+      }
+      while (offset < end) offset += writeSync(this.fd, buf, offset, end - offset);
+    } catch (err) {
+      if (offset > start) this.undoPartialWrite();
+      return err;
+    }
+    if (this.size === 0) this.startedAt = now;
+    this.size += end - start;
+    return undefined;
+  }
+
+  /** True when the path no longer names the open file; checked at most once per IDENTITY_CHECK_MS. */
+  pathMoved(now: number): boolean {
+    if (now < this.nextIdentityCheck || this.fd < 0) return false;
+    this.nextIdentityCheck = now + IDENTITY_CHECK_MS;
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    return st === undefined || st.ino !== this.ino || st.dev !== this.dev;
+  }
+
+  private undoPartialWrite(): void {
+    if (this.soleWriter) {
+      try {
+        ftruncateSync(this.fd, this.size);
+        return;
+      } catch {
+        // fall through: at least keep the next record on its own line
+      }
+    }
+    this.brokenTail = true;
+  }
+}

@@ -1,0 +1,99 @@
+import { basename, dirname, extname, join } from 'node:path';
+
+/** A rotated file found on disk, parsed from its name. */
+export interface RotatedFile {
+  readonly name: string;
+  readonly path: string;
+  /** The UTC start of the file as written in its name, "2026-11-26T05-00-00". */
+  readonly stamp: string;
+  /** 1, 2, 3... for files with the same stamp, in the order they were written. */
+  readonly index: number;
+  readonly compressed: boolean;
+}
+
+const GZ = '.gz';
+/** Suffix of a gzip file still being written: never a log file, removed when found stale. */
+export const TEMP_SUFFIX = '.tmp';
+
+/**
+ * The names of the rotated files of one log file: `app.log` rotates to
+ * `app.2026-11-26T05-00-00.1.log`, gzipped `app.2026-11-26T05-00-00.1.log.gz`,
+ * in the same folder. The stamp is the UTC start of the file (of its period
+ * when an interval is set) with "-" for ":" so the name is valid everywhere;
+ * the index tells apart files with the same stamp. The fixed-width stamp
+ * makes `ls` list the files oldest first (`ls -v` also orders index 10 after 9).
+ *
+ * Retention and recovery find files by parsing these names, never from a
+ * list kept on the side, so what is on disk is always the truth.
+ */
+export class RotatedNames {
+  readonly dir: string;
+  private readonly stem: string;
+  private readonly ext: string;
+  private readonly pattern: RegExp;
+
+  constructor(activePath: string) {
+    this.dir = dirname(activePath);
+    const file = basename(activePath);
+    this.ext = extname(file);
+    this.stem = file.slice(0, file.length - this.ext.length);
+    this.pattern = new RegExp(`^${escape(this.stem)}\\.(\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\d)\\.(\\d+)${escape(this.ext)}(${escape(GZ)})?$`);
+  }
+
+  /** The rotated file's path for a start time (ms) and index. */
+  pathFor(startMs: number, index: number): string {
+    return join(this.dir, `${this.stem}.${stampOf(startMs)}.${index}${this.ext}`);
+  }
+
+  parse(name: string): RotatedFile | undefined {
+    const match = this.pattern.exec(name);
+    if (!match) return undefined;
+    return { name, path: join(this.dir, name), stamp: match[1]!, index: Number(match[2]), compressed: match[3] !== undefined };
+  }
+
+  /** Whether `name` is a leftover of an interrupted compression of one of our files. */
+  isTemp(name: string): boolean {
+    if (!name.endsWith(TEMP_SUFFIX)) return false;
+    return this.parse(name.slice(0, -TEMP_SUFFIX.length))?.compressed === true;
+  }
+
+  /** Our rotated files among `names`, oldest first. */
+  select(names: readonly string[]): RotatedFile[] {
+    const files: RotatedFile[] = [];
+    for (const name of names) {
+      const file = this.parse(name);
+      if (file) files.push(file);
+    }
+    return files.sort(compareAge);
+  }
+
+  /** The path a file starting at `startMs` rotates to: the next index after any file with that stamp. */
+  nextPath(startMs: number, names: readonly string[]): string {
+    const stamp = stampOf(startMs);
+    let last = 0;
+    for (const name of names) {
+      const file = this.parse(name.endsWith(TEMP_SUFFIX) ? name.slice(0, -TEMP_SUFFIX.length) : name);
+      if (file && file.stamp === stamp && file.index > last) last = file.index;
+    }
+    return this.pathFor(startMs, last + 1);
+  }
+}
+
+export function gzipPathOf(path: string): string {
+  return path + GZ;
+}
+
+/** "2026-11-26T05-00-00" for 2026-11-26T05:00:00.xxxZ. */
+export function stampOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+function compareAge(a: RotatedFile, b: RotatedFile): number {
+  if (a.stamp !== b.stamp) return a.stamp < b.stamp ? -1 : 1;
+  if (a.index !== b.index) return a.index - b.index;
+  return Number(a.compressed) - Number(b.compressed);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
