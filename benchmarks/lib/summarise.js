@@ -1,0 +1,76 @@
+'use strict';
+const { loadLogger } = require('../loggers');
+
+/**
+ * Turns the runs of one (case, destination, logger) into the figures the
+ * report shows: median, min and max of the per-run metric (ns/record, or
+ * fatal()-to-exit ns), the largest peak RSS of any run, lines lost over all
+ * runs, and the ratio of the median to the fastest pino configuration's.
+ */
+function summarise(plan, measurements) {
+  const cases = [];
+  for (const c of plan.cases) {
+    const dests = c.dests.map((dest) => {
+      const rows = [...new Set(plan.runs.map((r) => r.logger))].map((logger) => summariseRuns(c, logger, measurements.filter((m) => m.caseId === c.id && m.dest === dest && m.logger === logger)));
+      const fastestPino = fastest(rows.filter((r) => r.family === 'pino'));
+      for (const row of rows) row.ratioToPino = fastestPino && row.median !== null ? row.median / fastestPino.median : null;
+      return { dest, rows, fastestPino: fastestPino ? fastestPino.logger : null };
+    });
+    cases.push({ id: c.id, title: c.title, n: c.n, lines: c.lines, metric: c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord', dests });
+  }
+  return cases;
+}
+
+function summariseRuns(c, logger, runs) {
+  const metric = c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord';
+  const ok = runs.filter((r) => r.error === undefined);
+  const values = ok.map((r) => r[metric]).sort((a, b) => a - b);
+  const { label, family } = loadLogger(logger);
+  return {
+    logger,
+    label,
+    family,
+    runs: runs.length,
+    errors: runs.filter((r) => r.error !== undefined).map((r) => r.error),
+    median: median(values),
+    min: values.length > 0 ? values[0] : null,
+    max: values.length > 0 ? values[values.length - 1] : null,
+    maxRssKb: ok.length > 0 ? Math.max(...ok.map((r) => r.maxRssKb ?? 0)) : null,
+    lost: sumOrNull(ok.map((r) => r.lost)),
+    tornRuns: ok.filter((r) => r.torn).length,
+    exitCodes: [...new Set(ok.map((r) => r.exitCode).filter((code) => code !== undefined))],
+  };
+}
+
+function median(sorted) {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function sumOrNull(values) {
+  const known = values.filter((v) => v !== null && v !== undefined);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
+}
+
+function fastest(rows) {
+  const measured = rows.filter((r) => r.median !== null);
+  return measured.length === 0 ? null : measured.reduce((a, b) => (b.median < a.median ? b : a));
+}
+
+/**
+ * How much other processes used the machine while the children ran: the
+ * median and the 90th percentile over runs of the share of all CPUs.
+ */
+function contention(measurements) {
+  const loads = measurements.map((m) => m.otherLoad).filter((l) => typeof l === 'number').sort((a, b) => a - b);
+  if (loads.length === 0) return null;
+  return { median: median(loads), p90: loads[Math.min(loads.length - 1, Math.floor(loads.length * 0.9))], runs: loads.length };
+}
+
+/** The row of `logger` in case `caseId` to `dest`, or undefined when it was not run. */
+function findRow(summary, caseId, dest, logger) {
+  return summary.find((c) => c.id === caseId)?.dests.find((d) => d.dest === dest)?.rows.find((r) => r.logger === logger);
+}
+
+module.exports = { summarise, findRow, contention };
