@@ -3,12 +3,16 @@ import type { Transport, TransportContext } from '../src/transport';
 import { consoleTransport } from './console';
 import { customTransport } from './custom';
 import { fileTransport } from './file';
+import { httpTransport } from './http';
+import { syslogTransport } from './syslog';
 
 /** Every transport's options, told apart by `type`. */
 export const transportOptionsSchema = z.discriminatedUnion('type', [
   consoleTransport.schema,
   fileTransport.schema,
   customTransport.schema,
+  syslogTransport.schema,
+  httpTransport.schema,
 ]);
 
 export type TransportOptions = z.input<typeof transportOptionsSchema>;
@@ -22,5 +26,9 @@ export function createTransport(options: ResolvedTransportOptions, context: Tran
       return fileTransport.create(options, context);
     case 'custom':
       return customTransport.create(options, context);
+    case 'syslog':
+      return syslogTransport.create(options, context);
+    case 'http':
+      return httpTransport.create(options, context);
   }
 }

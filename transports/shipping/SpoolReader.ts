@@ -1,0 +1,137 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { blockIsIntact, decodeHeader, findMagic, HEADER_BYTES, type BlockHeader } from './SpoolFormat';
+import type { Segment } from './SegmentFiles';
+import type { SpoolPosition } from './SpoolCursor';
+
+/** A record read back from the spool. */
+export interface SpoolRecord {
+  /** Unique and stable: a redelivery of the same record carries the same id. */
+  readonly id: string;
+  /** The JSON record, without its trailing newline. */
+  readonly line: string;
+}
+
+/** Records read from the spool and, for each, where delivery stands once it is accepted. */
+export interface SpoolBatch {
+  readonly records: readonly SpoolRecord[];
+  /** `ends[i]`: the position after `records[i]`. */
+  readonly ends: readonly SpoolPosition[];
+}
+
+export interface DamageListener {
+  /** `bytes` bytes at `offset` of `segment` were not a valid block and were skipped. */
+  damaged(segment: Segment, offset: number, bytes: number): void;
+}
+
+/**
+ * Reads blocks back from the segments, from a position on. Each block is
+ * checked against its CRC; a torn or damaged block is skipped up to the next
+ * block magic (or the end of the segment) and reported. The segment being
+ * appended to is read only up to the end of its last complete append.
+ */
+export class SpoolReader {
+  private fd = -1;
+  private fdPath = '';
+
+  constructor(
+    private readonly segments: readonly Segment[],
+    private readonly isActive: (segment: Segment) => boolean,
+    private readonly damage: DamageListener,
+  ) {}
+
+  read(from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch {
+    const records: SpoolRecord[] = [];
+    const ends: SpoolPosition[] = [];
+    let chars = 0;
+    let segIndex = Math.max(0, this.segments.findIndex((s) => s.base === from.segment));
+    let offset = from.segment === this.segments[segIndex]?.base ? from.offset : 0;
+    let skip = from.segment === this.segments[segIndex]?.base ? from.skip : 0;
+    while (records.length < maxRecords && chars < maxChars) {
+      const segment = this.segments[segIndex];
+      if (!segment) break;
+      if (offset >= segment.bytes) {
+        if (this.isActive(segment)) break;
+        segIndex++;
+        offset = 0;
+        skip = 0;
+        continue;
+      }
+      const block = this.readBlock(segment, offset);
+      if (!block) {
+        offset = this.skipDamage(segment, offset);
+        skip = 0;
+        continue;
+      }
+      const lines = block.payload.toString('utf8').split('\n');
+      const end = offset + HEADER_BYTES + block.header.payloadBytes;
+      const count = Math.min(block.header.records, lines.length - 1);
+      for (let i = skip; i < count && records.length < maxRecords && chars < maxChars; i++) {
+        const line = lines[i] as string;
+        records.push({ id: `${segment.base}.${block.header.firstIndex + i}`, line });
+        chars += line.length;
+        ends.push(i + 1 === count ? { segment: segment.base, offset: end, skip: 0 } : { segment: segment.base, offset, skip: i + 1 });
+      }
+      const last = ends.at(-1);
+      if (last && last.offset === offset) break; // stopped inside this block: batch full
+      offset = end;
+      skip = 0;
+    }
+    return { records, ends };
+  }
+
+  /** Records in `segment` from `offset` on, counted from block headers alone (startup backlog). */
+  countRecords(segment: Segment, offset: number, skip: number): number {
+    let count = -skip;
+    const header = Buffer.allocUnsafe(HEADER_BYTES);
+    while (offset + HEADER_BYTES <= segment.bytes) {
+      if (this.readAt(segment, header, offset) < HEADER_BYTES) break;
+      const h = decodeHeader(header);
+      if (!h || offset + HEADER_BYTES + h.payloadBytes > segment.bytes) break;
+      count += h.records;
+      offset += HEADER_BYTES + h.payloadBytes;
+    }
+    return Math.max(0, count);
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.fdPath = '';
+  }
+
+  private readBlock(segment: Segment, offset: number): { header: BlockHeader; payload: Buffer } | null {
+    const headerBytes = Buffer.allocUnsafe(HEADER_BYTES);
+    if (this.readAt(segment, headerBytes, offset) < HEADER_BYTES) return null;
+    const header = decodeHeader(headerBytes);
+    if (!header || offset + HEADER_BYTES + header.payloadBytes > segment.bytes) return null;
+    const payload = Buffer.allocUnsafe(header.payloadBytes);
+    const got = this.readAt(segment, payload, offset + HEADER_BYTES);
+    if (!blockIsIntact(headerBytes, header, payload.subarray(0, got))) return null;
+    return { header, payload };
+  }
+
+  /** Skips from a damaged block to the next block magic in the segment, or its end. */
+  private skipDamage(segment: Segment, offset: number): number {
+    const rest = Buffer.allocUnsafe(segment.bytes - offset);
+    const got = this.readAt(segment, rest, offset);
+    const next = findMagic(rest.subarray(0, got), 1);
+    const resume = next < 0 ? segment.bytes : offset + next;
+    this.damage.damaged(segment, offset, resume - offset);
+    return resume;
+  }
+
+  private readAt(segment: Segment, buf: Buffer, position: number): number {
+    if (this.fdPath !== segment.path) {
+      this.close();
+      this.fd = openSync(segment.path, 'r');
+      this.fdPath = segment.path;
+    }
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(this.fd, buf, got, buf.length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  }
+}

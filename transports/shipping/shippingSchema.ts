@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { strictOptions } from '../../src/config/schemaHelpers';
+
+/** Defaults of the options every shipping transport shares; docs/shipping.md lists them for users. */
+export const SHIPPING_DEFAULTS = {
+  spoolMaxBytes: 256 * 1024 * 1024,
+  fsyncIntervalMs: 200,
+  batchMaxRecords: 1_000,
+  batchMaxBytes: 1024 * 1024,
+  retryInitialMs: 100,
+  retryMaxMs: 30_000,
+  closeTimeoutMs: 5_000,
+  dropWarnIntervalMs: 10_000,
+} as const;
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A byte count: a positive integer, or a string like "512K", "256M", "1G" (binary units). */
+export const sizeSchema = z.union([z.int().min(1), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([BKMG]?)i?B?\s*$/i.exec(value);
+  const bytes = m ? Math.floor(Number(m[1]) * (UNITS[(m[2] ?? '').toUpperCase()] ?? 1)) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    ctx.addIssue({ code: 'custom', message: 'is not a size like "256M" (a number of bytes, or digits with K, M or G)' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+export const spoolOptionsSchema = strictOptions({
+  /** The spool folder (created 0700); one per transport and process. */
+  dir: z.string().min(1).optional(),
+  /** Cap on the spool's size on disk; past it new records are dropped and counted. */
+  maxBytes: sizeSchema.optional(),
+  /** How often appended records are fsynced (besides flush, close and FATAL). */
+  fsyncIntervalMs: z.int().min(1).max(60_000).default(SHIPPING_DEFAULTS.fsyncIntervalMs),
+});
+
+export const batchOptionsSchema = strictOptions({
+  maxRecords: z.int().min(1).max(100_000).default(SHIPPING_DEFAULTS.batchMaxRecords),
+  maxBytes: sizeSchema.default(SHIPPING_DEFAULTS.batchMaxBytes),
+});
+
+export const retryOptionsSchema = strictOptions({
+  initialMs: z.int().min(1).max(600_000).default(SHIPPING_DEFAULTS.retryInitialMs),
+  maxMs: z.int().min(1).max(3_600_000).default(SHIPPING_DEFAULTS.retryMaxMs),
+});
+
+/** The keys every shipping transport accepts besides its own. */
+export const shippingOptionsShape = {
+  spool: spoolOptionsSchema.prefault({}),
+  batch: batchOptionsSchema.prefault({}),
+  retry: retryOptionsSchema.prefault({}),
+  /** How long close() waits for delivery of the backlog; what is left is delivered after the next start. */
+  closeTimeoutMs: z.int().min(0).max(600_000).default(SHIPPING_DEFAULTS.closeTimeoutMs),
+};

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import type { ShippingSettings } from './ShippingTransport';
+import { SHIPPING_DEFAULTS, type batchOptionsSchema, type retryOptionsSchema, type spoolOptionsSchema } from './shippingSchema';
+
+/** Append blocks of about this many characters (the same chunk size as the file transport). */
+const CHUNK_CHARS = 64 * 1024;
+const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
+
+export interface ParsedShippingOptions {
+  readonly spool: z.output<typeof spoolOptionsSchema>;
+  readonly batch: z.output<typeof batchOptionsSchema>;
+  readonly retry: z.output<typeof retryOptionsSchema>;
+  readonly closeTimeoutMs: number;
+}
+
+/**
+ * Settings for ShippingTransport from parsed options, less the sink.
+ * `defaultDir` names the spool folder when `spool.dir` is not given; it must
+ * differ per destination so that two transports never share a spool.
+ */
+export function shippingSettings(
+  options: ParsedShippingOptions,
+  identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly defaultDir: string },
+): Omit<ShippingSettings, 'sink' | 'recipe'> {
+  const maxBytes = options.spool.maxBytes ?? SHIPPING_DEFAULTS.spoolMaxBytes;
+  return {
+    type: identity.type,
+    name: identity.name,
+    loggerName: identity.loggerName,
+    spool: {
+      dir: resolve(options.spool.dir ?? identity.defaultDir),
+      maxBytes,
+      // Eight segments or more under the cap, so delivered space comes back in small steps.
+      segmentBytes: Math.max(2 * CHUNK_CHARS, Math.min(MAX_SEGMENT_BYTES, Math.floor(maxBytes / 8))),
+      chunkChars: CHUNK_CHARS,
+      fsyncIntervalMs: options.spool.fsyncIntervalMs,
+    },
+    batch: { maxRecords: options.batch.maxRecords, maxChars: options.batch.maxBytes },
+    retry: { initialMs: options.retry.initialMs, maxMs: Math.max(options.retry.maxMs, options.retry.initialMs) },
+    closeTimeoutMs: options.closeTimeoutMs,
+    dropWarnIntervalMs: SHIPPING_DEFAULTS.dropWarnIntervalMs,
+  };
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../../src/config/ConfigError';
+import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import type { TransportDefinition } from '../shared/TransportDefinition';
+import { ShippingTransport } from '../shipping/ShippingTransport';
+import { shippingOptionsShape } from '../shipping/shippingSchema';
+import { shippingSettings } from '../shipping/shippingSettings';
+import { createSink, type SyslogSinkOptions } from './createSink';
+import { resolveTls, type TlsSettings } from './openSocket';
+import { FACILITIES, isSdName, type FacilityName } from './syslogFields';
+
+/** Usual ports: 6514 is IANA's for syslog over TLS; plain TCP and RELP have none, these are the customary ones. */
+export const DEFAULT_PORTS = { tcp: 514, tls: 6514, relp: 2514 } as const;
+/** rsyslog's default maxMessageSize: longer messages would be cut by the receiver anyway. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024;
+
+const sdName = z.string().refine(isSdName, 'is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)');
+
+const schema = strictOptions({
+  type: z.literal('syslog'),
+  level: levelSettingSchema.optional(),
+  host: z.string().min(1),
+  /** Defaults to 514 (tcp), 6514 (tls) or 2514 (relp). */
+  port: z.int().min(1).max(65_535).optional(),
+  /** relp is the one with acknowledgements: nothing is lost when the receiver crashes. */
+  protocol: z.enum(['tcp', 'tls', 'relp']),
+  /** Octet counting (RFC 6587) or a trailing LF; RELP frames messages itself. */
+  framing: z.enum(['octet-counting', 'lf']).default('octet-counting'),
+  tls: strictOptions({
+    ca: z.string().min(1).optional(),
+    caFile: z.string().min(1).optional(),
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    rejectUnauthorized: z.boolean().optional(),
+  }).optional(),
+  facility: z.enum(Object.keys(FACILITIES) as [FacilityName, ...FacilityName[]]).default('user'),
+  /** APP-NAME; defaults to the logger name. */
+  appName: z.string().min(1).optional(),
+  /** The largest message sent (header, structured data and MSG); longer MSGs are cut and marked. */
+  maxMessageBytes: z.int().min(480).max(16 * 1024 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+  /** Extra SD-ELEMENTs on every message, e.g. { "origin": { "software": "checkout" } }. */
+  structuredData: z.record(sdName, z.record(sdName, z.string().regex(/^[^\x00-\x1f]*$/, 'contains a control character'))).default({}),
+  relp: strictOptions({
+    window: z.int().min(1).max(100_000).default(1_024),
+    ackTimeoutMs: z.int().min(100).max(600_000).default(10_000),
+  }).prefault({}),
+  connectTimeoutMs: z.int().min(100).max(600_000).default(10_000),
+  ...shippingOptionsShape,
+}).superRefine((o, ctx) => {
+  if (o.tls && o.protocol === 'tcp') {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'is set but protocol is "tcp": use protocol "tls" (nothing is sent in plaintext when TLS is asked for)' });
+  }
+});
+
+export const syslogTransport: TransportDefinition<typeof schema> = {
+  schema,
+  create(options, context) {
+    const port = options.port ?? DEFAULT_PORTS[options.protocol];
+    const name = `syslog:${options.protocol}://${options.host}:${port}`;
+    const tls = options.tls ? readTls(options.tls) : undefined;
+    const sinkOptions: SyslogSinkOptions = {
+      host: options.host,
+      port,
+      protocol: options.protocol,
+      framing: options.framing,
+      ...(tls ? { tls } : {}),
+      connectTimeoutMs: options.connectTimeoutMs,
+      relpWindow: options.relp.window,
+      ackTimeoutMs: options.relp.ackTimeoutMs,
+      encoder: {
+        facility: options.facility,
+        appName: options.appName ?? context.loggerName,
+        maxMessageBytes: options.maxMessageBytes,
+        structuredData: options.structuredData,
+      },
+    };
+    const settings = shippingSettings(options, {
+      type: 'syslog',
+      name,
+      loggerName: context.loggerName,
+      defaultDir: join('.prodlog-spool', `syslog-${options.protocol}-${options.host}-${port}`),
+    });
+    return new ShippingTransport({
+      ...settings,
+      sink: createSink(sinkOptions),
+      recipe: { module: join(__dirname, 'createSink.js'), options: sinkOptions },
+    });
+  },
+};
+
+function readTls(tls: TlsSettings): TlsSettings {
+  try {
+    return resolveTls(tls);
+  } catch (err) {
+    throw new ConfigError('options', [`tls.caFile: ${JSON.stringify(tls.caFile)} cannot be read: ${(err as Error).message}`]);
+  }
+}
