@@ -83,9 +83,9 @@ export class FileTransport implements Transport {
     return flushAfterSync(() => this.writer.writeOut());
   }
 
+  /** Compression needs nothing here: a rotated file is complete before it is compressed (see Compressor). */
   flushSync(): void {
     this.writer.writeOut();
-    this.rotator?.settleSync();
   }
 
   close(): Promise<void> {
@@ -110,7 +110,7 @@ export class FileTransport implements Transport {
     this.writer.writeOut();
     const closeError = this.file.close();
     if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
-    await this.rotator?.idle();
+    await this.rotator?.close();
     this.lock?.release();
   }
 

@@ -1,7 +1,7 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HealthCounters } from '../shared/HealthCounters';
-import { compressFile, compressionJob, settleCompression, type CompressionJob } from './compressFile';
+import { Compressor } from './Compressor';
 import { expiredFiles, type RetentionRules } from './expiredFiles';
 import { gzipPathOf, type RotatedFile, type RotatedNames } from './rotatedNames';
 
@@ -11,102 +11,108 @@ export interface HousekeepingSettings extends RetentionRules {
 
 /**
  * The background work of a rotating file: compressing rotated files and
- * deleting the ones retention no longer keeps. It runs after every rotation
- * and once at startup, one pass at a time, and always starts from a fresh
- * listing of the folder, never from a list of its own: files left by an
- * earlier run, by a crash or under other options are compressed and pruned
- * like any other.
+ * deleting those retention no longer keeps. Both start from a fresh listing
+ * of the folder, never from a list of their own, so files left by an earlier
+ * run, by a crash or under other options are compressed and pruned like any
+ * other (a restart with a smaller maxFiles prunes at once).
  *
- * None of it is needed for a record to be safe: a rotated file is complete
- * when it is renamed, and FATAL only has to settle the one compression that
- * may be in flight (settleSync).
+ * No record depends on it: a rotated file is complete when it is renamed.
+ * Pruning waits until no compression is in hand, so an uncompressed file
+ * about to shrink never pushes an older one over maxTotalSize.
  */
 export class Housekeeper {
-  private running: Promise<void> | undefined;
-  private again = false;
-  private job: CompressionJob | undefined;
-  private settledJob: CompressionJob | undefined;
+  private readonly compressor: Compressor | undefined;
+  private readonly inHand = new Set<Promise<void>>();
+  private pruning: Promise<void> | undefined;
+  private pruneAgain = false;
 
   constructor(
     private readonly names: RotatedNames,
     private readonly settings: HousekeepingSettings,
     private readonly counters: HealthCounters,
-  ) {}
+  ) {
+    this.compressor = settings.compress ? new Compressor((err) => this.report(err)) : undefined;
+  }
 
-  /** Asks for a pass; one that is running will be followed by another. */
-  schedule(): void {
-    if (this.running) {
-      this.again = true;
+  /** At startup: finish what an earlier run left (temporary files, uncompressed files), then prune. */
+  start(): void {
+    this.track(this.recover());
+  }
+
+  /** A file was just rotated to `path`. */
+  rotated(path: string): void {
+    if (this.compressor) this.track(this.compressor.compress(path).then(() => this.pruneWhenDrained()));
+    else this.schedulePrune();
+  }
+
+  /** Resolves when no compression or pruning is in hand, then stops the compression worker. */
+  async close(): Promise<void> {
+    while (this.inHand.size > 0 || this.pruning) await Promise.all([...this.inHand, this.pruning]);
+    await this.compressor?.close();
+  }
+
+  private async recover(): Promise<void> {
+    try {
+      const listing = await readdir(this.names.dir);
+      // A temporary file that no job in hand is writing was left by a run that stopped.
+      const stale = listing.filter((name) => {
+        const source = this.names.sourceOfTemp(name);
+        return source !== undefined && !this.compressor?.busyWith(source);
+      });
+      await Promise.all(stale.map((name) => removeFile(join(this.names.dir, name))));
+      const files = this.names.select(listing);
+      const gzipped = new Set(files.filter((f) => f.compressed).map((f) => f.path));
+      for (const file of files) {
+        if (file.compressed) continue;
+        // Stopped by kill -9 between the rename and the delete: the .gz twin is complete.
+        if (gzipped.has(gzipPathOf(file.path))) await removeFile(file.path);
+        else if (this.compressor) this.track(this.compressor.compress(file.path).then(() => this.pruneWhenDrained()));
+      }
+    } catch (err) {
+      this.report(err);
+    }
+    this.pruneWhenDrained();
+  }
+
+  private pruneWhenDrained(): void {
+    if (!this.compressor || this.compressor.pending === 0) this.schedulePrune();
+  }
+
+  private schedulePrune(): void {
+    const { maxFiles, maxAgeMs, maxTotalBytes } = this.settings;
+    if (maxFiles === undefined && maxAgeMs === undefined && maxTotalBytes === undefined) return;
+    if (this.pruning) {
+      this.pruneAgain = true;
       return;
     }
-    this.running = this.loop();
+    this.pruning = this.pruneLoop();
   }
 
-  /** Resolves when no pass is running or wanted. */
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-
-  /** FATAL and exit: leave every record in exactly one file without the event loop. */
-  settleSync(): void {
-    const job = this.job;
-    if (!job) return;
-    this.settledJob = job;
-    settleCompression(job);
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        await this.pass();
-      } while (this.again);
-    } finally {
-      this.running = undefined;
-    }
-  }
-
-  private async pass(): Promise<void> {
-    try {
-      if (this.settings.compress) await this.compressAll();
-      await this.prune();
-    } catch (err) {
-      this.counters.recordFailure(err, 0);
-    }
-  }
-
-  private async compressAll(): Promise<void> {
-    const listing = await readdir(this.names.dir);
-    // Passes never overlap, so any temporary file now is left from a stopped run.
-    await Promise.all(listing.filter((name) => this.names.isTemp(name)).map((name) => removeFile(join(this.names.dir, name))));
-    const files = this.names.select(listing);
-    const compressed = new Set(files.filter((f) => f.compressed).map((f) => f.path));
-    for (const file of files) {
-      if (file.compressed) continue;
-      if (compressed.has(gzipPathOf(file.path))) {
-        await removeFile(file.path); // stopped between rename and delete: the .gz is complete
-        continue;
-      }
-      const job = compressionJob(file.path);
-      this.job = job;
+  private async pruneLoop(): Promise<void> {
+    do {
+      this.pruneAgain = false;
       try {
-        await compressFile(job);
+        await this.prune();
       } catch (err) {
-        if (this.settledJob !== job) this.counters.recordFailure(err, 0);
-        return; // a full disk fails the next one too; the next pass tries again
-      } finally {
-        this.job = undefined;
+        this.report(err);
       }
-    }
+    } while (this.pruneAgain);
+    this.pruning = undefined;
   }
 
   private async prune(): Promise<void> {
-    const { maxFiles, maxAgeMs, maxTotalBytes } = this.settings;
-    if (maxFiles === undefined && maxAgeMs === undefined && maxTotalBytes === undefined) return;
     const files = this.names.select(await readdir(this.names.dir));
-    const aged = await Promise.all(files.map(withStats));
-    const present = aged.filter((f): f is AgedRotatedFile => f !== undefined);
-    for (const file of expiredFiles(present, this.settings, Date.now())) await removeFile(file.path);
+    const aged = (await Promise.all(files.map(withStats))).filter((f): f is AgedRotatedFile => f !== undefined);
+    for (const file of expiredFiles(aged, this.settings, Date.now())) await removeFile(file.path);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inHand.add(work);
+    void work.finally(() => this.inHand.delete(work));
+  }
+
+  private report(err: unknown): void {
+    this.counters.recordFailure(err, 0);
   }
 }
 

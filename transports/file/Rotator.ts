@@ -34,7 +34,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * never pruned). So the active file is written here with synchronous
  * appends, as by the plain file transport; rotation is a rename, a few
  * microseconds; and only compression and retention, which no record depends
- * on, run in the background (Housekeeper).
+ * on, run in the background (Housekeeper, Compressor).
  */
 export class Rotator {
   readonly names: RotatedNames;
@@ -62,7 +62,7 @@ export class Rotator {
       this.periodEnd = periodStart(now, interval) + interval;
       this.arm();
     }
-    this.housekeeper.schedule();
+    this.housekeeper.start();
   }
 
   stop(): void {
@@ -71,12 +71,9 @@ export class Rotator {
   }
 
   /** Resolves when background compression and pruning are done. */
-  idle(): Promise<void> {
-    return this.housekeeper.idle();
-  }
-
-  settleSync(): void {
-    this.housekeeper.settleSync();
+  close(): Promise<void> {
+    this.stop();
+    return this.housekeeper.close();
   }
 
   /** Rotates when the current period is over (checked on every chunk, since a busy loop starves the timer). */
@@ -116,10 +113,11 @@ export class Rotator {
   rotate(now: number): boolean {
     if (now < this.retryAt) return false;
     const file = this.file;
-    let rotated = false;
+    let rotatedTo: string | undefined;
     try {
-      renameSync(file.path, this.names.nextPath(this.stampOf(file.startedAt), readdirSync(this.names.dir)));
-      rotated = true;
+      const target = this.names.nextPath(this.stampOf(file.startedAt), readdirSync(this.names.dir));
+      renameSync(file.path, target);
+      rotatedTo = target;
     } catch (err) {
       // ENOENT: the file or its folder was removed, so there is nothing to keep; start a new file.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -135,7 +133,7 @@ export class Rotator {
     } catch (err) {
       this.counters.recordFailure(err, 0); // the next write tries to open it again
     }
-    if (rotated) this.housekeeper.schedule();
+    if (rotatedTo !== undefined) this.housekeeper.rotated(rotatedTo);
     return true;
   }
 

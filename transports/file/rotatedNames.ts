@@ -51,10 +51,11 @@ export class RotatedNames {
     return { name, path: join(this.dir, name), stamp: match[1]!, index: Number(match[2]), compressed: match[3] !== undefined };
   }
 
-  /** Whether `name` is a leftover of an interrupted compression of one of our files. */
-  isTemp(name: string): boolean {
-    if (!name.endsWith(TEMP_SUFFIX)) return false;
-    return this.parse(name.slice(0, -TEMP_SUFFIX.length))?.compressed === true;
+  /** For a temporary file of a compression of ours, the path of the file being compressed. */
+  sourceOfTemp(name: string): string | undefined {
+    if (!name.endsWith(TEMP_SUFFIX)) return undefined;
+    const gz = this.parse(name.slice(0, -TEMP_SUFFIX.length));
+    return gz?.compressed ? gz.path.slice(0, -GZ.length) : undefined;
   }
 
   /** Our rotated files among `names`, oldest first. */

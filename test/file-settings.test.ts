@@ -1,0 +1,97 @@
+import { ConfigError, resolveConfig } from '../src';
+import { parseDuration } from '../transports/shared/parseDuration';
+import { parseSize } from '../transports/shared/parseSize';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    resolveConfig(input, 'options', {});
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const fileWith = (extra: Record<string, unknown>) => ({ transports: [{ type: 'file', path: 'logs/app.log', ...extra }] });
+
+describe('parseSize', () => {
+  it.each<[string, number]>([
+    ['500K', 500 * 1024],
+    ['10M', 10 * 1024 ** 2],
+    ['1G', 1024 ** 3],
+    ['2T', 2 * 1024 ** 4],
+    ['100B', 100],
+    ['10MB', 10 * 1024 ** 2],
+    ['10MiB', 10 * 1024 ** 2],
+    ['10m', 10 * 1024 ** 2],
+    ['1.5G', 1.5 * 1024 ** 3],
+    [' 10 M ', 10 * 1024 ** 2],
+  ])('reads %j as %d bytes', (text, bytes) => {
+    expect(parseSize(text)).toBe(bytes);
+  });
+
+  it.each(['ten', '10', '', 'M', '-1M', '0M', '10X', '10 MBs', '1e3K'])('refuses %j', (text) => {
+    expect(parseSize(text)).toBeUndefined();
+  });
+});
+
+describe('parseDuration', () => {
+  it.each<[string, number]>([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['15m', 900_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['7d', 604_800_000],
+    ['2w', 1_209_600_000],
+  ])('reads %j as %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['1M', '1H', 'daily', '1', '1.5h', '0d', '-1d', 'h'])('refuses %j (units are lower case, numbers whole)', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('rotate options fail at startup naming key, value and what is allowed', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a size that is not one', { rotate: { size: 'ten' } }, 'transports[0].rotate.size: "ten" is not a size like "10M"'],
+    ['a size as a bare number', { rotate: { size: 10 } }, 'transports[0].rotate.size: 10 is not a size like "10M"'],
+    ['an interval that is not one', { rotate: { interval: 'daily' } }, 'transports[0].rotate.interval: "daily" is not a duration of at least 1s like "1d"'],
+    ['an interval below a second', { rotate: { interval: '10ms' } }, 'transports[0].rotate.interval: "10ms" is not a duration of at least 1s like "1d"'],
+    ['a compression that does not exist', { rotate: { size: '1M', compress: 'zip' } }, 'transports[0].rotate.compress: "zip" is not one of gzip, false'],
+    ['maxFiles zero', { rotate: { size: '1M', maxFiles: 0 } }, 'transports[0].rotate.maxFiles: 0 is too small: the minimum is 1'],
+    ['maxFiles as a string', { rotate: { size: '1M', maxFiles: '14' } }, 'transports[0].rotate.maxFiles: "14" is not a number'],
+    ['a maxAge without unit', { rotate: { size: '1M', maxAge: '14' } }, 'transports[0].rotate.maxAge: "14" is not a duration like "1d"'],
+    ['a maxTotalSize that is not one', { rotate: { size: '1M', maxTotalSize: '2 gigs' } }, 'transports[0].rotate.maxTotalSize: "2 gigs" is not a size like "10M"'],
+    ['retention without a trigger', { rotate: { maxFiles: 3 } }, 'transports[0].rotate: {"maxFiles":3} needs "size" or "interval" (or both): without one the file never rotates'],
+    ['a typo in a rotate key', { rotate: { size: '1M', maxfiles: 3 } }, 'transports[0].rotate: unknown key "maxfiles"; allowed keys: size, interval, compress, maxFiles, maxAge, maxTotalSize'],
+    ['a signal that cannot reopen', { reopenSignal: 'SIGTERM' }, 'transports[0].reopenSignal: "SIGTERM" is not one of SIGHUP, SIGUSR2, false'],
+    [
+      'a reopen signal on a file that rotates itself',
+      { rotate: { size: '1M' }, reopenSignal: 'SIGHUP' },
+      'transports[0].reopenSignal: "SIGHUP" is for a file rotated by an external tool such as logrotate, and this one has "rotate": use one or the other',
+    ],
+  ])('%s', (_name, extra, expected) => {
+    expect(problemsOf(fileWith(extra))).toContain(expected);
+  });
+
+  it('reports every bad rotate key at once', () => {
+    expect(problemsOf(fileWith({ rotate: { size: 'ten', interval: 'daily', maxAge: 'old' } }))).toHaveLength(3);
+  });
+
+  it('accepts the documented example and turns units into numbers', () => {
+    const config = resolveConfig(
+      fileWith({ rotate: { size: '10M', interval: '1d', compress: 'gzip', maxFiles: 14, maxAge: '14d', maxTotalSize: '2G' } }),
+      'options',
+      {},
+    );
+    expect(config.transports[0]).toMatchObject({
+      rotate: { size: 10 * 1024 ** 2, interval: 86_400_000, compress: 'gzip', maxFiles: 14, maxAge: 14 * 86_400_000, maxTotalSize: 2 * 1024 ** 3 },
+    });
+  });
+
+  it('accepts reopenSignal false on a rotating file', () => {
+    expect(() => resolveConfig(fileWith({ rotate: { size: '1M' }, reopenSignal: false }), 'options', {})).not.toThrow();
+  });
+});

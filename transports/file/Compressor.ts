@@ -1,0 +1,135 @@
+import { renameSync, unlinkSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { constants } from 'node:zlib';
+import { FILE_MODE } from './ActiveFile';
+import { COMPRESS_WORKER_SOURCE } from './compressWorkerSource';
+import { gzipPathOf, TEMP_SUFFIX } from './rotatedNames';
+
+/**
+ * Level 1 is the fastest deflate. JSON log lines repeat their keys on every
+ * line, so it still shrinks them many times over, at a fraction of the CPU
+ * of the default level 6.
+ */
+export const GZIP_LEVEL = constants.Z_BEST_SPEED;
+
+interface Job {
+  readonly source: string;
+  readonly temp: string;
+  readonly target: string;
+  readonly done: Promise<void>;
+  resolve(): void;
+}
+
+interface WorkerReply {
+  readonly id: number;
+  readonly error?: { readonly message: string; readonly code?: string };
+}
+
+/**
+ * Compresses rotated files in a worker thread. A worker, not the thread pool
+ * behind zlib's async API: a stream pipeline needs the main event loop for
+ * every chunk, so while a service logs in a loop that does not yield, or
+ * simply keeps its event loop busy, compression would stop; a worker takes a
+ * job by message, which needs no event loop turn to send, and compresses on
+ * another core while the service logs.
+ *
+ * The worker only writes `<file>.gz.tmp`. Making it the log file is a rename
+ * to `<file>.gz` then deleting `<file>`, both synchronous on the main thread
+ * when the worker reports success: an exit, FATAL included, can only happen
+ * before or after that pair, so every record is in exactly one log file
+ * whenever the process stops, and FATAL has nothing to wait for. A temporary
+ * file left by an exit is not a log file and is removed at the next start.
+ *
+ * The worker is started at the first job and holds the process open only
+ * while it has jobs.
+ */
+export class Compressor {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly jobs = new Map<number, Job>();
+  private readonly bySource = new Map<string, Job>();
+
+  constructor(private readonly onError: (err: unknown) => void) {}
+
+  get pending(): number {
+    return this.jobs.size;
+  }
+
+  busyWith(source: string): boolean {
+    return this.bySource.has(source);
+  }
+
+  /** Resolves once `source` is replaced by `source.gz`, or the failure has been reported. */
+  compress(source: string): Promise<void> {
+    const queued = this.bySource.get(source);
+    if (queued) return queued.done;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const target = gzipPathOf(source);
+    const job: Job = { source, temp: target + TEMP_SUFFIX, target, done, resolve };
+    let worker: Worker;
+    try {
+      worker = this.startedWorker();
+    } catch (err) {
+      this.onError(err);
+      return Promise.resolve();
+    }
+    const id = this.nextId++;
+    this.jobs.set(id, job);
+    this.bySource.set(source, job);
+    worker.ref();
+    worker.postMessage({ id, source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE });
+    return done;
+  }
+
+  /** Waits for the jobs in hand, then stops the worker. */
+  async close(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.done));
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private startedWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(COMPRESS_WORKER_SOURCE, { eval: true });
+    worker.on('message', (reply: WorkerReply) => this.finish(reply));
+    worker.on('error', (err) => this.abandon(worker, err));
+    worker.on('exit', () => this.abandon(worker, undefined));
+    this.worker = worker;
+    return worker;
+  }
+
+  private finish({ id, error }: WorkerReply): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    if (error) this.onError(Object.assign(new Error(`compressing ${job.source}: ${error.message}`), { code: error.code }));
+    else this.commit(job);
+    this.settle(id, job);
+  }
+
+  /** The only step that changes which log files exist: synchronous, so nothing can stop between its two calls. */
+  private commit(job: Job): void {
+    try {
+      renameSync(job.temp, job.target);
+      unlinkSync(job.source);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private settle(id: number, job: Job): void {
+    this.jobs.delete(id);
+    this.bySource.delete(job.source);
+    if (this.jobs.size === 0) this.worker?.unref();
+    job.resolve();
+  }
+
+  /** A worker that died leaves its files uncompressed; the next housekeeping pass starts a new one. */
+  private abandon(worker: Worker, err: unknown): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    if (err !== undefined) this.onError(err);
+    for (const [id, job] of [...this.jobs]) this.settle(id, job);
+  }
+}
