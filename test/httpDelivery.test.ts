@@ -104,7 +104,7 @@ describe('classifying answers', () => {
 
   it.each([400, 401, 403, 404, 413, 500])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
     receiver.responder = () => ({ status, body: '{"error":"entry out of order"}' });
-    expect(await sender().send(LINES)).toEqual({ kind: 'rejected', reason: `HTTP ${status}: {"error":"entry out of order"}`, sentBytes: expect.any(Number) });
+    expect(await sender().send(LINES)).toEqual({ kind: 'rejected', code: `HTTP_${status}`, reason: `HTTP ${status}: {"error":"entry out of order"}`, sentBytes: expect.any(Number) });
   });
 
   it('retries when nothing listens on the port', async () => {

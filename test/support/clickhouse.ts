@@ -12,7 +12,9 @@ const READY_TIMEOUT_MS = 20_000;
  * ndjson format. `time` is kept as the record's ISO text and the event time
  * is derived from it: ClickHouse 18.16 has no DateTime64, so the second and
  * the milliseconds get their own columns. Keys of a record that have no
- * column are skipped (input_format_skip_unknown_fields).
+ * column are skipped (input_format_skip_unknown_fields). `logId` is the
+ * spool id the ndjson format adds, which tells a retried duplicate from a
+ * record logged twice.
  */
 export const LOGS_TABLE_SQL = `CREATE TABLE logs (
   time String,
@@ -22,6 +24,7 @@ export const LOGS_TABLE_SQL = `CREATE TABLE logs (
   pid UInt32,
   msg String,
   seq UInt64 DEFAULT 0,
+  logId String DEFAULT '',
   event_time DateTime MATERIALIZED parseDateTimeBestEffort(time),
   event_ms UInt16 MATERIALIZED toUInt16(substring(time, 21, 3))
 ) ENGINE = MergeTree ORDER BY (event_time, event_ms)`;

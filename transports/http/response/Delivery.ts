@@ -1,11 +1,15 @@
 import type { PartialResult } from '../formats/WireFormat';
 
-/** What became of one batch sent to a receiver. */
+/**
+ * What became of one batch sent to a receiver. `code` names the failure for
+ * health and for printing each kind of failure once: `HTTP_429`, or the
+ * network error code (`ECONNREFUSED`, `ETIMEDOUT`).
+ */
 export type Delivery =
   | { readonly kind: 'delivered' }
   /** The receiver took the request but refused some records in it (OTLP partial success, bulk item errors). */
   | { readonly kind: 'partial'; readonly result: PartialResult }
   /** Nothing was taken for a transient reason: send the whole batch again, not before `retryAfterMs` if given. */
-  | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'retry'; readonly code: string; readonly reason: string; readonly retryAfterMs: number | undefined }
   /** Nothing was taken and sending again would not help: dead-letter the batch. */
-  | { readonly kind: 'rejected'; readonly reason: string };
+  | { readonly kind: 'rejected'; readonly code: string; readonly reason: string };

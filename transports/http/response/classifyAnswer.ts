@@ -15,15 +15,17 @@ export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize
     return result === undefined ? { kind: 'delivered' } : { kind: 'partial', result };
   }
   const reason = `HTTP ${answer.status}${describeBody(answer.body)}`;
-  if (action === 'retry') return { kind: 'retry', reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
-  return { kind: 'rejected', reason };
+  const code = `HTTP_${answer.status}`;
+  if (action === 'retry') return { kind: 'retry', code, reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
+  return { kind: 'rejected', code, reason };
 }
 
 /** No answer at all (refused, reset, timed out): always worth another try. */
 export function classifyFailure(err: unknown): Delivery {
-  const code = (err as { code?: unknown } | null)?.code;
+  const raw = (err as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : 'ENETWORK';
   const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'retry', reason: typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message, retryAfterMs: undefined };
+  return { kind: 'retry', code, reason: message.includes(code) ? message : `${code}: ${message}`, retryAfterMs: undefined };
 }
 
 function describeBody(body: string): string {

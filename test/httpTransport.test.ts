@@ -1,0 +1,133 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, type Logger, type LoggerOptions } from '../src';
+import type { TransportHealth } from '../src/transport';
+import { HttpReceiver } from './support/httpReceiver';
+import { tempDir } from './support/runFixture';
+
+type HttpOptions = Extract<NonNullable<LoggerOptions['transports']>[number], { type: 'http' }>;
+
+let receiver: HttpReceiver;
+let dir: string;
+let stderr: jest.SpyInstance;
+const loggers: Logger[] = [];
+
+beforeEach(async () => {
+  receiver = await HttpReceiver.start();
+  dir = tempDir('http-transport');
+  // Refusals are announced on stderr; keep them for the tests that check them, out of the test output.
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(async () => {
+  for (const log of loggers.splice(0)) await log.close();
+  stderr.mockRestore();
+  await receiver.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function httpLogger(options: Partial<HttpOptions> & Pick<HttpOptions, 'format'>, path = '/ingest'): Logger {
+  const log = createLogger({
+    name: 'checkout',
+    capture: false,
+    transports: [{ type: 'http', url: receiver.url + path, spool: { dir: join(dir, 'spool') }, batch: { intervalMs: 0 }, retry: { initialMs: 10, maxMs: 50 }, ...options }],
+  });
+  loggers.push(log);
+  return log;
+}
+
+function health(log: Logger): TransportHealth {
+  return log.health().transports[0]!;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('http transport', () => {
+  it('ships records through the spool as OTLP, with the logger name as service.name', async () => {
+    const log = httpLogger({ format: 'otlp' }, '/v1/logs');
+    for (let i = 0; i < 100; i++) log.info('order placed', { orderId: i });
+    await until(() => health(log).delivered === 100, 'all 100 are delivered');
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body));
+    const logRecords = bodies.flatMap((b) => b.resourceLogs.flatMap((rl: { scopeLogs: { logRecords: unknown[] }[] }) => rl.scopeLogs.flatMap((s) => s.logRecords)));
+    expect(logRecords).toHaveLength(100);
+    expect(bodies[0].resourceLogs[0].resource.attributes[0]).toEqual({ key: 'service.name', value: { stringValue: 'checkout' } });
+    expect(receiver.requests[0]!.url).toBe('/v1/logs');
+    expect(health(log)).toMatchObject({ type: 'http', name: `http:otlp:${receiver.url}/v1/logs`, ok: true, written: 100, failed: 0, backlogRecords: 0 });
+  });
+
+  it('writes a batch the receiver refuses to the dead-letter file next to the spool, counts it and warns once', async () => {
+    receiver.responder = () => ({ status: 400, body: 'line too long' });
+    const log = httpLogger({ format: 'loki', batch: { intervalMs: 0, maxRecords: 10 } }, '/loki/api/v1/push');
+    for (let i = 0; i < 25; i++) log.warn('slow', { i });
+    await until(() => health(log).failed === 25, 'all 25 are refused');
+    expect(health(log)).toMatchObject({ delivered: 0, failed: 25, backlogRecords: 0, ok: false });
+    const dead = readFileSync(join(dir, 'spool.dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead).toHaveLength(25);
+    expect(dead[0]).toMatchObject({ reason: expect.stringContaining('HTTP 400: line too long'), id: expect.any(String), record: { level: 'warn', msg: 'slow', i: 0 } });
+    expect(dead.map((d) => d.record.i)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const warnings = stderr.mock.calls.map((c) => String(c[0])).filter((t) => t.includes('dead-letter'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(join(dir, 'spool.dead-letter.ndjson'));
+  });
+
+  it('retries a 503 and delivers once the receiver recovers', async () => {
+    let refusals = 3;
+    receiver.responder = () => (refusals-- > 0 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200 });
+    const log = httpLogger({ format: 'ndjson' });
+    for (let i = 0; i < 10; i++) log.info('x', { i });
+    await until(() => health(log).delivered === 10, 'delivered after the 503s');
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(4);
+    expect(health(log)).toMatchObject({ failed: 0, ok: true });
+  });
+
+  it('counts records an OTLP receiver refused without saying which as failed', async () => {
+    receiver.responder = () => ({ status: 200, body: '{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"too old"}}' });
+    const log = httpLogger({ format: 'otlp', batch: { intervalMs: 0, maxRecords: 1_000 } }, '/v1/logs');
+    for (let i = 0; i < 5; i++) log.info('x', { i });
+    await until(() => (health(log).delivered ?? 0) >= 5, 'the batch is answered');
+    expect(health(log).failed).toBe(2 * receiver.requests.length);
+    const note = JSON.parse(readFileSync(join(dir, 'spool.dead-letter.ndjson'), 'utf8').split('\n')[0]!);
+    expect(note).toMatchObject({ unidentifiedRecords: 2, reason: 'receiver rejected 2 log records: too old' });
+  });
+
+  it('labels Loki streams as configured', async () => {
+    const log = httpLogger({ format: 'loki', loki: { labels: { app: 'name', region: 'region' }, staticLabels: { env: 'prod' } } }, '/loki/api/v1/push');
+    log.info('x', { region: 'eu' });
+    await until(() => health(log).delivered === 1, 'delivered');
+    expect(JSON.parse(receiver.requests[0]!.body).streams[0].stream).toEqual({ env: 'prod', app: 'checkout', region: 'eu' });
+  });
+});
+
+describe('http transport configuration', () => {
+  const base = { type: 'http' as const, url: 'http://127.0.0.1:1/x', format: 'ndjson' as const };
+  function problem(options: Record<string, unknown>): string {
+    try {
+      createLogger({ capture: false, transports: [{ ...base, ...options } as HttpOptions] });
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('expected a configuration error');
+  }
+
+  it.each([
+    [{ url: 'ftp://logs.example/x' }, 'transports[0].url: "ftp://logs.example/x" is not an http:// or https:// URL'],
+    [{ format: 'gelf' }, 'transports[0].format: "gelf" is not one of ndjson, otlp, loki, elasticsearch'],
+    [{ headers: { 'x-token': 'a\r\nInjected: 1' } }, 'transports[0].headers.x-token: "a\\r\\nInjected: 1" contains a line break or NUL'],
+    [{ headers: { 'content-length': '5' } }, 'transports[0].headers.content-length: "5" is under a header the transport sets itself'],
+    [{ format: 'otlp', loki: { labels: {} } }, 'transports[0].loki: {"labels":{}} is set but format is "otlp"'],
+    [{ format: 'loki', loki: { labels: { message: 'msg' } } }, 'transports[0].loki.labels.message: "msg" is unbounded'],
+    [{ format: 'loki', loki: { staticLabels: { __name__: 'x' } } }, 'transports[0].loki.staticLabels.__name__: "x" is under a label name starting with __'],
+    [{ format: 'elasticsearch', elasticsearch: { index: 'Logs-%{service}' } }, 'transports[0].elasticsearch.index: "Logs-%{service}" is not a usable index pattern: index names are lower case'],
+    [{ batch: { intervalMs: -1 } }, 'transports[0].batch.intervalMs: -1'],
+    [{ compress: 'brotli' }, 'transports[0].compress: "brotli"'],
+    [{ timeoutMs: 5 }, 'transports[0].timeoutMs: 5'],
+    [{ spool: { dir: '/tmp/x' }, urll: 'x' }, 'unknown key "urll"'],
+  ])('refuses %j at startup: %s', (options, message) => {
+    expect(problem(options)).toContain(message);
+  });
+});

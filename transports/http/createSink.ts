@@ -1,0 +1,41 @@
+import type { Sink } from '../shipping/Sink';
+import { createWireFormat, type WireFormatSettings } from './formats/createWireFormat';
+import { HttpBatchSender, withQueryDefaults } from './HttpBatchSender';
+import { HttpPoster } from './HttpPoster';
+import { HttpSink } from './HttpSink';
+
+/** Everything an HTTP sink needs, plain data: it also travels as JSON to the FATAL drain process. */
+export interface HttpSinkOptions {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly compress?: 'gzip';
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly maxRecords: number;
+  readonly maxChars: number;
+  readonly wire: WireFormatSettings;
+}
+
+export interface SinkHooks {
+  readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
+}
+
+/** The sink for an http transport; the FATAL drain process calls it by this name. */
+export function createSink(options: HttpSinkOptions, hooks: SinkHooks = {}): Sink {
+  const format = createWireFormat(options.wire);
+  const url = withQueryDefaults(options.url, format.queryDefaults);
+  const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs });
+  return new HttpSink(new HttpBatchSender(format, poster), {
+    endpoint: endpointOf(options.url),
+    intervalMs: options.intervalMs,
+    maxRecords: options.maxRecords,
+    maxChars: options.maxChars,
+    ...(hooks.onUnidentifiedRejects ? { onUnidentifiedRejects: hooks.onUnidentifiedRejects } : {}),
+  });
+}
+
+/** The URL as shown in health and messages: no user:password, no query (which may hold a token). */
+export function endpointOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { TransportDefinition } from '../shared/TransportDefinition';
+import { shippingSettings } from '../shipping/shippingSettings';
+import { createSink, endpointOf, type HttpSinkOptions } from './createSink';
+import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
+import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
+import { httpSchema } from './httpSchema';
+import { HttpTransport } from './HttpTransport';
+
+export { HTTP_DEFAULTS } from './httpSchema';
+
+/** Ships records in HTTP batches (OTLP, Loki, Elasticsearch bulk, NDJSON) through the on-disk spool. */
+export const httpTransport: TransportDefinition<typeof httpSchema> = {
+  schema: httpSchema,
+  create(options, context) {
+    const endpoint = endpointOf(options.url);
+    const name = `http:${options.format}:${endpoint}`;
+    const settings = shippingSettings(options, {
+      type: 'http',
+      name,
+      loggerName: context.loggerName,
+      defaultDir: join('.prodlog-spool', defaultSpoolName(options.url, options.format)),
+    });
+    const sinkOptions: HttpSinkOptions = {
+      url: options.url,
+      headers: options.headers,
+      ...(options.compress ? { compress: options.compress } : {}),
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.batch.intervalMs,
+      maxRecords: settings.batch.maxRecords,
+      maxChars: settings.batch.maxChars,
+      wire: {
+        format: options.format,
+        serviceName: context.loggerName,
+        loki: {
+          labels: options.loki?.labels ?? DEFAULT_LOKI_LABELS,
+          staticLabels: options.loki?.staticLabels ?? {},
+          maxValuesPerLabel: options.loki?.maxValuesPerLabel ?? DEFAULT_MAX_VALUES_PER_LABEL,
+        },
+        elasticsearch: { index: options.elasticsearch?.index ?? DEFAULT_INDEX_PATTERN },
+      },
+    };
+    return new HttpTransport({
+      shipping: settings,
+      deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
+      createSink: (hooks) => createSink(sinkOptions, hooks),
+      // The FATAL drain delivers as fast as it can: no pacing against a deadline.
+      recipe: { module: join(__dirname, 'createSink.js'), options: { ...sinkOptions, intervalMs: 0 } },
+    });
+  },
+};
+
+/** One spool per destination: host, port and a hash of the whole URL, so two tables on one server never share. */
+function defaultSpoolName(url: string, format: string): string {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
+  return `http-${format}-${u.hostname}-${port}-${hash}`;
+}
