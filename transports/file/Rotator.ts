@@ -115,7 +115,7 @@ export class Rotator {
     const file = this.file;
     let rotatedTo: string | undefined;
     try {
-      const target = this.names.nextPath(this.stampOf(file.startedAt), readdirSync(this.names.dir));
+      const target = this.names.nextPath(file.startedAt, readdirSync(this.names.dir));
       renameSync(file.path, target);
       rotatedTo = target;
     } catch (err) {
@@ -135,12 +135,6 @@ export class Rotator {
     }
     if (rotatedTo !== undefined) this.housekeeper.rotated(rotatedTo);
     return true;
-  }
-
-  /** The start written in the rotated name: the file's period when rotating by time, else its first record. */
-  private stampOf(startedAt: number): number {
-    const interval = this.settings.intervalMs;
-    return interval === undefined ? startedAt : periodStart(startedAt, interval);
   }
 
   private arm(): void {

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 export interface RotatedFile {
   readonly name: string;
   readonly path: string;
-  /** The UTC start of the file as written in its name, "2026-11-26T05-00-00". */
+  /** The UTC time of the file's first record, as written in its name: "2026-11-26T05-00-00". */
   readonly stamp: string;
   /** 1, 2, 3... for files with the same stamp, in the order they were written. */
   readonly index: number;
@@ -18,10 +18,13 @@ export const TEMP_SUFFIX = '.tmp';
 /**
  * The names of the rotated files of one log file: `app.log` rotates to
  * `app.2026-11-26T05-00-00.1.log`, gzipped `app.2026-11-26T05-00-00.1.log.gz`,
- * in the same folder. The stamp is the UTC start of the file (of its period
- * when an interval is set) with "-" for ":" so the name is valid everywhere;
- * the index tells apart files with the same stamp. The fixed-width stamp
- * makes `ls` list the files oldest first (`ls -v` also orders index 10 after 9).
+ * in the same folder. The stamp is the UTC time of the file's first record,
+ * to the second, with "-" for ":" so the name is valid everywhere; the index
+ * tells apart files started in the same second. It is the first record's time
+ * whatever triggers rotation (not the start of the period when rotating by
+ * time), so files written under different options still sort in the order
+ * they were written, which retention relies on. The fixed-width stamp makes
+ * `ls` list the files oldest first (`ls -v` also orders index 10 after 9).
  *
  * Retention and recovery find files by parsing these names, never from a
  * list kept on the side, so what is on disk is always the truth.
