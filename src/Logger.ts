@@ -35,9 +35,17 @@ export interface Logger {
   /** Flushes and closes every transport, once, within `closeTimeoutMs`. Later records are dropped and counted. */
   close(): Promise<void>;
   health(): LoggerHealth;
+  /**
+   * Runs a scheduled task: logs `task started` and `task finished` (with
+   * `durationMs`) at info, or `task failed` (with the error) at error and
+   * rethrows. Resolves to what `fn` returns.
+   */
+  task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T>;
 }
 
 export interface LoggerHealth {
+  /** The logger's name, as in its records. */
+  readonly name: string;
   /** True when every transport is ok and nothing has failed inside the logger. */
   readonly ok: boolean;
   readonly records: Readonly<Record<LevelName, number>>;

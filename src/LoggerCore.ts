@@ -2,7 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { ResolvedConfig } from './config/schema';
 import type { Fanout } from './Fanout';
 import { LEVEL_NAMES, type LevelName } from './levels';
-import type { LoggerHealth } from './Logger';
+import type { Logger, LoggerHealth } from './Logger';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 import { SharedFlush } from './SharedFlush';
@@ -19,9 +19,13 @@ export class LoggerCore implements ProcessBoundLogger {
   closed = false;
   droppedAfterClose = 0;
   internalErrors = 0;
+  /** The root logger and its record name, set by createLogger: process-wide features log through it. */
+  log: Logger | undefined;
+  name = '';
   private closing: Promise<void> | undefined;
   private exiting = false;
   private readonly flusher: SharedFlush;
+  private readonly detachListeners: Array<() => void> = [];
 
   constructor(
     readonly config: ResolvedConfig,
@@ -65,7 +69,7 @@ export class LoggerCore implements ProcessBoundLogger {
       this.exiting = true;
       this.flushSync();
       this.drainBeforeExit(Date.now() + this.config.fatal.timeoutMs);
-      unregister(this);
+      this.detach();
     }
     this.exitFn(this.config.fatal.exitCode);
     // Only an exit function replaced by a test can return; `never` must still hold.
@@ -80,7 +84,27 @@ export class LoggerCore implements ProcessBoundLogger {
       this.internalErrors++;
     }
     this.flushSync();
+    this.detach();
+  }
+
+  /**
+   * Runs `listener` once, when the logger closes or the process exits through
+   * FATAL or a crash: process-wide features (signals, warnings, the watchdog)
+   * let go of the logger there.
+   */
+  onDetach(listener: () => void): void {
+    this.detachListeners.push(listener);
+  }
+
+  private detach(): void {
     unregister(this);
+    for (const listener of this.detachListeners.splice(0)) {
+      try {
+        listener();
+      } catch {
+        this.internalErrors++;
+      }
+    }
   }
 
   close(): Promise<void> {
@@ -90,7 +114,7 @@ export class LoggerCore implements ProcessBoundLogger {
 
   private async closeOnce(): Promise<void> {
     this.closed = true;
-    unregister(this);
+    this.detach();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.config.closeTimeoutMs);
@@ -109,6 +133,7 @@ export class LoggerCore implements ProcessBoundLogger {
     const records = Object.fromEntries(LEVEL_NAMES.map((name, i) => [name, counts[i + 2] ?? 0])) as Record<LevelName, number>;
     const internalErrors = this.internalErrors + this.fanout.transportErrors;
     return {
+      name: this.name,
       ok: internalErrors === 0 && transports.every((t) => t.ok),
       records,
       droppedAfterClose: this.droppedAfterClose,

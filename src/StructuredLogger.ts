@@ -2,6 +2,7 @@ import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
 import type { Fields, Logger, LoggerHealth } from './Logger';
 import type { LoggerCore } from './LoggerCore';
+import { runTask } from './readiness/task';
 import { isError } from './serialize/Sanitizer';
 import { truncateString } from './serialize/limits';
 
@@ -84,6 +85,10 @@ export class StructuredLogger implements Logger {
 
   health(): LoggerHealth {
     return this.core.health();
+  }
+
+  task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T> {
+    return runTask(this, name, fn);
   }
 
   private emit(method: LogFn, msg: unknown, fields: unknown): void {

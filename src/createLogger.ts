@@ -8,6 +8,8 @@ import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './levels';
 import type { Logger } from './Logger';
 import { LoggerCore, type ExitFunction } from './LoggerCore';
 import { packageName } from './packageInfo';
+import { installReadiness } from './readiness/installReadiness';
+import { traceCorrelation } from './readiness/traceCorrelation';
 import { Sanitizer } from './serialize/Sanitizer';
 import { SecretKeyMatcher } from './serialize/secretKeys';
 import { StructuredLogger } from './StructuredLogger';
@@ -58,11 +60,16 @@ export function loggerFromConfig(config: ResolvedConfig, exit: ExitFunction): Lo
       // Errors are already plain objects (Sanitizer); pino's own err serializer would re-wrap them.
       serializers: { err: (value: unknown) => value },
       ...(config.redact.paths.length > 0 ? { redact: { paths: config.redact.paths, censor: config.redact.censor } } : {}),
+      ...traceCorrelation(config.trace),
     },
     fanout,
   );
   const core = new LoggerCore(config, fanout, sanitizer, exit, () => root);
-  return new StructuredLogger(core, root, level);
+  const log = new StructuredLogger(core, root, level);
+  core.log = log;
+  core.name = name;
+  installReadiness(core, log, config, level);
+  return log;
 }
 
 /** No record below every transport's level can be written, so below that the logger does no work. */

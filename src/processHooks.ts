@@ -6,7 +6,11 @@
  * of prodlog are loaded, and removed when no logger needs them, so a process
  * without open loggers crashes exactly as Node would by default.
  */
+import type { Logger } from './Logger';
+
 export interface ProcessBoundLogger {
+  /** The root logger, for process-wide endpoints (health, metrics); absent in loggers of older copies. */
+  readonly log?: Logger | undefined;
   /** Make everything written so far durable, synchronously. */
   flushSync(): void;
   /** Write a FATAL record for the crash and make it durable; does not exit. */
@@ -48,6 +52,11 @@ export function register(logger: ProcessBoundLogger, captureCrashes: boolean): v
     r.capturing.add(logger);
     installCrashListeners(r);
   }
+}
+
+/** Every logger open in this process, oldest first, whichever copy of prodlog created it. */
+export function openLoggers(): readonly ProcessBoundLogger[] {
+  return [...registry().open];
 }
 
 export function unregister(logger: ProcessBoundLogger): void {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { transportOptionsSchema } from '../../transports';
 import { DEFAULT_LIMITS } from '../serialize/limits';
+import { readinessConfigShape } from '../readiness/readinessOptions';
 import { levelSettingSchema, strictOptions } from './schemaHelpers';
 
 export const DEFAULT_CENSOR = '[Redacted]';
@@ -40,6 +41,8 @@ export const loggerConfigSchema = strictOptions({
     maxStringLength: z.int().min(16).max(100 * 1024 * 1024).default(DEFAULT_LIMITS.maxStringLength),
     maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
   }).prefault({}),
+  /** startup, shutdown, warnings, watchdog, trace: see src/readiness/readinessOptions.ts and docs/readiness.md. */
+  ...readinessConfigShape,
 });
 
 /** Logger configuration as written by a user, in code or in prodlog.config.json. */

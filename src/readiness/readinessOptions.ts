@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { strictOptions } from '../config/schemaHelpers';
+import { parseSize } from '../../transports/shared/parseSize';
+import { sizeSetting } from '../../transports/shared/sizeSetting';
+
+/** Signals a service may ask prodlog to shut down on; SIGKILL and SIGSTOP cannot be caught at all. */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
+export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
+
+/**
+ * A feature that is on or off, with settings when on: `true`, `false`, or an
+ * object of settings (`enabled` defaults to true). The output is always the
+ * object, so code reads `enabled` and never tests for a boolean.
+ */
+function toggle<Shape extends z.ZodRawShape>(enabledByDefault: boolean, shape: Shape) {
+  const settings = strictOptions({ enabled: z.boolean().default(true), ...shape });
+  const isObject = z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+    message: 'is not true, false or an object',
+  });
+  const schema = z.preprocess(
+    (v) => (typeof v === 'boolean' ? { enabled: v } : v),
+    isObject.pipe(settings),
+  );
+  // preprocess() types its input as unknown; users should see what they may write.
+  const typed = schema as unknown as z.ZodType<z.output<typeof settings>, boolean | z.input<typeof settings>>;
+  return typed.prefault(enabledByDefault);
+}
+
+/** A limit written as a size ("1G") or as a fraction (0.9) of what is available. */
+const sizeOrFraction = z
+  .custom<number | string>(
+    (v) => (typeof v === 'number' && v > 0 && v < 1) || (typeof v === 'string' && parseSize(v) !== undefined),
+    { message: 'is not a size like "1G" or a fraction like 0.9' },
+  )
+  .transform((v) => (typeof v === 'number' ? { fraction: v } : { bytes: parseSize(v) ?? 0 }));
+
+export const SHUTDOWN_DEFAULTS = { signals: ['SIGTERM', 'SIGINT'] as ShutdownSignal[], timeoutMs: 10_000 };
+export const WATCHDOG_DEFAULTS = { intervalMs: 10_000, repeatMs: 300_000, eventLoopDelayMs: 500, heapUsed: 0.9 };
+
+/**
+ * The configuration keys of the production-readiness features. They join the
+ * logger's own schema, so a typo or a bad value fails at startup like any
+ * other key.
+ */
+export const readinessConfigShape = {
+  /** Log a `startup` record (version, node, effective level, transports) when the logger is created. */
+  startup: z.boolean().default(false),
+  /** Graceful shutdown on signals: log `shutdown`, run onShutdown hooks, flush and close, exit 0. */
+  shutdown: toggle(true, {
+    signals: z.array(z.enum(SHUTDOWN_SIGNALS)).min(1).default(SHUTDOWN_DEFAULTS.signals),
+    /** Bound on the whole shutdown (hooks, flush, close); past it the process exits with code 1. */
+    timeoutMs: z.int().min(0).max(600_000).default(SHUTDOWN_DEFAULTS.timeoutMs),
+  }),
+  /** Turn Node's process warnings (deprecations included) into warn records. */
+  warnings: z.boolean().default(true),
+  /** Rate-limited warn records for event-loop delay, heap, RSS and free disk space. */
+  watchdog: toggle(false, {
+    intervalMs: z.int().min(10).max(3_600_000).default(WATCHDOG_DEFAULTS.intervalMs),
+    /** A condition that stays true is warned about at most once per this interval. */
+    repeatMs: z.int().min(0).max(86_400_000).default(WATCHDOG_DEFAULTS.repeatMs),
+    /** 99th percentile event-loop delay over an interval above which to warn (performance); 0 turns it off. */
+    eventLoopDelayMs: z.int().min(0).max(600_000).default(WATCHDOG_DEFAULTS.eventLoopDelayMs),
+    /** Fraction of the V8 heap limit in use above which to warn (resource); 0 turns it off. */
+    heapUsed: z.number().min(0).lt(1).default(WATCHDOG_DEFAULTS.heapUsed),
+    /** Resident set size above which to warn (resource): a size, or a fraction of the memory available. */
+    rss: sizeOrFraction.optional(),
+    /** Free space on `path` (default: the folder of the first file transport) below which to warn (resource). */
+    diskFree: strictOptions({ path: z.string().min(1).optional(), min: sizeSetting }).optional(),
+  }),
+  /** Add `trace_id`, `span_id` and `trace_flags` of the active span when @opentelemetry/api is installed. */
+  trace: z.boolean().default(true),
+};
+
+export type ShutdownConfig = z.output<(typeof readinessConfigShape)['shutdown']>;
+export type WatchdogConfig = z.output<(typeof readinessConfigShape)['watchdog']>;

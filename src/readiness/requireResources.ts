@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ConfigError } from '../config/ConfigError';
+import { describeIssues } from '../config/describeIssues';
+import { strictOptions } from '../config/schemaHelpers';
+import type { Logger } from '../Logger';
+import { sizeSetting } from '../../transports/shared/sizeSetting';
+import { formatSize } from './formatSize';
+import { cpusAvailable, diskFree, memoryAvailable } from './systemResources';
+
+const diskNeedSchema = strictOptions({ path: z.string().min(1), min: sizeSetting });
+
+const needsSchema = strictOptions({
+  /** Memory the process can use: the container's limit, else the machine's memory. */
+  memory: sizeSetting.optional(),
+  /** Free space on the file system of `path`; one folder or several. */
+  diskFree: z.union([diskNeedSchema, z.array(diskNeedSchema)]).optional(),
+  /** CPUs the process may run on (os.availableParallelism()). */
+  cpus: z.int().min(1).optional(),
+});
+
+export type ResourceNeeds = z.input<typeof needsSchema>;
+
+/** One resource the service needs and what it found, as the FATAL record lists them. */
+export interface ResourceShortfall {
+  readonly resource: 'memory' | 'diskFree' | 'cpus';
+  readonly path?: string;
+  readonly needed: string | number;
+  readonly found: string | number;
+}
+
+/** What the machine has; tests replace it. */
+export interface ResourceProbes {
+  memoryAvailable(): number;
+  diskFree(path: string): number | undefined;
+  cpusAvailable(): number;
+}
+
+const SYSTEM: ResourceProbes = { memoryAvailable, diskFree, cpusAvailable };
+
+/**
+ * Checks at startup that the machine gives the service what it needs, and
+ * when it does not, ends it with FATAL naming what was needed and what was
+ * found: `needs memory 32G, has 16G`. A folder that does not exist counts as
+ * no free space. Bad needs (a typo, "32 gigs") throw ConfigError naming the
+ * key and the value. Returns the shortfalls (always none when it returns).
+ */
+export function requireResources(log: Logger, needs: ResourceNeeds, probes: ResourceProbes = SYSTEM): readonly ResourceShortfall[] {
+  const parsed = needsSchema.safeParse(needs);
+  if (!parsed.success) throw new ConfigError('requireResources', describeIssues(parsed.error.issues, needs));
+  const shortfalls = findShortfalls(parsed.data, probes);
+  if (shortfalls.length === 0) return shortfalls;
+  const summary = shortfalls.map((s) => `${s.resource}${s.path ? ` on ${s.path}` : ''} ${s.needed}, has ${s.found}`).join('; ');
+  return log.fatal(`needs ${summary}`, { category: 'resource', shortfalls });
+}
+
+function findShortfalls(needs: z.output<typeof needsSchema>, probes: ResourceProbes): ResourceShortfall[] {
+  const out: ResourceShortfall[] = [];
+  if (needs.memory !== undefined) {
+    const found = probes.memoryAvailable();
+    if (found < needs.memory) out.push({ resource: 'memory', needed: formatSize(needs.memory), found: formatSize(found) });
+  }
+  const disks = needs.diskFree === undefined ? [] : Array.isArray(needs.diskFree) ? needs.diskFree : [needs.diskFree];
+  for (const { path, min } of disks) {
+    const found = probes.diskFree(path);
+    if (found === undefined || found < min) {
+      out.push({ resource: 'diskFree', path, needed: formatSize(min), found: found === undefined ? 'no such folder' : formatSize(found) });
+    }
+  }
+  if (needs.cpus !== undefined) {
+    const found = probes.cpusAvailable();
+    if (found < needs.cpus) out.push({ resource: 'cpus', needed: needs.cpus, found });
+  }
+  return out;
+}
