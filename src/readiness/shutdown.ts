@@ -99,9 +99,10 @@ async function shutDown(s: ShutdownState, participants: readonly ShutdownPartici
   const timeoutMs = Math.max(...participants.map((p) => p.timeoutMs));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
+    // Not unref'd: a hook waiting on a promise that nothing will settle must
+    // still end in this process's exit, with the timeout reported, rather
+    // than in Node quietly exiting 0 mid-shutdown.
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    // The deadline must not keep alive a process that has nothing else left to do.
-    timer.unref();
   });
   const work = (async (): Promise<'done'> => {
     await runHooks(s.hooks.slice(), first.log);
