@@ -74,10 +74,11 @@ export class ActiveFile {
   }
 
   /**
-   * Appends `buf[start, end)`, whole lines. Returns undefined on success or
-   * the error, after undoing any part of the write that did reach the file.
+   * Appends `buf[start, end)`, whole lines. Returns undefined on success;
+   * on failure the error and how many bytes of the write stay in the file
+   * (none, unless a shared file could not be cut back).
    */
-  append(buf: Buffer, start: number, end: number, now: number): unknown {
+  append(buf: Buffer, start: number, end: number, now: number): AppendFailure | undefined {
     let offset = start;
     try {
       if (this.brokenTail) {
@@ -85,9 +86,9 @@ export class ActiveFile {
         this.brokenTail = false;
       }
       while (offset < end) offset += writeSync(this.fd, buf, offset, end - offset);
-    } catch (err) {
-      if (offset > start) this.undoPartialWrite();
-      return err;
+    } catch (error) {
+      const keptBytes = offset > start ? this.undoPartialWrite(offset - start) : 0;
+      return { error, keptBytes };
     }
     if (this.size === 0) this.startedAt = now;
     this.size += end - start;
@@ -98,19 +99,32 @@ export class ActiveFile {
   pathMoved(now: number): boolean {
     if (now < this.nextIdentityCheck || this.fd < 0) return false;
     this.nextIdentityCheck = now + IDENTITY_CHECK_MS;
-    const st = statSync(this.path, { throwIfNoEntry: false });
-    return st === undefined || st.ino !== this.ino || st.dev !== this.dev;
+    try {
+      const st = statSync(this.path, { throwIfNoEntry: false });
+      return st === undefined || st.ino !== this.ino || st.dev !== this.dev;
+    } catch {
+      return true; // e.g. ENOTDIR: a file now stands where the folder was
+    }
   }
 
-  private undoPartialWrite(): void {
+  /** Returns how many of the `written` bytes stay in the file. */
+  private undoPartialWrite(written: number): number {
     if (this.soleWriter) {
       try {
         ftruncateSync(this.fd, this.size);
-        return;
+        return 0;
       } catch {
         // fall through: at least keep the next record on its own line
       }
     }
     this.brokenTail = true;
+    this.size += written;
+    return written;
   }
+}
+
+export interface AppendFailure {
+  readonly error: unknown;
+  /** Bytes of the failed write left in the file: whole records among them were written after all. */
+  readonly keptBytes: number;
 }

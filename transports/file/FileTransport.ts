@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
 import { flushAfterSync } from '../shared/flushAfterSync';
-import { ActiveFile } from './ActiveFile';
+import { ActiveFile, type AppendFailure } from './ActiveFile';
 import { onReopenSignal, type ReopenSignal } from './reopenSignals';
 import { Rotator, type RotationSettings } from './Rotator';
 import { SinkChunkWriter } from './SinkChunkWriter';
@@ -126,10 +126,10 @@ export class FileTransport implements Transport {
     while (offset < buf.length) {
       const end = this.rotator ? this.rotator.cut(buf, offset, now) : buf.length;
       if (end > offset) {
-        const err = this.append(buf, offset, end, now);
-        if (err !== undefined) {
-          error = err;
-          failed += countLines(buf, offset, end);
+        const failure = this.append(buf, offset, end, now);
+        if (failure !== undefined) {
+          error = failure.error;
+          failed += countLines(buf, offset + failure.keptBytes, end);
         }
         offset = end;
       }
@@ -139,10 +139,10 @@ export class FileTransport implements Transport {
     if (failed > 0) this.counters.recordFailure(error, failed);
   }
 
-  private append(buf: Buffer, start: number, end: number, now: number): unknown {
+  private append(buf: Buffer, start: number, end: number, now: number): AppendFailure | undefined {
     if (this.file.fd < 0) {
-      const err = this.openFile(now);
-      if (err !== undefined) return err;
+      const error = this.openFile(now);
+      if (error !== undefined) return { error, keptBytes: 0 };
     }
     return this.file.append(buf, start, end, now);
   }

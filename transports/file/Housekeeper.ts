@@ -1,6 +1,7 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HealthCounters } from '../shared/HealthCounters';
+import { CoalescedRun } from './CoalescedRun';
 import { Compressor } from './Compressor';
 import { expiredFiles, type RetentionRules } from './expiredFiles';
 import { gzipPathOf, type RotatedFile, type RotatedNames } from './rotatedNames';
@@ -23,35 +24,58 @@ export interface HousekeepingSettings extends RetentionRules {
 export class Housekeeper {
   private readonly compressor: Compressor | undefined;
   private readonly inHand = new Set<Promise<void>>();
-  private pruning: Promise<void> | undefined;
-  private pruneAgain = false;
+  private readonly sweep = new CoalescedRun(() => this.sweepFolder());
+  private readonly prune = new CoalescedRun(() => this.pruneFolder());
+  /** A compression failed (a full disk): the next rotation sweeps the folder to try it again. */
+  private retry = false;
 
   constructor(
     private readonly names: RotatedNames,
     private readonly settings: HousekeepingSettings,
     private readonly counters: HealthCounters,
   ) {
-    this.compressor = settings.compress ? new Compressor((err) => this.report(err)) : undefined;
+    this.compressor = settings.compress
+      ? new Compressor((err) => {
+          this.retry = true;
+          this.report(err);
+        })
+      : undefined;
   }
 
   /** At startup: finish what an earlier run left (temporary files, uncompressed files), then prune. */
   start(): void {
-    this.track(this.recover());
+    this.sweep.request();
   }
 
-  /** A file was just rotated to `path`. */
+  /**
+   * A file was just rotated to `path`. Its compression is handed to the
+   * worker at once, without waiting for the event loop, so it proceeds even
+   * while the service logs in a loop that never yields.
+   */
   rotated(path: string): void {
-    if (this.compressor) this.track(this.compressor.compress(path).then(() => this.pruneWhenDrained()));
-    else this.schedulePrune();
+    if (this.compressor) this.compress(path);
+    else this.prune.request();
+    if (this.retry) {
+      this.retry = false;
+      this.sweep.request();
+    }
   }
 
   /** Resolves when no compression or pruning is in hand, then stops the compression worker. */
   async close(): Promise<void> {
-    while (this.inHand.size > 0 || this.pruning) await Promise.all([...this.inHand, this.pruning]);
+    while (this.inHand.size > 0 || this.sweep.busy || this.prune.busy) {
+      await Promise.all([...this.inHand, this.sweep.idle(), this.prune.idle()]);
+    }
     await this.compressor?.close();
   }
 
-  private async recover(): Promise<void> {
+  private compress(path: string): void {
+    const work = this.compressor!.compress(path).then(() => this.pruneWhenDrained());
+    this.inHand.add(work);
+    void work.finally(() => this.inHand.delete(work));
+  }
+
+  private async sweepFolder(): Promise<void> {
     try {
       const listing = await readdir(this.names.dir);
       // A temporary file that no job in hand is writing was left by a run that stopped.
@@ -66,7 +90,7 @@ export class Housekeeper {
         if (file.compressed) continue;
         // Stopped by kill -9 between the rename and the delete: the .gz twin is complete.
         if (gzipped.has(gzipPathOf(file.path))) await removeFile(file.path);
-        else if (this.compressor) this.track(this.compressor.compress(file.path).then(() => this.pruneWhenDrained()));
+        else if (this.compressor) this.compress(file.path);
       }
     } catch (err) {
       this.report(err);
@@ -75,40 +99,19 @@ export class Housekeeper {
   }
 
   private pruneWhenDrained(): void {
-    if (!this.compressor || this.compressor.pending === 0) this.schedulePrune();
+    if (!this.compressor || this.compressor.pending === 0) this.prune.request();
   }
 
-  private schedulePrune(): void {
+  private async pruneFolder(): Promise<void> {
     const { maxFiles, maxAgeMs, maxTotalBytes } = this.settings;
     if (maxFiles === undefined && maxAgeMs === undefined && maxTotalBytes === undefined) return;
-    if (this.pruning) {
-      this.pruneAgain = true;
-      return;
+    try {
+      const files = this.names.select(await readdir(this.names.dir));
+      const aged = (await Promise.all(files.map(withStats))).filter((f): f is AgedRotatedFile => f !== undefined);
+      for (const file of expiredFiles(aged, this.settings, Date.now())) await removeFile(file.path);
+    } catch (err) {
+      this.report(err);
     }
-    this.pruning = this.pruneLoop();
-  }
-
-  private async pruneLoop(): Promise<void> {
-    do {
-      this.pruneAgain = false;
-      try {
-        await this.prune();
-      } catch (err) {
-        this.report(err);
-      }
-    } while (this.pruneAgain);
-    this.pruning = undefined;
-  }
-
-  private async prune(): Promise<void> {
-    const files = this.names.select(await readdir(this.names.dir));
-    const aged = (await Promise.all(files.map(withStats))).filter((f): f is AgedRotatedFile => f !== undefined);
-    for (const file of expiredFiles(aged, this.settings, Date.now())) await removeFile(file.path);
-  }
-
-  private track(work: Promise<void>): void {
-    this.inHand.add(work);
-    void work.finally(() => this.inHand.delete(work));
   }
 
   private report(err: unknown): void {
