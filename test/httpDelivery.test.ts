@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
 import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
 import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
@@ -6,7 +5,7 @@ import { createOtlpFormat } from '../transports/http/formats/otlpFormat';
 import type { WireFormat } from '../transports/http/formats/WireFormat';
 import { HttpBatchSender, withQueryDefaults } from '../transports/http/HttpBatchSender';
 import { HttpPoster, type HttpPosterSettings } from '../transports/http/HttpPoster';
-import { HttpReceiver } from './support/httpReceiver';
+import { closedPort, HttpReceiver } from './support/httpReceiver';
 
 const LINES = Array.from({ length: 50 }, (_, i) => ({
   line: `${JSON.stringify({ level: 'info', time: '2026-11-26T06:30:53.078Z', pid: 1, hostname: 'h', name: 'svc', seq: i, msg: `record ${i} ${'x'.repeat(100)}` })}\n`,
@@ -132,14 +131,6 @@ describe('classifying answers', () => {
     expect(await sender(es, {}, '/_bulk').send(LINES.slice(0, 5))).toMatchObject({ kind: 'partial', result: { retry: [1], rejected: [3] } });
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

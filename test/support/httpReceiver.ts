@@ -73,3 +73,12 @@ export class HttpReceiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** A loopback port nothing listens on (taken from the kernel, then released): connecting is refused. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

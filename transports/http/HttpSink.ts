@@ -87,13 +87,17 @@ export class HttpSink implements Sink {
     return chars >= this.settings.maxChars;
   }
 
-  /** Sleeps until `at`, cut short by close() so a closing transport is not held up. */
+  /**
+   * Sleeps until `at`, cut short by close() so a closing transport is not
+   * held up. The timer keeps the process alive: a service that ends on its
+   * own gets its last records out at most `intervalMs` later, instead of
+   * leaving them in the spool until it next starts.
+   */
   private waitUntil(at: number): Promise<void> {
     const ms = at - Date.now();
     if (ms <= 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      timer.unref();
       const self = this;
       function done(): void {
         clearTimeout(timer);

@@ -5,10 +5,10 @@ import { shippingSettings } from '../shipping/shippingSettings';
 import { createSink, endpointOf, type HttpSinkOptions } from './createSink';
 import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
-import { httpSchema } from './httpSchema';
+import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
 import { HttpTransport } from './HttpTransport';
 
-export { HTTP_DEFAULTS } from './httpSchema';
+export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
 
 /** Ships records in HTTP batches (OTLP, Loki, Elasticsearch bulk, NDJSON) through the on-disk spool. */
 export const httpTransport: TransportDefinition<typeof httpSchema> = {
@@ -16,7 +16,8 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
   create(options, context) {
     const endpoint = endpointOf(options.url);
     const name = `http:${options.format}:${endpoint}`;
-    const settings = shippingSettings(options, {
+    const batch = { ...options.batch, maxBytes: options.batch.maxBytes ?? BATCH_MAX_BYTES[options.format] };
+    const settings = shippingSettings({ ...options, batch }, {
       type: 'http',
       name,
       loggerName: context.loggerName,

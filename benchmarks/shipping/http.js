@@ -1,0 +1,261 @@
+'use strict';
+/**
+ * Shipping over HTTP: records/s delivered to a real ClickHouse (ndjson, with
+ * and without gzip), the cost of the logging call with the http transport
+ * next to the plain file transport, and bytes on the wire per record for
+ * each format.
+ *
+ *   npm run build && node benchmarks/shipping/http.js [out.json]
+ *
+ * Each measurement runs in a fresh node process (this file with --child), so
+ * one run's JIT state and heap do not colour the next. ClickHouse is started
+ * by the same harness the tests use, in a temp dir on free ports.
+ * Settings: HTTP_BENCH_N (records per delivery run, default 200000),
+ * HTTP_BENCH_ROUNDS (default 3).
+ */
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { tmpdir } = require('node:os');
+const { dirname, join } = require('node:path');
+const { gzipSync } = require('node:zlib');
+
+const ROOT = join(__dirname, '..', '..');
+const N = positiveInt('HTTP_BENCH_N', 200_000);
+const ROUNDS = positiveInt('HTTP_BENCH_ROUNDS', 3);
+/** Records logged between two event-loop turns: a busy service, not one frozen loop. */
+const BURST = 1_000;
+const CALL_N = 100_000;
+const FORMATS = ['ndjson', 'otlp', 'loki', 'elasticsearch'];
+
+if (process.argv[2] === '--child') {
+  runChild(JSON.parse(process.argv[3])).then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      // Exit at once: the exit hook makes the spool durable, and what is left to deliver is not measured.
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  main(process.argv[2]).catch((err) => {
+    process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  });
+}
+
+async function main(outPath) {
+  const { ClickHouse } = loadTypeScript(join(ROOT, 'test', 'support', 'clickhouse.ts'));
+  const work = mkdtempSync(join(tmpdir(), 'prodlog-bench-http-'));
+  const clickhouse = await ClickHouse.start();
+  const stop = async () => {
+    await clickhouse.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.once('SIGTERM', () => stop().then(() => process.exit(143)));
+  try {
+    const delivery = [];
+    const calls = { file: [], http: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const compress of [undefined, 'gzip']) {
+        await clickhouse.query('TRUNCATE TABLE logs');
+        const r = child({ kind: 'deliver', url: clickhouse.insertUrl, compress, n: N, spool: join(work, `spool-${round}-${compress ?? 'none'}`) });
+        const rows = await clickhouse.count();
+        if (rows < N) throw new Error(`ClickHouse holds ${rows} rows after delivering ${N}`);
+        delivery.push({ compress: compress ?? 'none', ...r, rows });
+        progress(`round ${round + 1}: ${compress ?? 'no compression'}: ${Math.round(r.recordsPerSecond)} records/s`);
+      }
+      // Interleaved, so a change in machine load hits both transports alike.
+      for (const transport of ['file', 'http']) {
+        const r = child({ kind: 'calls', transport, url: clickhouse.insertUrl, n: CALL_N, dir: join(work, `calls-${round}-${transport}`) });
+        calls[transport].push(r.nsPerCall);
+      }
+    }
+    const wire = bytesPerRecord();
+    const results = { machine: machine(), n: N, rounds: ROUNDS, delivery: summariseDelivery(delivery), calls: summariseCalls(calls), wire, runs: { delivery, calls } };
+    printMarkdown(results);
+    if (outPath) writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await stop();
+  }
+}
+
+function child(params) {
+  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(params)], { encoding: 'utf8', cwd: ROOT, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`child ${params.kind} failed (${r.signal ?? r.status}): ${r.stderr.trim().slice(-1000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+async function runChild(params) {
+  const { createLogger } = require(ROOT);
+  if (params.kind === 'deliver') return deliver(createLogger, params);
+  if (params.kind === 'calls') return callCost(createLogger, params);
+  throw new Error(`unknown child kind ${params.kind}`);
+}
+
+/** Logs n records in bursts and waits until ClickHouse has taken all of them. */
+async function deliver(createLogger, { url, compress, n, spool, batch }) {
+  const log = createLogger({
+    name: 'bench',
+    capture: false,
+    transports: [{ type: 'http', url, format: 'ndjson', ...(compress ? { compress } : {}), ...(batch ? { batch } : {}), spool: { dir: spool } }],
+  });
+  const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  for (let i = 0; i < n; ) {
+    for (const end = Math.min(n, i + BURST); i < end; i++) log.info('order placed', record(i));
+    await turn();
+  }
+  const loggedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const health = () => log.health().transports[0];
+  while (health().delivered < n) {
+    if (health().lastError && !health().ok && Number(process.hrtime.bigint() - started) > 120e9) throw new Error(`not delivered: ${health().lastError}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const h = health();
+  // CPU time is what the load of other processes on the machine does not change.
+  return { seconds, loggedMs, recordsPerSecond: n / seconds, cpuUsPerRecord: (cpu.user + cpu.system) / n, failed: h.failed, dropped: h.dropped };
+}
+
+/** ns per logging call, timing only the calls, in bursts with turns of the event loop between (where shipping works). */
+async function callCost(createLogger, { transport, url, n, dir }) {
+  const options =
+    transport === 'file'
+      ? { type: 'file', path: join(dir, 'app.log') }
+      : { type: 'http', url, format: 'ndjson', spool: { dir: join(dir, 'spool') } };
+  const log = createLogger({ name: 'bench', capture: false, transports: [options] });
+  const warmup = 20_000;
+  let ns = 0n;
+  let cpuUs = 0;
+  for (let i = 0; i < warmup + n; ) {
+    const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
+    for (const end = Math.min(warmup + n, i + BURST); i < end; i++) log.info('order placed', record(i));
+    if (i > warmup) {
+      const used = process.cpuUsage(c);
+      cpuUs += used.user + used.system;
+      ns += process.hrtime.bigint() - t;
+    }
+    await turn();
+  }
+  // Wall time per call and CPU time per call: on a shared machine the second is the steadier one.
+  return { nsPerCall: Number(ns) / n, cpuNsPerCall: (cpuUs * 1000) / n };
+}
+
+function record(i) {
+  return { orderId: i, customer: { id: i % 1000, plan: 'pro' }, amount: 19.99, seq: i };
+}
+
+function turn() {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Body bytes per record for each format, as sent and gzipped (level 1, as the transport does). */
+function bytesPerRecord() {
+  const { createLogger } = require(ROOT);
+  const { createWireFormat } = require(join(ROOT, 'dist', 'transports', 'http', 'formats', 'createWireFormat.js'));
+  const lines = [];
+  const collector = { type: 'lines', name: 'lines', write: (l) => lines.push(l), flush: async () => {}, flushSync() {}, close: async () => {}, health: () => ({}) };
+  const log = createLogger({ name: 'checkout', capture: false, transports: [{ type: 'custom', transport: collector }] });
+  const child = log.child({ requestId: 'r-7f3a' });
+  for (let i = 0; i < 5_000; i++) {
+    if (i % 50 === 49) child.error('payment failed', { err: Object.assign(new Error('card declined'), { code: 'E_CARD' }), orderId: i });
+    else child.info('order placed', record(i));
+  }
+  const records = lines.map((line, i) => ({ line: line.slice(0, -1), id: `0mbx9z1a0001-3f2a1b.${i}` }));
+  const lineBytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l), 0) / lines.length;
+  const out = { recordLineBytes: lineBytes, formats: {} };
+  for (const format of FORMATS) {
+    const wire = createWireFormat({ format, serviceName: 'checkout', loki: { labels: { service_name: 'name', level: 'level' }, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: 'prodlog-%{service}-%{+yyyy.MM.dd}' } });
+    let raw = 0;
+    let gzip = 0;
+    // Batches of 1,000 records, about what one request carries.
+    for (let i = 0; i < records.length; i += 1_000) {
+      const body = Buffer.from(wire.encode(records.slice(i, i + 1_000)));
+      raw += body.length;
+      gzip += gzipSync(body, { level: 1 }).length;
+    }
+    out.formats[format] = { raw: raw / records.length, gzip: gzip / records.length };
+  }
+  return out;
+}
+
+function summariseDelivery(runs) {
+  const out = {};
+  for (const compress of ['none', 'gzip']) {
+    const rates = runs.filter((r) => r.compress === compress).map((r) => r.recordsPerSecond);
+    out[compress] = { medianRecordsPerSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
+  }
+  return out;
+}
+
+function summariseCalls(calls) {
+  const file = median(calls.file);
+  const http = median(calls.http);
+  return { fileNsPerCall: file, httpNsPerCall: http, ratio: http / file };
+}
+
+function printMarkdown(r) {
+  const fmt = (x, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const lines = [
+    '## Shipping over HTTP',
+    '',
+    `${r.machine}; ${fmt(r.n)} records per delivery run, ${r.rounds} rounds, median shown.`,
+    '',
+    '| ndjson to ClickHouse | delivered records/s (median) | min | max |',
+    '|---|---:|---:|---:|',
+    ...['none', 'gzip'].map((c) => `| ${c === 'none' ? 'no compression' : 'gzip'} | ${fmt(r.delivery[c].medianRecordsPerSecond)} | ${fmt(r.delivery[c].min)} | ${fmt(r.delivery[c].max)} |`),
+    '',
+    '| logging call (bursts of 1,000) | ns per call (median) |',
+    '|---|---:|',
+    `| file transport | ${fmt(r.calls.fileNsPerCall)} |`,
+    `| http transport (ndjson, spool) | ${fmt(r.calls.httpNsPerCall)} (${fmt(r.calls.ratio, 2)}x file) |`,
+    '',
+    `| format | bytes on the wire per record | gzipped |`,
+    '|---|---:|---:|',
+    `| (the record as logged) | ${fmt(r.wire.recordLineBytes)} | |`,
+    ...FORMATS.map((f) => `| ${f} | ${fmt(r.wire.formats[f].raw)} | ${fmt(r.wire.formats[f].gzip)} |`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Loads the TypeScript test harness without a build step: one source for the tests and this benchmark. */
+function loadTypeScript(path) {
+  const ts = require('typescript');
+  const source = readFileSync(path, 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const m = new Module(path, module);
+  m.filename = path;
+  m.paths = Module._nodeModulePaths(dirname(path));
+  m._compile(outputText, path);
+  return m.exports;
+}
+
+function machine() {
+  const os = require('node:os');
+  return `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}`;
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function positiveInt(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: ${JSON.stringify(text)} is not a positive integer`);
+  return n;
+}
+
+function progress(text) {
+  process.stderr.write(`${text}\n`);
+}
