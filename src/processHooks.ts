@@ -89,6 +89,11 @@ let crashing = false;
 function onCrash(r: Registry, event: 'uncaughtException' | 'unhandledRejection', err: unknown, what: CrashKind): void {
   if (crashing) return; // a second crash while exiting: the first one's exit stands
   crashing = true;
+  // Counted before recordCrash, which unregisters the loggers and with the
+  // last one removes our own listener: counted after, an application
+  // listener added after createLogger would look like the only one and the
+  // process would exit before it ran.
+  const applicationListens = process.listenerCount(event) > 1;
   const loggers = [...r.capturing];
   for (const l of loggers) l.recordCrash(err, what);
   const first = loggers[0];
@@ -105,6 +110,6 @@ function onCrash(r: Registry, event: 'uncaughtException' | 'unhandledRejection',
   // The application's own listeners for this event run after ours in the same
   // emit; exiting on the next tick lets them run (their output is flushed by
   // the exit listener) without letting the crashed program go on for long.
-  if (process.listenerCount(event) > 1) process.nextTick(finish);
+  if (applicationListens) process.nextTick(finish);
   else finish();
 }
