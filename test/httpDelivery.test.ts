@@ -40,6 +40,16 @@ describe('posting batches', () => {
     expect(req!.body).toBe(LINES.map((l) => l.line).join(''));
   });
 
+  it('sends user and password from the URL as Basic auth', async () => {
+    const url = new URL(`${receiver.url}/ingest`);
+    url.username = 'shipper';
+    url.password = 's3cr:t';
+    const s = new HttpBatchSender(ndjsonFormat, new HttpPoster({ url, headers: {}, compress: undefined, timeoutMs: 5_000 }));
+    senders.push(s);
+    await s.send(LINES.slice(0, 1));
+    expect(receiver.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('shipper:s3cr:t').toString('base64')}`);
+  });
+
   it('gzips the body when asked: it decodes to the same batch and is smaller on the wire', async () => {
     const result = await sender(ndjsonFormat, { compress: 'gzip' }).send(LINES);
     const [req] = receiver.requests;

@@ -151,6 +151,18 @@ function record(i) {
   return { orderId: i, customer: { id: i % 1000, plan: 'pro' }, amount: 19.99, seq: i };
 }
 
+/** mulberry32: a small PRNG, so the sample is the same in every run. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function turn() {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -162,10 +174,15 @@ function bytesPerRecord() {
   const lines = [];
   const collector = { type: 'lines', name: 'lines', write: (l) => lines.push(l), flush: async () => {}, flushSync() {}, close: async () => {}, health: () => ({}) };
   const log = createLogger({ name: 'checkout', capture: false, transports: [{ type: 'custom', transport: collector }] });
-  const child = log.child({ requestId: 'r-7f3a' });
+  // A service-like mix, with the entropy real records have (request ids, amounts), from a fixed seed.
+  const random = seeded(42);
+  const hex = (n) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+  const messages = ['order placed', 'payment authorised', 'cache miss', 'inventory reserved', 'email queued'];
+  let child = log;
   for (let i = 0; i < 5_000; i++) {
-    if (i % 50 === 49) child.error('payment failed', { err: Object.assign(new Error('card declined'), { code: 'E_CARD' }), orderId: i });
-    else child.info('order placed', record(i));
+    if (i % 5 === 0) child = log.child({ requestId: hex(16), route: i % 3 ? '/orders' : '/checkout' });
+    if (i % 50 === 49) child.error('payment failed', { err: Object.assign(new Error(`card declined: ${hex(6)}`), { code: 'E_CARD' }), orderId: Math.floor(random() * 1e6) });
+    else child.info(messages[i % messages.length], { orderId: Math.floor(random() * 1e6), amount: Math.round(random() * 50_000) / 100, items: 1 + Math.floor(random() * 5) });
   }
   const records = lines.map((line, i) => ({ line: line.slice(0, -1), id: `0mbx9z1a0001-3f2a1b.${i}` }));
   const lineBytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l), 0) / lines.length;
