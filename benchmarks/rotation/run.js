@@ -27,8 +27,8 @@ function measureOnce(name) {
   try {
     const run = spawnSync(process.execPath, [join(__dirname, 'child.js'), name, String(RECORDS), dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (run.status !== 0) throw new Error(`${name} failed (exit ${run.status}): ${run.stderr}`);
-    const { ns, maxRssKb } = JSON.parse(run.stdout.trim().split('\n').pop());
-    return { usPerRecord: ns / 1000 / RECORDS, maxRssKb, ...countRecords(dir, RECORDS) };
+    const { ns, cpuUs, maxRssKb } = JSON.parse(run.stdout.trim().split('\n').pop());
+    return { usPerRecord: ns / 1000 / RECORDS, cpuUsPerRecord: cpuUs / RECORDS, maxRssKb, ...countRecords(dir, RECORDS) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -48,6 +48,7 @@ function summarise(name, runs) {
     medianUsPerRecord: median(us),
     minUsPerRecord: Math.min(...us),
     maxUsPerRecord: Math.max(...us),
+    medianCpuUsPerRecord: median(runs.map((r) => r.cpuUsPerRecord)),
     medianMaxRssMb: median(runs.map((r) => r.maxRssKb)) / 1024,
     files: median(runs.map((r) => r.files)),
     lostPerRun: runs.map((r) => r.lost),
@@ -64,8 +65,8 @@ function table(results) {
   const lines = [
     `Rotation throughput: ${RECORDS.toLocaleString('en-US')} object records per run, 1 MB files, ${ROUNDS} rounds, median (min-max) us per record until the last byte is on disk.`,
     '',
-    '| logger | us/record | records/s | vs prodlog file (throughput) | prodlog rotate is faster by | files | peak RSS MB | lost per run | duplicated | broken lines |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---|---|',
+    '| logger | us/record | records/s | throughput vs prodlog file | prodlog rotate is faster by | CPU us/record (all threads) | files | peak RSS MB | lost per run | duplicated | broken lines |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   for (const r of results) {
     const m = r.medianUsPerRecord;
