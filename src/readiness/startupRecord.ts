@@ -21,8 +21,13 @@ export function logStartup(log: Logger, config: ResolvedConfig, level: LevelSett
     node: process.version,
     // `level` is the record's own key; this is the logger's minimum.
     effectiveLevel: level,
-    transports: config.transports.map((t) => describeValue(t, 0)),
+    transports: describeTransports(config.transports),
   });
+}
+
+/** Transport options as the startup record shows them. */
+export function describeTransports(transports: readonly unknown[]): unknown[] {
+  return transports.map((t) => describeValue(t, 0));
 }
 
 /**

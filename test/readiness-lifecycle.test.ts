@@ -1,0 +1,216 @@
+import { ConfigError, resolveConfig, type Logger } from '../src';
+import { describeTransports } from '../src/readiness/startupRecord';
+import { Watchdog, type WatchdogProbes } from '../src/readiness/Watchdog';
+import { MemoryTransport } from '../src/testing';
+import { memoryLogger } from './support/memoryLogger';
+import { parseLines, runFixture } from './support/runFixture';
+
+const open: Logger[] = [];
+function logger(options: Parameters<typeof memoryLogger>[0] = {}): ReturnType<typeof memoryLogger> {
+  const made = memoryLogger({ shutdown: false, ...options });
+  open.push(made.log);
+  return made;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((l) => l.close()));
+});
+
+describe('the startup record', () => {
+  it('is logged at info when asked for, with version, node version, effective level and transports', () => {
+    const { memory } = logger({ startup: true, level: 'warn' });
+    expect(memory.records).toHaveLength(0); // info is below the effective level: nothing to show
+    const { memory: m2 } = logger({ startup: true, name: 'checkout' });
+    expect(m2.records[0]).toMatchObject({
+      level: 'info',
+      msg: 'startup',
+      name: 'checkout',
+      version: '0.1.0', // from ./package.json
+      node: process.version,
+      effectiveLevel: 'info',
+      transports: [{ type: 'custom', transport: 'memory' }],
+    });
+    expect(typeof m2.records[0]?.['pid']).toBe('number');
+  });
+
+  it('is not logged by default, so tools and tests that create loggers get only their own records', () => {
+    expect(logger().memory.records).toHaveLength(0);
+  });
+
+  it('shows transports without their secrets, even with default redaction off', () => {
+    const shown = describeTransports([
+      {
+        type: 'http',
+        url: 'https://user:pw@collector.internal:4318/v1/logs?api_key=abc',
+        headers: { authorization: 'Bearer x', 'x-tenant': 't1' },
+        password: 'p',
+        retry: { maxMs: 30_000 },
+      },
+      { type: 'custom', transport: new MemoryTransport('audit') },
+    ]);
+    expect(shown).toEqual([
+      { type: 'http', url: 'https://collector.internal:4318/v1/logs', headers: { authorization: '[Redacted]', 'x-tenant': 't1' }, password: '[Redacted]', retry: { maxMs: 30_000 } },
+      { type: 'custom', transport: 'audit' },
+    ]);
+  });
+});
+
+describe('log.task', () => {
+  it('logs start and end with the duration at info and returns what the task returns', async () => {
+    const { log, memory } = logger();
+    await expect(log.task('nightly-report', async () => 42)).resolves.toBe(42);
+    const [started, finished] = memory.records;
+    expect(started).toMatchObject({ level: 'info', msg: 'task started', task: 'nightly-report' });
+    expect(finished).toMatchObject({ level: 'info', msg: 'task finished', task: 'nightly-report' });
+    expect(typeof finished?.['durationMs']).toBe('number');
+  });
+
+  it.each([
+    ['rejects', () => Promise.reject(new Error('upstream down'))],
+    ['throws synchronously', () => {
+      throw new Error('upstream down');
+    }],
+  ])('logs the failure at error with the error and rethrows when the task %s', async (_how, fn) => {
+    const { log, memory } = logger();
+    await expect(log.task('sync', fn)).rejects.toThrow('upstream down');
+    expect(memory.records.at(-1)).toMatchObject({ level: 'error', msg: 'task failed', task: 'sync', err: { type: 'Error', message: 'upstream down' } });
+  });
+
+  it('on a child logger, carries its bindings', async () => {
+    const { log, memory } = logger();
+    await log.child({ job: 'j-1' }).task('t', () => 'done');
+    expect(memory.records.every((r) => r['job'] === 'j-1')).toBe(true);
+  });
+});
+
+describe('process warnings, in a real process', () => {
+  it('become warn records: a deprecation with category "deprecation" and its code, others with their name', () => {
+    const run = runFixture('readiness-warnings.js', []);
+    expect(run.status).toBe(0);
+    const records = parseLines(run.stdout);
+    expect(records).toEqual([
+      expect.objectContaining({ level: 'warn', category: 'deprecation', code: 'DEP0005', msg: expect.stringContaining('Buffer() is deprecated') }),
+      expect.objectContaining({ level: 'warn', category: 'MaxListenersExceededWarning', msg: 'too many listeners' }),
+    ]);
+    expect(String(records[0]?.['stack'])).toContain('readiness-warnings.js'); // who called the deprecated API
+    expect(run.stderr).toContain('DEP0005'); // Node still prints its own warning
+  });
+
+  it('are left to Node when turned off', () => {
+    const run = runFixture('readiness-warnings.js', ['off']);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('DEP0005');
+  });
+
+  it('use one listener, which goes away when the last logger that wants them closes', async () => {
+    const before = process.listenerCount('warning');
+    logger({ warnings: false });
+    const { log: a } = logger();
+    const { log: b } = logger();
+    expect(process.listenerCount('warning')).toBe(before + 1);
+    await a.close();
+    expect(process.listenerCount('warning')).toBe(before + 1);
+    await b.close();
+    expect(process.listenerCount('warning')).toBe(before);
+  });
+});
+
+/** Probes whose readings the test sets. */
+function fakeProbes(): WatchdogProbes & { reading: { p99Ms: number; used: number; rss: number; free: number | undefined } } {
+  const reading = { p99Ms: 1, used: 10, rss: 100, free: 10 * 1024 ** 3 as number | undefined };
+  return {
+    reading,
+    eventLoopDelay: () => ({ p99Ms: reading.p99Ms, maxMs: reading.p99Ms * 2 }),
+    heap: () => ({ used: reading.used, limit: 100 }),
+    rss: () => reading.rss,
+    memoryAvailable: () => 1000,
+    diskFree: () => reading.free,
+    stop: () => undefined,
+  };
+}
+
+describe('the watchdog', () => {
+  const settings = { intervalMs: 1_000, repeatMs: 60_000, eventLoopDelayMs: 200, heapUsed: 0.9, rss: { fraction: 0.5 }, diskFree: { min: 1024 ** 3 }, logFolder: '/var/log/svc' };
+
+  function watchdog(): { dog: Watchdog; probes: ReturnType<typeof fakeProbes>; memory: MemoryTransport; clock: { now: number } } {
+    const { log, memory } = logger();
+    const probes = fakeProbes();
+    const clock = { now: 0 };
+    return { dog: new Watchdog(log, settings, probes, () => clock.now), probes, memory, clock };
+  }
+
+  it('is quiet while everything is within its limits', () => {
+    const { dog, memory } = watchdog();
+    dog.check();
+    expect(memory.records).toHaveLength(0);
+  });
+
+  it('warns about each condition with its category and figures', () => {
+    const { dog, probes, memory } = watchdog();
+    Object.assign(probes.reading, { p99Ms: 350, used: 95, rss: 600, free: 512 * 1024 ** 2 });
+    dog.check();
+    expect(memory.records).toEqual([
+      expect.objectContaining({ level: 'warn', category: 'performance', p99Ms: 350, thresholdMs: 200, msg: 'event loop delay is high: p99 350 ms, over 200 ms' }),
+      expect.objectContaining({ level: 'warn', category: 'resource', resource: 'heap', used: 95, limit: 100 }),
+      expect.objectContaining({ level: 'warn', category: 'resource', resource: 'memory', rss: 600, limit: 500 }),
+      expect.objectContaining({ level: 'warn', category: 'resource', resource: 'disk', path: '/var/log/svc', free: 512 * 1024 ** 2, min: 1024 ** 3, msg: 'free disk space is low on /var/log/svc: 512M, below 1G' }),
+    ]);
+  });
+
+  it('warns about a lasting condition once per repeat interval, not on every check', () => {
+    const { dog, probes, memory, clock } = watchdog();
+    probes.reading.free = 1;
+    dog.check();
+    clock.now = 59_999;
+    dog.check();
+    expect(memory.records).toHaveLength(1);
+    clock.now = 60_000;
+    dog.check();
+    expect(memory.records).toHaveLength(2);
+  });
+
+  it('runs on its interval when configured, watching the free space of the log folder', () => {
+    jest.useFakeTimers();
+    try {
+      const { memory } = logger({ watchdog: { intervalMs: 1_000, eventLoopDelayMs: 0, heapUsed: 0, diskFree: { path: __dirname, min: '1000T' } } });
+      jest.advanceTimersByTime(999);
+      expect(memory.records).toHaveLength(0);
+      jest.advanceTimersByTime(1);
+      expect(memory.records).toEqual([expect.objectContaining({ level: 'warn', category: 'resource', resource: 'disk', path: __dirname })]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('configuration of the readiness features fails at startup, naming key, value and what is allowed', () => {
+  it.each<[unknown, string]>([
+    [{ shutdown: 'yes' }, 'shutdown: "yes" is not true, false or an object'],
+    [{ shutdown: { signals: ['SIGKILL'] } }, 'shutdown.signals[0]: "SIGKILL" is not one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2'],
+    [{ shutdown: { timeoutMs: -1 } }, 'shutdown.timeoutMs: -1 is too small: the minimum is 0'],
+    [{ shutdown: { deadline: 5 } }, 'shutdown: unknown key "deadline"; allowed keys: enabled, signals, timeoutMs'],
+    [{ watchdog: { rss: '1X' } }, 'watchdog.rss: "1X" is not a size like "1G" or a fraction like 0.9'],
+    [{ watchdog: { diskFree: { min: 'lots' } } }, 'watchdog.diskFree.min: "lots" is not a size like "10M"'],
+    [{ watchdog: { heapUsed: 2 } }, 'watchdog.heapUsed: 2 is too big: the maximum is 1'],
+    [{ startup: 'on' }, 'startup: "on" is not a boolean'],
+    [{ trace: 1 }, 'trace: 1 is not a boolean'],
+  ])('%j', (input, expected) => {
+    let problems: readonly string[] = [];
+    try {
+      resolveConfig(input, 'options', {});
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toEqual([expected]);
+  });
+
+  it('defaults: shutdown on SIGTERM and SIGINT within 10 s, warnings and trace on, startup record and watchdog off', () => {
+    expect(resolveConfig({}, 'options', {})).toMatchObject({
+      startup: false,
+      shutdown: { enabled: true, signals: ['SIGTERM', 'SIGINT'], timeoutMs: 10_000 },
+      warnings: true,
+      watchdog: { enabled: false },
+      trace: true,
+    });
+  });
+});
