@@ -15,6 +15,7 @@
  * of checksummed blocks, segment files deleted once delivered, is small
  * enough to own: SpoolFormat, SpoolWriter, SpoolReader, SpoolCursor.
  */
+import { HEADER_BYTES } from './SpoolFormat';
 import { SpoolCursor, type SpoolPosition } from './SpoolCursor';
 import { SpoolReader, type SpoolBatch } from './SpoolReader';
 import { SpoolWriter } from './SpoolWriter';
@@ -90,9 +91,9 @@ export class Spool {
     return this.bytesOnDisk - deliveredOfFirst + this.writer.pendingChars;
   }
 
-  /** Whether a line of `chars` characters fits under the cap (pending characters count as bytes). */
+  /** Whether a line of `chars` characters fits under the cap (pending characters count as bytes, plus their block header). */
   fits(chars: number): boolean {
-    return this.bytesOnDisk + this.writer.pendingChars + chars <= this.settings.maxBytes;
+    return this.bytesOnDisk + HEADER_BYTES + this.writer.pendingChars + chars <= this.settings.maxBytes;
   }
 
   /** Takes one JSON line (ending in "\n"); the caller checked `fits`. */

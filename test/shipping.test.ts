@@ -1,0 +1,168 @@
+import { Backoff } from '../transports/shipping/Backoff';
+import { ShippingTransport, type ShippingSettings } from '../transports/shipping/ShippingTransport';
+import type { Sink, SinkResult, SpoolRecord } from '../transports/shipping/Sink';
+import { tempDir } from './support/runFixture';
+
+/**
+ * A sink whose answers the test scripts: the shipping core is tested here
+ * against every kind of answer a receiver can give; the real receivers are
+ * in the syslog and HTTP tests.
+ */
+class ScriptedSink implements Sink {
+  readonly endpoint = 'test://sink';
+  readonly received: SpoolRecord[] = [];
+  calls = 0;
+  constructor(private readonly answer: (records: readonly SpoolRecord[], call: number) => SinkResult) {}
+  async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
+    const result = this.answer(records, this.calls++);
+    this.received.push(...records.slice(0, result.accepted));
+    return result;
+  }
+  async close(): Promise<void> {}
+}
+
+const all = (records: readonly SpoolRecord[]): SinkResult => ({ accepted: records.length });
+const refused = (): SinkResult => ({ accepted: 0, error: { error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), retryable: true } });
+
+function transport(sink: Sink, over: Partial<ShippingSettings> = {}, spool: Partial<ShippingSettings['spool']> = {}): ShippingTransport {
+  return new ShippingTransport({
+    type: 'test',
+    name: 'test:sink',
+    loggerName: 'svc',
+    spool: { dir: tempDir('shipping'), maxBytes: 64 * 1024 * 1024, segmentBytes: 256 * 1024, chunkChars: 16 * 1024, fsyncIntervalMs: 50, ...spool },
+    batch: { maxRecords: 100, maxChars: 1 << 20 },
+    retry: { initialMs: 1, maxMs: 5 },
+    closeTimeoutMs: 2_000,
+    dropWarnIntervalMs: 60_000,
+    sink,
+    ...over,
+  });
+}
+
+const line = (i: number): string => `{"level":"info","time":"2026-01-01T00:00:00.000Z","pid":1,"hostname":"h","name":"svc","i":${i},"msg":"r"}\n`;
+const indexes = (records: readonly SpoolRecord[]): number[] => records.map((r) => (JSON.parse(r.line) as { i: number }).i).filter((i) => i !== undefined);
+const range = (n: number): number[] => Array.from({ length: n }, (_, k) => k);
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('backoff', () => {
+  it('doubles from initialMs up to maxMs, each pause drawn from the upper half of its step', () => {
+    const low = new Backoff({ initialMs: 100, maxMs: 1_000 }, () => 0);
+    const high = new Backoff({ initialMs: 100, maxMs: 1_000 }, () => 1);
+    expect(range(6).map(() => low.next())).toEqual([50, 100, 200, 400, 500, 500]);
+    expect(range(6).map(() => high.next())).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    high.reset();
+    expect(high.next()).toBe(100);
+  });
+});
+
+describe('the shipping core', () => {
+  it('delivers every record in order and reports it in health', async () => {
+    const sink = new ScriptedSink(all);
+    const t = transport(sink);
+    for (let i = 0; i < 1000; i++) t.write(line(i));
+    await until(() => t.health().delivered === 1000);
+    expect(indexes(sink.received)).toEqual(range(1000));
+    expect(t.health()).toMatchObject({ ok: true, written: 1000, delivered: 1000, backlogRecords: 0, backlogBytes: 0, dropped: 0, failed: 0, lastError: null });
+    expect(t.health().lastSuccessAt).toEqual(expect.any(String));
+    await t.close();
+  });
+
+  it('keeps records through receiver failures and retries them until they are delivered', async () => {
+    const sink = new ScriptedSink((records, call) => (call < 5 ? refused() : all(records)));
+    const t = transport(sink);
+    for (let i = 0; i < 300; i++) t.write(line(i));
+    await until(() => sink.calls >= 3);
+    expect(t.health()).toMatchObject({ ok: false, delivered: 0, backlogRecords: 300, lastError: expect.stringMatching(/ECONNREFUSED/) });
+    await until(() => t.health().delivered === 300);
+    expect(indexes(sink.received)).toEqual(range(300));
+    expect(t.health().ok).toBe(true);
+    await t.close();
+  });
+
+  it('after a partial acceptance sends the rest again, and only the rest', async () => {
+    const sink = new ScriptedSink((records, call) => (call === 0 ? { accepted: 40, error: refused().error! } : all(records)));
+    const t = transport(sink);
+    for (let i = 0; i < 100; i++) t.write(line(i));
+    await until(() => t.health().delivered === 100);
+    expect(indexes(sink.received)).toEqual(range(100));
+    await t.close();
+  });
+
+  it('records refused for good go to the dead-letter hook and count as failed, not delivered', async () => {
+    const dead: SpoolRecord[] = [];
+    const sink = new ScriptedSink((records) => ({ accepted: records.length, rejected: [{ index: 3, reason: 'bad row' }] }));
+    const t = transport(sink, { onDeadLetter: (records) => dead.push(...records) });
+    for (let i = 0; i < 10; i++) t.write(line(i));
+    await until(() => t.health().backlogRecords === 0 && dead.length === 1);
+    expect(indexes(dead)).toEqual([3]);
+    expect(t.health()).toMatchObject({ delivered: 9, failed: 1 });
+    await t.close();
+  });
+
+  it('a batch refused for good (not retryable) is dead-lettered and delivery moves on', async () => {
+    const dead: SpoolRecord[] = [];
+    const sink = new ScriptedSink((records, call) => (call === 0 ? { accepted: 0, error: { error: new Error('400 bad request'), retryable: false } } : all(records)));
+    const t = transport(sink, { onDeadLetter: (records) => dead.push(...records) });
+    for (let i = 0; i < 150; i++) t.write(line(i));
+    await until(() => t.health().backlogRecords === 0);
+    expect(indexes(dead)).toEqual(range(100));
+    expect(indexes(sink.received)).toEqual(range(150).slice(100));
+    await t.close();
+  });
+
+  it('with a dead receiver the spool stops at its cap: memory and disk stay bounded, drops are counted and warned about', async () => {
+    let up = false;
+    const sink = new ScriptedSink((records) => (up ? all(records) : refused()));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const t = transport(sink, {}, { maxBytes: 256 * 1024, segmentBytes: 32 * 1024 });
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200_000; i++) t.write(line(i)); // ~20 MB of records, never yielding
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    const h = t.health();
+    expect(h.backlogBytes).toBeLessThanOrEqual(256 * 1024);
+    expect(h.dropped).toBe(200_000 - h.written);
+    expect(h.dropped).toBeGreaterThan(190_000);
+    expect(h.ok).toBe(false);
+    expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
+    const warnings = stderr.mock.calls.map((c) => String(c[0])).filter((s) => s.includes('at its cap'));
+    expect(warnings).toHaveLength(1); // once per interval, not once per record
+    stderr.mockRestore();
+    up = true;
+    await until(() => t.health().backlogRecords === 0);
+    t.write(line(-1));
+    await until(() => t.health().backlogRecords === 0 && sink.received.some((r) => r.line.includes('"i":-1')));
+    const notice = sink.received.find((r) => r.line.includes('"dropped"'));
+    expect(JSON.parse(notice?.line ?? '{}')).toMatchObject({ level: 'warn', name: 'svc', dropped: h.dropped, msg: 'spool at its cap: records were dropped' });
+    await t.close();
+  });
+
+  it('close() waits for delivery; with the receiver down it gives up at closeTimeoutMs and the next process delivers', async () => {
+    const down = new ScriptedSink(refused);
+    const dir = tempDir('shipping-restart');
+    const a = transport(down, { closeTimeoutMs: 200 }, { dir });
+    for (let i = 0; i < 500; i++) a.write(line(i));
+    const started = Date.now();
+    await a.close();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(a.health().backlogRecords).toBe(500);
+    a.write(line(999));
+    expect(a.health().dropped).toBe(1); // after close
+
+    const up = new ScriptedSink(all);
+    const b = transport(up, {}, { dir });
+    expect(b.health().backlogRecords).toBe(500);
+    await b.close(); // waits until the backlog is delivered
+    expect(indexes(up.received)).toEqual(range(500));
+  });
+
+  it('a spool directory that cannot be used fails at startup, naming spool.dir', () => {
+    expect(() => transport(new ScriptedSink(all), {}, { dir: '/dev/null/spool' })).toThrow(/spool\.dir: "\/dev\/null\/spool" cannot be used/);
+  });
+});
