@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
 import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
 import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
@@ -75,6 +76,32 @@ describe('posting batches', () => {
     expect(first!.searchParams.get('filter_path')).toBe('errors,items.*.status,items.*.error.type,items.*.error.reason');
     expect(second!.searchParams.get('filter_path')).toBe('took');
     expect(second!.searchParams.get('refresh')).toBe('true');
+  });
+
+  it('sends again on a new connection when a kept-alive one turns out closed, once', async () => {
+    // The first connection answers one request, then resets when the next arrives: a server that closed it while idle.
+    let connections = 0;
+    const server = createServer((socket) => {
+      const n = ++connections;
+      let requests = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (!chunk.includes('\r\n\r\n')) return;
+        requests++;
+        if (n === 1 && requests === 2) socket.resetAndDestroy();
+        else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const s = new HttpBatchSender(ndjsonFormat, new HttpPoster({ url: new URL(`http://127.0.0.1:${port}/`), headers: {}, compress: undefined, timeoutMs: 5_000 }));
+      senders.push(s);
+      expect(await s.send(LINES.slice(0, 1))).toMatchObject({ kind: 'delivered' });
+      expect(await s.send(LINES.slice(0, 1))).toMatchObject({ kind: 'delivered' });
+      expect(connections).toBe(2);
+    } finally {
+      server.close();
+    }
   });
 
   it('cuts off a receiver that never answers after timeoutMs and closes the connection', async () => {

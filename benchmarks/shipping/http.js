@@ -256,7 +256,9 @@ function loadTypeScript(path) {
 
 function machine() {
   const os = require('node:os');
-  return `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}`;
+  // The load average says whether other work shared the cores during the run.
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  return `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average at the end ${load}`;
 }
 
 function median(values) {

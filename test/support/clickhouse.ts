@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -104,8 +105,8 @@ export class ClickHouse {
 
   async ping(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.url}/ping`);
-      return res.ok && (await res.text()).startsWith('Ok');
+      const res = await request(`${this.url}/ping`, undefined);
+      return res.status === 200 && res.text.startsWith('Ok');
     } catch {
       return false;
     }
@@ -113,10 +114,9 @@ export class ClickHouse {
 
   /** Runs one statement; throws with ClickHouse's own message on failure. */
   async query(sql: string): Promise<string> {
-    const res = await fetch(`${this.url}/`, { method: 'POST', body: sql });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`ClickHouse answered ${res.status} to ${sql.slice(0, 80)}: ${text.trim()}`);
-    return text;
+    const res = await request(`${this.url}/`, sql);
+    if (res.status !== 200) throw new Error(`ClickHouse answered ${res.status} to ${sql.slice(0, 80)}: ${res.text.trim()}`);
+    return res.text;
   }
 
   /** The rows of a SELECT, parsed (UInt64 comes back as a string in JSON). */
@@ -139,6 +139,26 @@ export class ClickHouse {
       return '(none)';
     }
   }
+}
+
+/**
+ * One request on a fresh connection. Not fetch: its pooled keep-alive
+ * connections outlive ClickHouse's 3 s keep-alive timeout and then fail with
+ * "other side closed" on reuse, and a stopped and restarted server leaves
+ * them all stale.
+ */
+function request(url: string, body: string | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: body === undefined ? 'GET' : 'POST', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function findBinary(): string {

@@ -9,6 +9,8 @@ const gzipAsync = promisify(gzip);
 /** Enough for any error answer and a filtered bulk answer; the rest of a larger body is read and discarded. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+const IDLE_SOCKET_MS = 2_000;
+
 export interface HttpPosterSettings {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
@@ -41,11 +43,15 @@ export interface HttpAnswer {
 export class HttpPoster {
   private readonly agent: http.Agent;
   private readonly client: typeof http | typeof https;
+  /** The URL without credentials or query, for error messages. */
+  private readonly endpoint: string;
 
   constructor(private readonly settings: HttpPosterSettings) {
     const isHttps = settings.url.protocol === 'https:';
     this.client = isHttps ? https : http;
-    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 1 });
+    // An idle connection is closed after 2 s, before servers close theirs (ClickHouse after 3 s, Node after 5 s).
+    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 1, timeout: IDLE_SOCKET_MS });
+    this.endpoint = `${settings.url.protocol}//${settings.url.host}${settings.url.pathname}`;
   }
 
   async post(payload: string, contentType: string): Promise<HttpAnswer> {
@@ -61,14 +67,28 @@ export class HttpPoster {
     return this.send(body, headers);
   }
 
-  private send(body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
+  /**
+   * A keep-alive connection the server closed while idle fails on reuse with
+   * ECONNRESET before the server saw anything; Node's documented remedy is to
+   * send again on a new connection, once, which is safe for that reason.
+   */
+  private async send(body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
+    try {
+      return await this.sendOnce(body, headers);
+    } catch (err) {
+      if (!(err as { reusedSocket?: boolean }).reusedSocket || (err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+      return this.sendOnce(body, headers);
+    }
+  }
+
+  private sendOnce(body: Buffer, headers: Record<string, string>): Promise<HttpAnswer> {
     const { url, timeoutMs } = this.settings;
     return new Promise<HttpAnswer>((resolve, reject) => {
       const req = this.client.request(url, { method: 'POST', headers, agent: this.agent });
-      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(url.href, timeoutMs)), timeoutMs);
+      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(this.endpoint, timeoutMs)), timeoutMs);
       const fail = (err: Error): void => {
         clearTimeout(timer);
-        reject(err);
+        reject(Object.assign(err, { reusedSocket: req.reusedSocket }));
       };
       req.on('error', fail);
       req.on('response', (res) => {
