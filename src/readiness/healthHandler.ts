@@ -38,11 +38,21 @@ export interface HealthReport {
   readonly checks: Readonly<Record<string, CheckResult>>;
 }
 
-const isFunction = z.custom<HealthCheck>((v) => typeof v === 'function', { message: 'is not a function' });
-const timeoutMs = z.int().min(1).max(60_000);
+const MAX_TIMEOUT_MS = 60_000;
+const isTimeout = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_TIMEOUT_MS;
+/** One message for both forms, rather than a union's "invalid input". */
+const checkSchema = z.custom<HealthCheck>(
+  (v) => {
+    if (typeof v === 'function') return true;
+    if (typeof v !== 'object' || v === null) return false;
+    const { check, timeoutMs, ...rest } = v as Record<string, unknown>;
+    return typeof check === 'function' && (timeoutMs === undefined || isTimeout(timeoutMs)) && Object.keys(rest).length === 0;
+  },
+  { message: `is not a function or { check: function, timeoutMs: 1 to ${MAX_TIMEOUT_MS} }` },
+);
 const optionsSchema = strictOptions({
-  checks: z.record(z.string().min(1), z.union([isFunction, strictOptions({ check: isFunction, timeoutMs: timeoutMs.optional() })])).optional(),
-  timeoutMs: timeoutMs.default(2_000),
+  checks: z.record(z.string().min(1), checkSchema).optional(),
+  timeoutMs: z.int().min(1).max(MAX_TIMEOUT_MS).default(2_000),
   log: z.unknown().optional(),
   logging: z.boolean().default(true),
 });

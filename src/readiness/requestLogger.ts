@@ -74,7 +74,7 @@ export function requestSettings(options: RequestLoggerOptions): Settings {
 export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): RequestMiddleware {
   const settings = requestSettings(options);
   return (req, res, next) => {
-    const child = trackRequest(log, settings, req, res, () => expressRoute(req));
+    const child = trackRequest(log, settings, req, res, watchExpressRoute(req));
     (req as IncomingMessage & { log?: Logger }).log = child;
     next?.();
   };
@@ -119,12 +119,28 @@ function requestIdOf(req: IncomingMessage, settings: Settings): string {
   return given !== undefined && USABLE_ID.test(given) ? given : settings.generateId();
 }
 
-/** Express keeps the matched route on the request; `baseUrl` holds the mount point of a router. */
-function expressRoute(req: IncomingMessage): string | undefined {
-  const r = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
-  const path = r.route?.path;
-  if (typeof path !== 'string') return undefined;
-  return `${typeof r.baseUrl === 'string' ? r.baseUrl : ''}${path}`;
+/**
+ * The route Express matched, with the mount point of its router: `req.route`
+ * is assigned when a route matches, and `req.baseUrl` is right at that
+ * moment; by the time the response finishes after an error, Express has
+ * already restored the outer router's `baseUrl`. So the assignment is
+ * watched rather than read at the end. Outside Express nothing assigns it.
+ */
+function watchExpressRoute(req: IncomingMessage): () => string | undefined {
+  const r = req as IncomingMessage & { baseUrl?: unknown };
+  let value: unknown;
+  let route: string | undefined;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (v: unknown) => {
+      value = v;
+      const path = (v as { path?: unknown } | null | undefined)?.path;
+      if (typeof path === 'string') route = `${typeof r.baseUrl === 'string' ? r.baseUrl : ''}${path}`;
+    },
+  });
+  return () => route;
 }
 
 /** The path without the query string, which may carry tokens. Express rewrites `url` inside routers; `originalUrl` is the request's. */
