@@ -15,7 +15,14 @@ export const DEFAULT_PORTS = { tcp: 514, tls: 6514, relp: 2514 } as const;
 /** rsyslog's default maxMessageSize: longer messages would be cut by the receiver anyway. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024;
 
-const sdName = z.string().refine(isSdName, 'is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)');
+/** A record whose keys must be SD-NAMEs; the message quotes the bad key (zod's own says only "Invalid key"). */
+function sdNamed<T extends z.ZodType>(values: T) {
+  return z.record(z.string(), values).superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if (!isSdName(key)) ctx.addIssue({ code: 'custom', message: `has ${JSON.stringify(key)}, which is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)` });
+    }
+  });
+}
 
 const schema = strictOptions({
   type: z.literal('syslog'),
@@ -40,7 +47,7 @@ const schema = strictOptions({
   /** The largest message sent (header, structured data and MSG); longer MSGs are cut and marked. */
   maxMessageBytes: z.int().min(480).max(16 * 1024 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
   /** Extra SD-ELEMENTs on every message, e.g. { "origin": { "software": "checkout" } }. */
-  structuredData: z.record(sdName, z.record(sdName, z.string().regex(/^[^\x00-\x1f]*$/, 'contains a control character'))).default({}),
+  structuredData: sdNamed(sdNamed(z.string().regex(/^[^\x00-\x1f]*$/, 'contains a control character'))).default({}),
   relp: strictOptions({
     window: z.int().min(1).max(100_000).default(1_024),
     ackTimeoutMs: z.int().min(100).max(600_000).default(10_000),
