@@ -12,7 +12,7 @@ export { DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES } from './serialize/secre
 export { onShutdown, type ShutdownHook } from './readiness/shutdown';
 export { requireResources, type ResourceNeeds, type ResourceShortfall } from './readiness/requireResources';
 export { healthHandler, healthChecks, type HealthCheck, type HealthHandlerOptions, type HealthReport, type CheckResult } from './readiness/healthHandler';
-export { metricsHandler, metricsRegistry, type MetricsOptions } from './readiness/metricsHandler';
+export { metricsHandler, metricsText, type MetricsOptions } from './readiness/metricsHandler';
 export { requestLogger, requestLog, type RequestLoggerOptions, type RequestMiddleware } from './readiness/requestLogger';
 export { fastifyRequestLogger, type FastifyPlugin } from './readiness/fastifyRequestLogger';
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './readiness/httpExchange';

@@ -14,6 +14,7 @@ import {
   type Logger,
   type TransportHealth,
 } from '../src';
+import { renderFamilies } from '../src/readiness/prometheusText';
 import { MemoryTransport } from '../src/testing';
 
 /** A memory transport whose health the test sets, like a shipper that cannot reach its receiver. */
@@ -285,5 +286,13 @@ describe('request logging', () => {
     const metrics = await fetch(`${address}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect((await metrics.text()).split('\n')).toContain('http_requests_total{method="GET",route="/items/:id",status="200"} 1');
+  });
+});
+
+describe('the Prometheus text', () => {
+  it('escapes label values, so a route cannot break the exposition', () => {
+    expect(
+      renderFamilies([{ name: 'm_total', help: 'h', type: 'counter', samples: [{ labels: { route: 'a"b\\c\nd' }, value: 1 }, { suffix: '_x', labels: {}, value: Infinity }] }]),
+    ).toBe('# HELP m_total h\n# TYPE m_total counter\nm_total{route="a\\"b\\\\c\\nd"} 1\nm_total_x +Inf\n');
   });
 });
