@@ -143,10 +143,8 @@ export class ShippingTransport implements Transport {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.loop.idle(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.settings.closeTimeoutMs);
-        timer.unref();
-      }),
+      // Not unref'd: a caller awaiting close() expects the process to wait for it.
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.closeTimeoutMs))),
     ]);
     clearTimeout(timer);
     clearTimeout(this.syncTimer);

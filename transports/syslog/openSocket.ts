@@ -34,10 +34,12 @@ export function openSocket(endpoint: Endpoint): Promise<Socket> {
       ? tlsConnect({ host: endpoint.host, port: endpoint.port, ...tlsOptions(endpoint.host, endpoint.tls) })
       : netConnect({ host: endpoint.host, port: endpoint.port });
     const fail = (err: Error): void => {
+      clearTimeout(timer);
       socket.destroy();
       reject(err);
     };
     const timer = setTimeout(() => fail(Object.assign(new Error(`connect to ${endpoint.host}:${endpoint.port} timed out`), { code: 'ETIMEDOUT' })), endpoint.connectTimeoutMs);
+    timer.unref(); // a connection attempt alone must not keep the process alive
     socket.once('error', fail);
     socket.once(endpoint.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
