@@ -71,7 +71,7 @@ function table(results) {
   for (const r of results) {
     const m = r.medianUsPerRecord;
     lines.push(
-      `| ${r.logger} | ${fmt(m)} (${fmt(r.minUsPerRecord)}-${fmt(r.maxUsPerRecord)}) | ${Math.round(1e6 / m).toLocaleString('en-US')} | ${fmt(baseline / m)}x | ${r.logger === SUBJECT ? '-' : `${fmt(m / subject)}x`} | ${r.files} | ${r.medianMaxRssMb.toFixed(0)} | ${r.lostPerRun.join(', ')} | ${r.duplicatesPerRun.join(', ')} | ${r.brokenLinesPerRun.join(', ')} |`,
+      `| ${r.logger} | ${fmt(m)} (${fmt(r.minUsPerRecord)}-${fmt(r.maxUsPerRecord)}) | ${Math.round(1e6 / m).toLocaleString('en-US')} | ${fmt(baseline / m)}x | ${r.logger === SUBJECT ? '-' : `${fmt(m / subject)}x`} | ${fmt(r.medianCpuUsPerRecord)} | ${r.files} | ${r.medianMaxRssMb.toFixed(0)} | ${r.lostPerRun.join(', ')} | ${r.duplicatesPerRun.join(', ')} | ${r.brokenLinesPerRun.join(', ')} |`,
     );
   }
   return lines.join('\n');
