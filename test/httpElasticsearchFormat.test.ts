@@ -9,7 +9,8 @@ function line(extra: Record<string, unknown> = {}, time = '2026-11-26T23:59:59.9
 }
 
 /** The documented _bulk body: NDJSON, an action line then a source line per document, ending in a newline. */
-function parseBulk(body: string): { action: Record<string, Record<string, string>>; doc: Record<string, unknown> }[] {
+function parseBulk(bytes: Buffer | string): { action: Record<string, Record<string, string>>; doc: Record<string, unknown> }[] {
+  const body = bytes.toString();
   expect(body.endsWith('\n')).toBe(true);
   const lines = body.slice(0, -1).split('\n');
   expect(lines.length % 2).toBe(0);
@@ -22,7 +23,7 @@ function parseBulk(body: string): { action: Record<string, Record<string, string
 
 describe('elasticsearch format', () => {
   it('writes a create action into a date-patterned index per record, using the record time in UTC', () => {
-    const body = format.encode([{ line: line() }, { line: line({}, '2026-11-27T00:00:00.000Z') }]);
+    const body = format.encode([{ line: line() }, { line: line({}, '2026-11-27T00:00:00.000Z') }]).toString();
     const items = parseBulk(body);
     expect(items.map((i) => i.action)).toEqual([{ create: { _index: 'prodlog-checkout-2026.11.26' } }, { create: { _index: 'prodlog-checkout-2026.11.27' } }]);
   });

@@ -19,7 +19,7 @@ function line(level: string, time: string, msg: string, extra: Record<string, un
 
 function encode(lines: readonly string[], settings: Partial<LokiLabelSettings> = {}): PushRequest {
   const format = createLokiFormat({ labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100, serviceName: 'fallback', ...settings });
-  return lokiPushRequest.parse(JSON.parse(format.encode(lines.map((l) => ({ line: l })))));
+  return lokiPushRequest.parse(JSON.parse(format.encode(lines.map((l) => ({ line: l }))).toString()));
 }
 
 describe('loki format', () => {

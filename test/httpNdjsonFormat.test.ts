@@ -2,10 +2,12 @@ import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
 
 describe('ndjson format', () => {
   it('sends each record as written, one per line, with its spool id added as the last key', () => {
-    const body = ndjsonFormat.encode([
-      { line: '{"level":"info","time":"2026-11-26T06:30:53.078Z","msg":"a"}', id: 's1.0' },
-      { line: '{"level":"warn","time":"2026-11-26T06:30:53.079Z","n":{"x":[1]},"msg":"b"}\n', id: 's1.1' },
-    ]);
+    const body = ndjsonFormat
+      .encode([
+        { line: '{"level":"info","time":"2026-11-26T06:30:53.078Z","msg":"a"}', id: 's1.0' },
+        { line: '{"level":"warn","time":"2026-11-26T06:30:53.079Z","n":{"x":[1]},"msg":"b"}\n', id: 's1.1' },
+      ])
+      .toString();
     expect(body).toBe(
       '{"level":"info","time":"2026-11-26T06:30:53.078Z","msg":"a","logId":"s1.0"}\n' +
         '{"level":"warn","time":"2026-11-26T06:30:53.079Z","n":{"x":[1]},"msg":"b","logId":"s1.1"}\n',
@@ -20,6 +22,6 @@ describe('ndjson format', () => {
       { line: 'torn {"lev', id: 's1.3' },
       { line: '{}', id: 's1.4' },
     ];
-    expect(ndjsonFormat.encode(lines)).toBe('{"msg":"no id"}\n{"logId":"mine","msg":"x"}\ntorn {"lev\n{}\n');
+    expect(ndjsonFormat.encode(lines).toString()).toBe('{"msg":"no id"}\n{"logId":"mine","msg":"x"}\ntorn {"lev\n{}\n');
   });
 });

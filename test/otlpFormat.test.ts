@@ -106,7 +106,7 @@ const PRODLOG_ONLY = new Set(['exception.code', 'exception.cause', 'exception.er
 
 function encode(lines: readonly string[], ids?: readonly string[]): Record<string, unknown> {
   const records: ShippedRecord[] = lines.map((line, i) => (ids ? { line, id: ids[i]! } : { line }));
-  return JSON.parse(createOtlpFormat({ serviceName: 'fallback' }).encode(records)) as Record<string, unknown>;
+  return JSON.parse(createOtlpFormat({ serviceName: 'fallback' }).encode(records).toString()) as Record<string, unknown>;
 }
 
 type Attr = { key: string; value: Record<string, unknown> };

@@ -54,10 +54,9 @@ export class HttpPoster {
     this.endpoint = `${settings.url.protocol}//${settings.url.host}${settings.url.pathname}`;
   }
 
-  async post(payload: string, contentType: string): Promise<HttpAnswer> {
+  async post(payload: Buffer, contentType: string): Promise<HttpAnswer> {
     const { compress, gzipLevel } = this.settings;
-    const raw = Buffer.from(payload, 'utf8');
-    const body = compress === 'gzip' ? await gzipAsync(raw, { level: gzipLevel ?? 1 }) : raw;
+    const body = compress === 'gzip' ? await gzipAsync(payload, { level: gzipLevel ?? 1 }) : payload;
     const headers: Record<string, string> = {
       ...this.settings.headers,
       'content-type': contentType,

@@ -22,8 +22,8 @@ export interface PartialResult {
 export interface WireFormat {
   readonly name: FormatName;
   readonly contentType: string;
-  /** The request body for these records, in order. Never throws. */
-  encode(records: readonly ShippedRecord[]): string;
+  /** The request body for these records, in order, as bytes. Never throws. */
+  encode(records: readonly ShippedRecord[]): Buffer;
   /**
    * Reads a 2xx response body for records refused inside an accepted request.
    * Undefined when everything was taken; formats whose receivers accept or

@@ -1,4 +1,5 @@
 import { statusAction } from '../response/statusAction';
+import { BodyBuilder } from './BodyBuilder';
 import { ecsDocument } from './ecsDocument';
 import { compileIndexPattern } from './indexPattern';
 import { readRecord } from './readRecord';
@@ -24,8 +25,8 @@ export function createElasticsearchFormat(settings: ElasticsearchFormatSettings)
     contentType: 'application/x-ndjson',
     // Only what the partial-success check reads: a 10,000-item answer would otherwise be megabytes.
     queryDefaults: { filter_path: 'errors,items.*.status,items.*.error.type,items.*.error.reason' },
-    encode(records: readonly ShippedRecord[]): string {
-      let body = '';
+    encode(records: readonly ShippedRecord[]): Buffer {
+      const body = new BodyBuilder();
       const now = Date.now();
       for (const shipped of records) {
         const record = readRecord(shipped);
@@ -33,9 +34,9 @@ export function createElasticsearchFormat(settings: ElasticsearchFormatSettings)
         const service = record.name ?? settings.serviceName;
         const action = { _index: indexFor(service, timeMs), ...(record.id === undefined ? {} : { _id: record.id }) };
         const timestamp = record.time !== undefined && record.timeMs !== undefined ? record.time : new Date(timeMs).toISOString();
-        body += `${JSON.stringify({ create: action })}\n${JSON.stringify(ecsDocument(record, settings.serviceName, timestamp))}\n`;
+        body.append(`${JSON.stringify({ create: action })}\n${JSON.stringify(ecsDocument(record, settings.serviceName, timestamp))}\n`);
       }
-      return body;
+      return body.toBuffer();
     },
     readPartialResult: readBulkItemErrors,
   };

@@ -25,7 +25,7 @@ export function createLokiFormat(settings: LokiLabelSettings): WireFormat {
   return {
     name: 'loki',
     contentType: 'application/json',
-    encode(records: readonly ShippedRecord[]): string {
+    encode(records: readonly ShippedRecord[]): Buffer {
       const streams = new Map<string, { labels: Record<string, string>; entries: Entry[] }>();
       // A line whose time cannot be read (torn, foreign) is stamped now rather than at 1970, which Loki would refuse.
       const now = Date.now();
@@ -43,7 +43,7 @@ export function createLokiFormat(settings: LokiLabelSettings): WireFormat {
         stream: labels,
         values: entries.sort((a, b) => a.ms - b.ms || a.order - b.order).map((e) => [`${e.ms}000000`, e.line]),
       }));
-      return JSON.stringify({ streams: out });
+      return Buffer.from(JSON.stringify({ streams: out }), 'utf8');
     },
   };
 }

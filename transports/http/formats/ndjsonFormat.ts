@@ -1,3 +1,4 @@
+import { BodyBuilder } from './BodyBuilder';
 import type { ShippedRecord } from './ShippedRecord';
 import type { WireFormat } from './WireFormat';
 
@@ -18,14 +19,30 @@ const ID_KEY_TEXT = `"${NDJSON_ID_KEY}":`;
 export const ndjsonFormat: WireFormat = {
   name: 'ndjson',
   contentType: 'application/x-ndjson',
-  encode(records: readonly ShippedRecord[]): string {
-    let body = '';
-    for (const r of records) body += withId(r.line.endsWith('\n') ? r.line.slice(0, -1) : r.line, r.id);
-    return body;
+  encode(records: readonly ShippedRecord[]): Buffer {
+    const body = new BodyBuilder(estimateBytes(records));
+    for (const r of records) appendWithId(body, r.line.endsWith('\n') ? r.line.slice(0, -1) : r.line, r.id);
+    return body.toBuffer();
   },
 };
 
-function withId(line: string, id: string | undefined): string {
-  if (id === undefined || line.length < 3 || line[0] !== '{' || line[line.length - 1] !== '}' || line.includes(ID_KEY_TEXT)) return `${line}\n`;
-  return `${line.slice(0, -1)},${ID_KEY_TEXT}${JSON.stringify(id)}}\n`;
+/**
+ * One append per record, of one concatenated string: measured about five
+ * times cheaper than two appends, because the lines arrive as slices of the
+ * spool's block text and V8 encodes a slice by a slower path than a fresh
+ * string.
+ */
+function appendWithId(body: BodyBuilder, line: string, id: string | undefined): void {
+  if (id === undefined || line.length < 3 || line[0] !== '{' || line[line.length - 1] !== '}' || line.includes(ID_KEY_TEXT)) {
+    body.append(`${line}\n`);
+    return;
+  }
+  body.append(`${line.slice(0, -1)},${ID_KEY_TEXT}${JSON.stringify(id)}}\n`);
+}
+
+/** Room for the lines and their ids without growing, for mostly-ASCII records. */
+function estimateBytes(records: readonly ShippedRecord[]): number {
+  let chars = 0;
+  for (const r of records) chars += r.line.length + 64;
+  return Math.max(1024, chars);
 }

@@ -45,7 +45,7 @@ export function createOtlpFormat(settings: OtlpFormatSettings): WireFormat {
   return {
     name: 'otlp',
     contentType: 'application/json',
-    encode: (records) => JSON.stringify(buildRequest(records, settings.serviceName)),
+    encode: (records) => Buffer.from(JSON.stringify(buildRequest(records, settings.serviceName)), 'utf8'),
     readPartialResult: readOtlpPartialSuccess,
   };
 }

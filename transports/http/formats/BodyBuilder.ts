@@ -1,0 +1,38 @@
+/**
+ * Builds a request body as bytes, string by string.
+ *
+ * Why not `body += s` and `Buffer.from(body)`: thousands of appends make a
+ * rope string, and flattening and encoding it in one go cost more than
+ * everything else on the way from spool to socket (measured: 5 µs of 11 per
+ * record shipped to ClickHouse). Encoding each small string straight into a
+ * buffer that doubles when full touches every byte once.
+ */
+export class BodyBuilder {
+  private buf: Buffer;
+  private length = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  append(text: string): this {
+    // 3 bytes per UTF-16 unit is the UTF-8 worst case (a surrogate pair is 2 units, 4 bytes).
+    const worst = text.length * 3;
+    if (this.length + worst > this.buf.length) this.grow(this.length + worst);
+    this.length += this.buf.write(text, this.length, 'utf8');
+    return this;
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private grow(needed: number): void {
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+}
