@@ -2,7 +2,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTransport, type FileTransportSettings } from '../transports/file/FileTransport';
 import { IDENTITY_CHECK_MS } from '../transports/file/ActiveFile';
-import { allLines, fileTestDir, lineOf, logFiles, readLog, splitLines } from './support/file-logs';
+import { allLines, fileTestDir, lineOf, logFiles, readLog, splitLines, useFakeClock } from './support/file-logs';
 import { mountTmpfs } from './support/file-tmpfs';
 
 let stderr: jest.SpyInstance;
@@ -92,7 +92,7 @@ describe('a full disk (ENOSPC on a 1 MiB tmpfs)', () => {
 
 describe('a removed log folder', () => {
   beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    useFakeClock();
   });
   afterEach(() => {
     jest.useRealTimers();

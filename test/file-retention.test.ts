@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileTransport } from '../transports/file/FileTransport';
 import type { RotationSettings } from '../transports/file/Rotator';
-import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog } from './support/file-logs';
+import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, useFakeClock } from './support/file-logs';
 
 const DAY = 86_400_000;
 
@@ -48,7 +48,7 @@ describe('retention works from what is on disk', () => {
   });
 
   it('maxAge goes by the clock (fake clock: two weeks later the same files are gone)', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] });
+    useFakeClock();
     try {
       const dir = fileTestDir('maxage-clock');
       oldFile(dir, 'app.2026-11-12T00-00-00.1.log.gz', 1);

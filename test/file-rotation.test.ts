@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTransport } from '../transports/file/FileTransport';
 import type { RotationSettings } from '../transports/file/Rotator';
-import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, splitLines } from './support/file-logs';
+import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, splitLines, useFakeClock } from './support/file-logs';
 
 const HOUR = 3_600_000;
 
@@ -34,7 +34,7 @@ describe('size rotation', () => {
   });
 
   it('names rotated files by the UTC time of their first record and an index, beside the active file', async () => {
-    jest.useFakeTimers({ now: new Date('2026-11-26T05:42:10.500Z'), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask'] });
+    useFakeClock(new Date('2026-11-26T05:42:10.500Z'));
     try {
       const dir = fileTestDir('names');
       const t = rotating(dir, { maxBytes: 1000 });
@@ -73,7 +73,7 @@ describe('size rotation', () => {
 
 describe('interval rotation (fake clock)', () => {
   beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    useFakeClock();
   });
   afterEach(() => {
     jest.useRealTimers();

@@ -64,3 +64,12 @@ export function lineOf(i: number, bytes = 100): string {
   const tail = '"}\n';
   return head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
 }
+
+/**
+ * Fakes Date and timers (the rotation clock) but not what I/O completion
+ * needs: setImmediate writes out buffered lines, and fs and worker callbacks
+ * are not timers at all.
+ */
+export function useFakeClock(now?: Date): void {
+  jest.useFakeTimers({ ...(now ? { now } : {}), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+}
