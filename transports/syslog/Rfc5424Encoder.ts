@@ -1,7 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { SpoolRecord } from '../shipping/Sink';
 import { readRecordPrefix } from './recordPrefix';
-import { escapeParamValue, FACILITIES, headerField, sdElement, SEVERITY, type FacilityName } from './syslogFields';
+import { FACILITIES, headerField, sdElement, SEVERITY, type FacilityName } from './syslogFields';
 
 /** The SD-ID carrying the record id; 32473 is the enterprise number RFC 5612 reserves for documentation and examples. */
 export const PRODLOG_SD_ID = 'prodlog@32473';
@@ -52,7 +52,8 @@ export class Rfc5424Encoder {
     const p = readRecordPrefix(record.line);
     const head =
       `${this.priFor[p.level] ?? this.priFor['info']}${p.time} ${this.host(p.hostname)} ${this.appName} ${p.pid || '-'} ${p.level} ` +
-      `[${PRODLOG_SD_ID} id="${escapeParamValue(record.id)}"`;
+      // Spool ids are [0-9a-z.-] by construction: nothing in them needs escaping.
+      `[${PRODLOG_SD_ID} id="${record.id}"`;
     const message = `${head}]${this.extraSd} ${record.line}`;
     if (message.length * 3 <= this.settings.maxMessageBytes || Buffer.byteLength(message) <= this.settings.maxMessageBytes) return message;
     return this.truncated(head, record.line);

@@ -1,0 +1,217 @@
+'use strict';
+/**
+ * Shipping to rsyslog: records/s delivered from the spool to a real rsyslogd
+ * over plain TCP and over RELP, and the cost of the logging call with the
+ * syslog transport next to the plain file transport.
+ *
+ *   npm run build && node benchmarks/shipping/syslog.js [out.json]
+ *
+ * rsyslogd is started by the test harness (test/support/rsyslog.ts, loaded
+ * through a require hook that strips the types) on free ports in a temp dir,
+ * with its default in-memory queue. Every measurement runs in a fresh node
+ * process (this file with --child). Settings: SYSLOG_BENCH_N (records per
+ * delivery run, default 200000), SYSLOG_BENCH_ROUNDS (default 3).
+ */
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { countLines } = require('../lib/countLines');
+const { describeMachine } = require('../lib/machine');
+const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
+
+const ROOT = join(__dirname, '..', '..');
+const N = setting('SYSLOG_BENCH_N', 200_000);
+const ROUNDS = setting('SYSLOG_BENCH_ROUNDS', 3);
+const CALLS = 100_000;
+const WARMUP = 20_000;
+/** Records between two turns of the event loop in the call-cost runs: a busy service, where shipping gets its turns. */
+const BURST = 1_000;
+
+if (process.argv[2] === '--child') {
+  const params = JSON.parse(process.argv[3]);
+  (params.kind === 'deliver' ? deliver(params) : callCost(params)).then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.exit(0); // what is still to deliver is not measured; the exit hook keeps it in the spool
+    },
+    (err) => {
+      process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  main(process.argv[2]).catch((err) => {
+    process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  });
+}
+
+async function main(outPath) {
+  const { Rsyslog } = requireTypeScript(join(ROOT, 'test', 'support', 'rsyslog.ts'));
+  const work = mkdtempSync(join(tmpdir(), 'prodlog-bench-syslog-'));
+  const rsyslog = await Rsyslog.start();
+  const stop = async () => {
+    await rsyslog.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(rsyslog.dir, { recursive: true, force: true });
+  };
+  process.once('SIGTERM', () => stop().then(() => process.exit(143)));
+  try {
+    const deliveries = [];
+    const calls = [];
+    let expected = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const protocol of ['tcp', 'relp']) {
+        const r = child({ kind: 'deliver', protocol, port: rsyslog.ports[protocol], n: N, dir: join(work, `spool-${protocol}-${round}`) });
+        expected += N;
+        const received = await receivedAtLeast(rsyslog.outFile, expected);
+        deliveries.push({ round, protocol, ...r, received });
+        progress(`round ${round}: ${protocol}: ${fmt(r.recordsPerSecond)} records/s delivered`);
+      }
+      // Interleaved, so a change in machine load hits both alike.
+      for (const transport of ['file', 'syslog']) {
+        const r = child({ kind: 'calls', transport, port: rsyslog.ports.relp, dir: join(work, `calls-${transport}-${round}`) });
+        calls.push({ round, transport, ...r });
+        expected += transport === 'syslog' ? WARMUP + CALLS : 0;
+      }
+    }
+    const results = summarise(deliveries, calls);
+    printMarkdown(results);
+    if (outPath) writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await stop();
+  }
+}
+
+/** Fills the spool with n records without yielding, then times delivery from the first send to the last acknowledgement. */
+async function deliver({ protocol, port, n, dir }) {
+  const log = logger({ type: 'syslog', host: '127.0.0.1', port, protocol, spool: { dir } });
+  for (let i = 0; i < n; i++) log.info(OBJECT_MESSAGE, { ...OBJECT_FIELDS, seq: i });
+  const health = () => log.health().transports[0];
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  while (health().delivered < n) {
+    if (Number(process.hrtime.bigint() - started) > 120e9) throw new Error(`${protocol}: ${health().delivered} of ${n} delivered in 120 s: ${health().lastError}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { seconds, recordsPerSecond: n / seconds, cpuUsPerRecord: (used.user + used.system) / n, failed: health().failed };
+}
+
+/** ns per logging call, timing the calls only, in bursts with event-loop turns between them (where delivery runs). */
+async function callCost({ transport, port, dir }) {
+  const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir } });
+  let ns = 0n;
+  let cpuUs = 0;
+  for (let i = 0; i < WARMUP + CALLS; ) {
+    const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
+    for (const end = i + BURST; i < end; i++) log.info(OBJECT_MESSAGE, { ...OBJECT_FIELDS, seq: i });
+    if (i > WARMUP) {
+      ns += process.hrtime.bigint() - t;
+      const used = process.cpuUsage(c);
+      cpuUs += used.user + used.system;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (transport === 'syslog') await log.close(); // deliver, so the receiver check in main() holds
+  return { nsPerCall: Number(ns) / CALLS, cpuNsPerCall: (cpuUs * 1000) / CALLS };
+}
+
+function logger(transport) {
+  const { createLogger } = require(ROOT);
+  return createLogger({ name: 'bench', capture: false, closeTimeoutMs: 120_000, transports: [{ ...transport, ...(transport.type === 'syslog' ? { closeTimeoutMs: 120_000 } : {}) }] });
+}
+
+function child(params) {
+  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(params)], { encoding: 'utf8', cwd: ROOT, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`child ${params.kind} failed (${r.signal ?? r.status}): ${r.stderr.trim().slice(-1000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** rsyslog writes what it took within a few hundred ms; a shortfall after 30 s is a loss and fails the run. */
+async function receivedAtLeast(file, expected) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const lines = existsSync(file) ? countLines(file).lines : 0;
+    if (lines >= expected) return lines;
+    if (Date.now() > deadline) throw new Error(`rsyslog wrote ${lines} records, ${expected} were delivered`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function summarise(deliveries, calls) {
+  const rate = (protocol) => stats(deliveries.filter((d) => d.protocol === protocol).map((d) => d.recordsPerSecond));
+  const perCall = (transport, key) => stats(calls.filter((c) => c.transport === transport).map((c) => c[key]));
+  const file = perCall('file', 'nsPerCall');
+  const syslog = perCall('syslog', 'nsPerCall');
+  return {
+    machine: describeMachine(),
+    n: N,
+    rounds: ROUNDS,
+    delivery: { tcp: rate('tcp'), relp: rate('relp') },
+    calls: { file, syslog, ratio: syslog.median / file.median, fileCpu: perCall('file', 'cpuNsPerCall'), syslogCpu: perCall('syslog', 'cpuNsPerCall') },
+    runs: { deliveries, calls },
+  };
+}
+
+function stats(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
+}
+
+function printMarkdown(r) {
+  const row = (label, x, suffix = '') => `| ${label} | ${fmt(x.median)}${suffix} | ${fmt(x.min)} | ${fmt(x.max)} |`;
+  const lines = [
+    '## Shipping to rsyslog',
+    '',
+    `${r.machine.cpu}, Node ${r.machine.node}, load average ${r.machine.loadAverage.join(' ')}; ${fmt(r.n)} records per delivery run, ${r.rounds} rounds.`,
+    '',
+    '| delivered from the spool to rsyslogd | records/s (median) | min | max |',
+    '|---|---:|---:|---:|',
+    row('TCP, octet counting', r.delivery.tcp),
+    row('RELP, window 1024', r.delivery.relp),
+    '',
+    `| logging call, bursts of ${fmt(BURST)} | ns per call (median) | min | max |`,
+    '|---|---:|---:|---:|',
+    row('file transport', r.calls.file),
+    row('syslog transport (RELP, spool)', r.calls.syslog, ` (${r.calls.ratio.toFixed(2)}x file)`),
+    '',
+    // On a shared machine wall time also counts time the thread waited for a core; CPU time does not.
+    '| logging call, CPU time | CPU ns per call (median) | min | max |',
+    '|---|---:|---:|---:|',
+    row('file transport', r.calls.fileCpu),
+    row('syslog transport (RELP, spool)', r.calls.syslogCpu, ` (${(r.calls.syslogCpu.median / r.calls.fileCpu.median).toFixed(2)}x file)`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Loads the TypeScript test harness (and what it imports) by stripping types: one source for tests and benchmark. */
+function requireTypeScript(path) {
+  const ts = require('typescript');
+  require.extensions['.ts'] ??= (module, filename) => {
+    const js = ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    module._compile(js.outputText, filename);
+  };
+  return require(path);
+}
+
+function fmt(x) {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function setting(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}: ${JSON.stringify(text)} is not a positive integer`);
+  return n;
+}
+
+function progress(text) {
+  process.stderr.write(`${text}\n`);
+}
