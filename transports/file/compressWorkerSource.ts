@@ -8,44 +8,63 @@
  * For each job it gzips `source` into `temp`, flushes it to disk (fdatasync, so a
  * power cut after the source is deleted cannot leave an empty .gz) and gives it the source's
  * modification time (the time of its last record, which maxAge goes by).
- * Jobs run one at a time. It never renames or deletes a log file: the main
+ * Jobs run one at a time, in order. It never renames or deletes a log file: the main
  * thread does that, synchronously, so no exit can fall between the two steps.
  */
 export const COMPRESS_WORKER_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
-const { createReadStream, createWriteStream } = require('node:fs');
-const { open, stat, unlink, utimes } = require('node:fs/promises');
-const { pipeline } = require('node:stream/promises');
-const { createGzip } = require('node:zlib');
+const { closeSync, fdatasyncSync, fstatSync, futimesSync, openSync, readSync, unlinkSync, writeSync } = require('node:fs');
+const { gzipSync } = require('node:zlib');
 
-const CHUNK = 1024 * 1024;
+// Synchronous calls: this thread has nothing else to do, and a stream pipeline
+// (buffer copies, a callback per chunk) costs more than the deflate itself.
+// A file larger than BLOCK is written as several gzip members one after the
+// other, which every gunzip reads as one stream; it bounds memory.
+const BLOCK = 16 * 1024 * 1024;
+let block; // allocated at the first job, then reused
 
-async function compress({ source, temp, level, mode }) {
+function writeAll(fd, buf) {
+  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function compress({ source, temp, level, mode }) {
+  const src = openSync(source, 'r');
+  let out = -1;
   try {
-    const { atime, mtime } = await stat(source);
-    // 1 MiB chunks: with the default 64 KiB/16 KiB ones the stream machinery costs several times the deflate.
-    await pipeline(createReadStream(source, { highWaterMark: CHUNK }), createGzip({ level, chunkSize: CHUNK }), createWriteStream(temp, { mode, highWaterMark: CHUNK }));
-    const out = await open(temp, 'r+');
-    try {
-      await out.datasync();
-    } finally {
-      await out.close();
+    const { atime, mtime } = fstatSync(src);
+    out = openSync(temp, 'w', mode);
+    block ??= Buffer.allocUnsafe(BLOCK);
+    for (;;) {
+      let filled = 0;
+      while (filled < BLOCK) {
+        const n = readSync(src, block, filled, BLOCK - filled, null);
+        if (n === 0) break;
+        filled += n;
+      }
+      if (filled === 0) break;
+      writeAll(out, gzipSync(block.subarray(0, filled), { level }));
+      if (filled < BLOCK) break;
     }
-    await utimes(temp, atime, mtime);
+    fdatasyncSync(out);
+    futimesSync(out, atime, mtime);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    try {
+      unlinkSync(temp);
+    } catch {}
     throw err;
+  } finally {
+    if (out >= 0) closeSync(out);
+    closeSync(src);
   }
 }
 
-let queue = Promise.resolve();
 parentPort.on('message', (job) => {
-  queue = queue.then(() =>
-    compress(job).then(
-      () => parentPort.postMessage({ id: job.id }),
-      (err) => parentPort.postMessage({ id: job.id, error: { message: String(err && err.message), code: err && err.code } }),
-    ),
-  );
+  try {
+    compress(job);
+    parentPort.postMessage({ id: job.id });
+  } catch (err) {
+    parentPort.postMessage({ id: job.id, error: { message: String(err && err.message), code: err && err.code } });
+  }
 });
 `;
