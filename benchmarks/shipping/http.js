@@ -19,6 +19,8 @@ const Module = require('node:module');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
 const { gzipSync } = require('node:zlib');
+const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
+const { describeMachine } = require('../lib/machine');
 
 const ROOT = join(__dirname, '..', '..');
 const N = positiveInt('HTTP_BENCH_N', 200_000);
@@ -71,11 +73,11 @@ async function main(outPath) {
       // Interleaved, so a change in machine load hits both transports alike.
       for (const transport of ['file', 'http']) {
         const r = child({ kind: 'calls', transport, url: clickhouse.insertUrl, n: CALL_N, dir: join(work, `calls-${round}-${transport}`) });
-        calls[transport].push(r.nsPerCall);
+        calls[transport].push(r);
       }
     }
     const wire = bytesPerRecord();
-    const results = { machine: machine(), n: N, rounds: ROUNDS, delivery: summariseDelivery(delivery), calls: summariseCalls(calls), wire, runs: { delivery, calls } };
+    const results = { machine: describeMachine(), n: N, rounds: ROUNDS, delivery: summariseDelivery(delivery), calls: summariseCalls(calls), wire, runs: { delivery, calls } };
     printMarkdown(results);
     if (outPath) writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
   } finally {
@@ -135,7 +137,8 @@ async function callCost(createLogger, { transport, url, n, dir }) {
   for (let i = 0; i < warmup + n; ) {
     const t = process.hrtime.bigint();
     const c = process.cpuUsage();
-    for (const end = Math.min(warmup + n, i + BURST); i < end; i++) log.info('order placed', record(i));
+    // The same record as the main suite's object case, so the figures compare.
+    for (const end = Math.min(warmup + n, i + BURST); i < end; i++) log.info(OBJECT_MESSAGE, OBJECT_FIELDS);
     if (i > warmup) {
       const used = process.cpuUsage(c);
       cpuUs += used.user + used.system;
@@ -206,15 +209,17 @@ function summariseDelivery(runs) {
   const out = {};
   for (const compress of ['none', 'gzip']) {
     const rates = runs.filter((r) => r.compress === compress).map((r) => r.recordsPerSecond);
-    out[compress] = { medianRecordsPerSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
+    const cpu = runs.filter((r) => r.compress === compress).map((r) => r.cpuUsPerRecord);
+    out[compress] = { medianRecordsPerSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates), cpuUsPerRecord: median(cpu) };
   }
   return out;
 }
 
 function summariseCalls(calls) {
-  const file = median(calls.file);
-  const http = median(calls.http);
-  return { fileNsPerCall: file, httpNsPerCall: http, ratio: http / file };
+  const of = (runs, key) => median(runs.map((r) => r[key]));
+  const wall = { file: of(calls.file, 'nsPerCall'), http: of(calls.http, 'nsPerCall') };
+  const cpu = { file: of(calls.file, 'cpuNsPerCall'), http: of(calls.http, 'cpuNsPerCall') };
+  return { wall: { ...wall, ratio: wall.http / wall.file }, cpu: { ...cpu, ratio: cpu.http / cpu.file } };
 }
 
 function printMarkdown(r) {
@@ -222,16 +227,19 @@ function printMarkdown(r) {
   const lines = [
     '## Shipping over HTTP',
     '',
-    `${r.machine}; ${fmt(r.n)} records per delivery run, ${r.rounds} rounds, median shown.`,
+    `${r.machine.cpu}, Node ${r.machine.node}, load average at the end ${r.machine.loadAverage.join(' ')}; ${fmt(r.n)} records per delivery run, ${r.rounds} rounds, median shown.`,
     '',
-    '| ndjson to ClickHouse | delivered records/s (median) | min | max |',
-    '|---|---:|---:|---:|',
-    ...['none', 'gzip'].map((c) => `| ${c === 'none' ? 'no compression' : 'gzip'} | ${fmt(r.delivery[c].medianRecordsPerSecond)} | ${fmt(r.delivery[c].min)} | ${fmt(r.delivery[c].max)} |`),
+    '| ndjson to ClickHouse | delivered records/s (median) | min | max | CPU µs per record in the service |',
+    '|---|---:|---:|---:|---:|',
+    ...['none', 'gzip'].map((c) => {
+      const d = r.delivery[c];
+      return `| ${c === 'none' ? 'no compression' : 'gzip'} | ${fmt(d.medianRecordsPerSecond)} | ${fmt(d.min)} | ${fmt(d.max)} | ${fmt(d.cpuUsPerRecord, 1)} |`;
+    }),
     '',
-    '| logging call (bursts of 1,000) | ns per call (median) |',
-    '|---|---:|',
-    `| file transport | ${fmt(r.calls.fileNsPerCall)} |`,
-    `| http transport (ndjson, spool) | ${fmt(r.calls.httpNsPerCall)} (${fmt(r.calls.ratio, 2)}x file) |`,
+    '| logging call (bursts of 1,000) | wall ns per call (median) | CPU ns per call (median) |',
+    '|---|---:|---:|',
+    `| file transport | ${fmt(r.calls.wall.file)} | ${fmt(r.calls.cpu.file)} |`,
+    `| http transport (ndjson, spool) | ${fmt(r.calls.wall.http)} (${fmt(r.calls.wall.ratio, 2)}x file) | ${fmt(r.calls.cpu.http)} (${fmt(r.calls.cpu.ratio, 2)}x file) |`,
     '',
     `| format | bytes on the wire per record | gzipped |`,
     '|---|---:|---:|',
@@ -254,12 +262,6 @@ function loadTypeScript(path) {
   return m.exports;
 }
 
-function machine() {
-  const os = require('node:os');
-  // The load average says whether other work shared the cores during the run.
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-  return `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), Node ${process.version}, load average at the end ${load}`;
-}
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -30,9 +30,9 @@ const MiB = 1024 * 1024;
 /**
  * batch.maxBytes per format:
  * - ndjson 3 MiB: ClickHouse makes a part per insert and 18.16 spends tens of
- *   milliseconds on each, so rows/s grows with the batch (measured: 56k rows/s
- *   at 1.3 MB inserts, 109k at 4.4 MB); the body stays under the 4 MB input
- *   buffer Fluent Bit's http input has by default.
+ *   milliseconds on each, so rows/s grows with the batch (measured on a
+ *   shared 2-core machine: 56k rows/s with 1.3 MB inserts, 109k with 4.4 MB);
+ *   the body stays under the 4 MB input buffer of Fluent Bit's http input.
  * - elasticsearch 2 MiB: the bulk body (an action line and ECS names per
  *   record) is about 2.5 times that, inside Elastic's advice of 5-15 MB.
  * - otlp and loki 1 MiB: an OTLP body is about 3 times the records, and Loki

@@ -2,9 +2,9 @@
  * Builds a request body as bytes, string by string.
  *
  * Why not `body += s` and `Buffer.from(body)`: thousands of appends make a
- * rope string, and flattening and encoding it in one go cost more than
- * everything else on the way from spool to socket (measured: 5 µs of 11 per
- * record shipped to ClickHouse). Encoding each small string straight into a
+ * rope string, and flattening and encoding it in one go was the largest
+ * single item in a CPU profile of 200,000 records shipped to ClickHouse,
+ * ahead of reading the spool. Encoding each small string straight into a
  * buffer that doubles when full touches every byte once.
  */
 export class BodyBuilder {
