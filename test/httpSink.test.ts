@@ -46,7 +46,7 @@ describe('http sink', () => {
 
   it('asks for a retry after the pause in Retry-After on 429', async () => {
     receiver.responder = () => ({ status: 429, headers: { 'retry-after': '3' } });
-    const result = await open('ndjson').send(records(5));
+    const result = await open('loki').send(records(5));
     expect(result.accepted).toBe(0);
     expect(result.error).toMatchObject({ retryable: true, retryAfterMs: 3_000 });
     expect(result.error!.error).toMatchObject({ code: 'HTTP_429' });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,11 +161,14 @@ function request(url: string, body: string | undefined): Promise<{ status: numbe
   });
 }
 
+/** On PATH, or where the Debian package puts it (/usr/sbin is not on every user's PATH). */
 function findBinary(): string {
   const found = spawnSync('sh', ['-c', 'command -v clickhouse-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || path === '') throw new Error(`clickhouse-server is not installed: ${INSTALL_HINT}`);
-  return path;
+  const path = found.status === 0 ? found.stdout.trim() : '';
+  if (path !== '') return path;
+  const packaged = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'].find((p) => existsSync(p));
+  if (packaged) return packaged;
+  throw new Error(`clickhouse-server is not installed: ${INSTALL_HINT}`);
 }
 
 function configXml(dir: string, httpPort: number, tcpPort: number): string {
