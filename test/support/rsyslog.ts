@@ -98,14 +98,8 @@ export class Rsyslog {
   }
 
   /** Waits until `predicate` holds for the messages received, polling the output file. */
-  async waitFor(predicate: (messages: ReceivedMessage[]) => boolean, timeoutMs = 15_000): Promise<ReceivedMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const messages = this.received();
-      if (predicate(messages)) return messages;
-      if (Date.now() > deadline) throw new Error(`rsyslog received ${messages.length} messages; the expected ones did not arrive in ${timeoutMs} ms`);
-      await sleep(50);
-    }
+  waitFor(predicate: (messages: ReceivedMessage[]) => boolean, timeoutMs = 15_000): Promise<ReceivedMessage[]> {
+    return pollReceived('rsyslog', () => this.received(), predicate, timeoutMs);
   }
 
   private checkInstalled(): void {
@@ -180,6 +174,17 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** Re-reads what a receiver wrote until `predicate` holds; fails naming the receiver and the count. */
+export async function pollReceived<T>(receiver: string, read: () => T[], predicate: (messages: T[]) => boolean, timeoutMs: number): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = read();
+    if (predicate(messages)) return messages;
+    if (Date.now() > deadline) throw new Error(`${receiver} received ${messages.length} messages; the expected ones did not arrive in ${timeoutMs} ms`);
+    await sleep(50);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './rsyslog';
+import { freePort, pollReceived } from './rsyslog';
 import { tempDir } from './runFixture';
 
 /** A message as syslog-ng parsed it: `$(format-json --scope rfc5424 --scope sdata)`. */
@@ -66,14 +66,8 @@ log { source(s); destination(d); };
       .map((l) => JSON.parse(l) as SyslogNgMessage);
   }
 
-  async waitFor(predicate: (m: SyslogNgMessage[]) => boolean, timeoutMs = 10_000): Promise<SyslogNgMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.received();
-      if (predicate(m)) return m;
-      if (Date.now() > deadline) throw new Error(`syslog-ng received ${m.length} messages; the expected ones did not arrive`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  waitFor(predicate: (m: SyslogNgMessage[]) => boolean, timeoutMs = 10_000): Promise<SyslogNgMessage[]> {
+    return pollReceived('syslog-ng', () => this.received(), predicate, timeoutMs);
   }
 
   async stop(): Promise<void> {
