@@ -8,7 +8,7 @@ const INDEX_CHARS = /^[a-z0-9._+-]*$/;
 /** Why a pattern cannot yield valid index names, or undefined when it can. */
 export function checkIndexPattern(pattern: string): string | undefined {
   const literal = pattern.replace(TOKEN, '');
-  if (pattern.includes('%{') && /%\{(?!service\}|\+)/.test(pattern)) return 'only %{service} and %{+date} tokens are allowed';
+  if (literal.includes('%{')) return 'only %{service} and %{+date} tokens are allowed';
   if (!INDEX_CHARS.test(literal)) return 'index names are lower case without \\ / * ? " < > | space , #';
   if (/^[-_+]/.test(pattern)) return 'index names cannot start with -, _ or +';
   return undefined;
@@ -16,8 +16,8 @@ export function checkIndexPattern(pattern: string): string | undefined {
 
 /**
  * Turns a pattern into a function from (service, time) to an index name.
- * Compiled once; the date part is cached per UTC day-hour, so a batch costs
- * one string compare per record.
+ * The date text is cached for the current UTC hour, so records of one batch
+ * format their date once.
  */
 export function compileIndexPattern(pattern: string): (service: string, timeMs: number) => string {
   let cachedHour = Number.NaN;
