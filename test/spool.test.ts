@@ -143,15 +143,17 @@ describe('the on-disk spool', () => {
     spool.close();
   });
 
-  it('a second live process cannot open the same spool; a lock left by a dead one is taken over', () => {
+  it('one spool, one writer: a second transport or a second live process is refused; a dead one\'s lock is taken over', () => {
     const dir = tempDir('spool');
     const a = new Spool(settings(dir));
+    expect(() => new Spool(settings(dir))).toThrow(/already used by another transport of this process/);
+    a.close();
     writeFileSync(join(dir, 'lock'), '1'); // pid 1 is always alive
     expect(() => new Spool(settings(dir))).toThrow(/in use by process 1/);
     writeFileSync(join(dir, 'lock'), '999999999'); // no such process
     const b = new Spool(settings(dir));
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
     b.close();
-    a.close();
   });
 
   it('reads back a segment still being appended to, without taking its end as torn', () => {

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Spool files hold whole log records: readable and writable by the owner only. */
 export const SPOOL_FILE_MODE = 0o600;
@@ -62,6 +62,9 @@ export function removeFile(path: string): void {
   }
 }
 
+/** Lock files this process holds (one per open spool). */
+const heldHere = new Set<string>();
+
 /**
  * Takes the spool's lock file, holding this process's pid. Two live processes
  * appending to one spool would interleave segments and deliver each other's
@@ -70,18 +73,21 @@ export function removeFile(path: string): void {
  * by a dead process (kill -9, crash) is taken over.
  */
 export function takeLock(dir: string, sharedWith?: number): void {
-  const path = join(dir, 'lock');
+  const path = resolve(dir, 'lock');
+  if (heldHere.has(path)) throw new Error(`spool directory ${dir} is already used by another transport of this process; give each transport its own spool.dir`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', SPOOL_FILE_MODE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldHere.add(path);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = Number(readTextOr(path, ''));
     if (holder === sharedWith) return;
+    // Our own pid without our own hold: left by an earlier process that had this pid.
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new Error(`spool directory ${dir} is in use by process ${holder}; give each process its own spool.dir`);
     }
@@ -91,7 +97,8 @@ export function takeLock(dir: string, sharedWith?: number): void {
 }
 
 export function releaseLock(dir: string): void {
-  const path = join(dir, 'lock');
+  const path = resolve(dir, 'lock');
+  heldHere.delete(path);
   if (readTextOr(path, '') === String(process.pid)) removeFile(path);
 }
 

@@ -57,6 +57,7 @@ export class SpoolReader {
         continue;
       }
       const block = this.readBlock(segment, offset);
+      if (!block && offset >= segment.bytes) continue; // the file went away (delivered by a FATAL drain)
       if (!block) {
         offset = this.skipDamage(segment, offset);
         skip = 0;
@@ -123,7 +124,13 @@ export class SpoolReader {
   private readAt(segment: Segment, buf: Buffer, position: number): number {
     if (this.fdPath !== segment.path) {
       this.close();
-      this.fd = openSync(segment.path, 'r');
+      try {
+        this.fd = openSync(segment.path, 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        segment.bytes = 0; // nothing left to read in it
+        return 0;
+      }
       this.fdPath = segment.path;
     }
     let got = 0;
