@@ -56,14 +56,17 @@ describe('FATAL with a syslog transport, in a real process', () => {
     expect(spooled(dir)).toHaveLength(0); // delivered, so gone from the spool
   });
 
-  it('with the receiver down, the process exits by the deadline and the records stay in the spool', async () => {
+  it('with the receiver down, 100,000 records then fatal() leave 100,001 in the spool and the exit comes by the deadline', async () => {
     const dir = tempDir('fatal-down');
     const port = await freePort(); // nothing listens there
-    const run = runFixture('ship-fatal.js', ['relp', String(port), dir, '1000', '1500']);
+    const run = runFixture('ship-fatal.js', ['relp', String(port), dir, '100000', '1500']);
     expect(run.status).toBe(1);
     const { fatalAt, exitAt } = JSON.parse(run.stdout) as { fatalAt: number; exitAt: number };
     expect(exitAt - fatalAt).toBeLessThanOrEqual(1_500 + 100);
-    expect(spooled(dir)).toHaveLength(1001); // durable: the next start delivers them
+    const records = spooled(dir); // durable: the next start delivers them
+    expect(records).toHaveLength(100_001);
+    expect(records.slice(0, 100_000).every((r, i) => r['i'] === i)).toBe(true);
+    expect(records[100_000]).toMatchObject({ level: 'fatal', msg: 'config missing' });
   });
 
   it('with a receiver that accepts and never answers, the drain is killed at the deadline', async () => {

@@ -64,6 +64,21 @@ describe('syslog to a real rsyslog', () => {
     await log.close();
   });
 
+  it('TCP reconnects after the receiver restarts and delivers what was spooled meanwhile', async () => {
+    const log = logger('tcp-restart', { protocol: 'tcp', port: rsyslog.ports.tcp });
+    log.info('before', { i: -1 });
+    await rsyslog.waitFor((m) => from('tcp-restart')(m).length >= 1);
+    await rsyslog.stop();
+    for (let i = 0; i < 100; i++) log.info('while down', { i });
+    const started = Date.now();
+    while (log.health().transports[0]?.ok !== false && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
+    expect(log.health().transports[0]).toMatchObject({ ok: false, backlogRecords: 100, lastError: expect.stringMatching(/ECONNREFUSED/) });
+    await rsyslog.restart();
+    await rsyslog.waitFor((m) => from('tcp-restart')(m).length >= 101);
+    await log.close();
+    expect(log.health().transports[0]).toMatchObject({ ok: true, delivered: 101, backlogRecords: 0 });
+  });
+
   it('TLS with the right CA delivers', async () => {
     const log = logger('tls-ca', { protocol: 'tls', port: rsyslog.ports.tls, tls: { caFile: rsyslog.caFile } });
     for (let i = 0; i < 200; i++) log.info('over tls', { i });
