@@ -51,12 +51,21 @@ export function traceCorrelation(enabled: boolean): {
 } {
   const otel = enabled ? otelApi() : undefined;
   if (!otel) return {};
+  // Records logged in one span share its context object: validating the ids
+  // (two regular expressions) once per span, not once per record, is most of
+  // the cost of correlation.
+  let lastContext: SpanContext | undefined;
+  let lastValid = false;
   return {
     mixin(): object {
       const span = otel.trace.getActiveSpan();
       if (span === undefined) return NO_SPAN;
       const ctx = span.spanContext();
-      if (!otel.isSpanContextValid(ctx)) return NO_SPAN;
+      if (ctx !== lastContext) {
+        lastContext = ctx;
+        lastValid = otel.isSpanContextValid(ctx);
+      }
+      if (!lastValid) return NO_SPAN;
       const fields: TraceFields = { trace_id: ctx.traceId, span_id: ctx.spanId, trace_flags: FLAGS[ctx.traceFlags & 0xff] ?? '00' };
       return fields;
     },
