@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createLogger, type Logger } from '../src';
 import { Rsyslog, type ReceivedMessage } from './support/rsyslog';
@@ -105,6 +106,21 @@ describe('syslog to a real rsyslog', () => {
     expect(got[0]).toMatchObject({ input: 'imrelp', pri: String(8 + 3), msgid: 'error' });
     await log.close();
     expect(log.health().transports[0]).toMatchObject({ ok: true, delivered: 2000, backlogRecords: 0 });
+  });
+
+  it('RELP over TLS with a client certificate delivers; without the CA nothing is sent', async () => {
+    const pem = { cert: readFileSync(rsyslog.caFile, 'utf8'), key: readFileSync(rsyslog.keyFile, 'utf8') };
+    const good = logger('relp-tls', { protocol: 'relp', port: rsyslog.ports.relpTls, tls: { caFile: rsyslog.caFile, ...pem } });
+    const bad = logger('relp-tls-noca', { protocol: 'relp', port: rsyslog.ports.relpTls, tls: pem });
+    for (let i = 0; i < 100; i++) {
+      good.info('relp over tls', { i });
+      bad.info('must not arrive', { i });
+    }
+    const got = from('relp-tls')(await rsyslog.waitFor((m) => from('relp-tls')(m).length >= 100));
+    expect(got[0]?.input).toBe('imrelp');
+    await good.close();
+    expect(bad.health().transports[0]).toMatchObject({ ok: false, delivered: 0, backlogRecords: 100, lastError: expect.stringMatching(/SELF_SIGNED|CERT/) });
+    expect(from('relp-tls-noca')(rsyslog.received())).toHaveLength(0);
   });
 
   it('RELP: rsyslog killed with SIGKILL mid-stream and restarted loses none of 20,000 records', async () => {

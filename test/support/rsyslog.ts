@@ -30,20 +30,24 @@ const INSTALL_HINT = 'run `bash scripts/install-receivers.sh` (it installs rsysl
 
 /**
  * A real rsyslogd on free 127.0.0.1 ports (plain TCP, TLS with a self-signed
- * certificate for localhost/127.0.0.1, RELP) in a temp folder, writing every
+ * certificate for localhost/127.0.0.1, RELP, RELP over TLS requiring a client
+ * certificate signed by that same certificate) in a temp folder, writing every
  * message it receives as one JSON object per line to `received.jsonl`.
  */
 export class Rsyslog {
   readonly dir: string;
   readonly caFile: string;
   readonly outFile: string;
-  ports = { tcp: 0, tls: 0, relp: 0 };
+  ports = { tcp: 0, tls: 0, relp: 0, relpTls: 0 };
+  /** PEM key of the certificate (which is also the CA): the client certificate RELP over TLS requires. */
+  readonly keyFile: string;
   private proc: ChildProcess | null = null;
   private readonly confFile: string;
 
   private constructor(private readonly options: RsyslogOptions) {
     this.dir = tempDir('rsyslog');
     this.caFile = join(this.dir, 'cert.pem');
+    this.keyFile = join(this.dir, 'key.pem');
     this.outFile = join(this.dir, 'received.jsonl');
     this.confFile = join(this.dir, 'rsyslog.conf');
   }
@@ -52,7 +56,7 @@ export class Rsyslog {
     const r = new Rsyslog(options);
     r.checkInstalled();
     r.makeCertificate();
-    r.ports = { tcp: await freePort(), tls: await freePort(), relp: await freePort() };
+    r.ports = { tcp: await freePort(), tls: await freePort(), relp: await freePort(), relpTls: await freePort() };
     r.writeConfig();
     await r.restart();
     return r;
@@ -142,8 +146,10 @@ ruleset(name="out"${queue}) {
 }
 input(type="imtcp" address="127.0.0.1" port="${this.ports.tcp}" ruleset="out")
 input(type="imtcp" address="127.0.0.1" port="${this.ports.tls}" ruleset="out" streamDriver.name="gtls" streamDriver.mode="1"
-      streamDriver.authMode="anon" streamDriver.CertFile="${this.caFile}" streamDriver.KeyFile="${join(this.dir, 'key.pem')}")
+      streamDriver.authMode="anon" streamDriver.CertFile="${this.caFile}" streamDriver.KeyFile="${this.keyFile}")
 input(type="imrelp" address="127.0.0.1" port="${this.ports.relp}" ruleset="out")
+input(type="imrelp" address="127.0.0.1" port="${this.ports.relpTls}" ruleset="out" tls="on" tls.authMode="certvalid"
+      tls.caCert="${this.caFile}" tls.myCert="${this.caFile}" tls.myPrivKey="${this.keyFile}")
 `,
     );
     const check = spawnSync(rsyslogd(), ['-N1', '-f', this.confFile], { encoding: 'utf8' });
