@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTransport } from '../transports/file/FileTransport';
@@ -166,6 +167,25 @@ describe('gzip', () => {
     expect(files.slice(0, -1).every((n) => n.endsWith('.log.gz'))).toBe(true);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(files.map((n) => readLog(join(dir, n))).join('')).toBe(written.join(''));
+  });
+
+  it('compresses a file larger than one 16 MiB block so that gzip itself reads it back exactly', async () => {
+    const dir = fileTestDir('gzip-large');
+    const t = rotating(dir, { maxBytes: 20 * 1024 * 1024, compress: true });
+    const line = (i: number): string => `{"i":${i},"msg":"${'m'.repeat(80 + (i % 50))}"}\n`;
+    const written: string[] = [];
+    for (let bytes = 0; bytes < 21 * 1024 * 1024; ) {
+      const l = line(written.length);
+      bytes += l.length;
+      written.push(l);
+      t.write(l);
+    }
+    await t.close();
+    const [gz, active] = logFiles(dir);
+    expect(gz).toMatch(/\.log\.gz$/);
+    const text = execFileSync('gzip', ['-dc', join(dir, gz!)], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    expect(text.length).toBeGreaterThan(16 * 1024 * 1024);
+    expect(text + readLog(join(dir, active!))).toBe(written.join(''));
   });
 
   it('gives the .gz the modification time of its last record, which maxAge goes by', async () => {
