@@ -8,7 +8,7 @@ const { lastLine, runNode } = require('./runNode');
 
 /**
  * Runs one measurement in a fresh node process and checks its output:
- * resolves to { ns, nsPerRecord, maxRssKb, lines, lost, torn } (fatal case:
+ * resolves to { ns, nsPerRecord, cpuNsPerRecord, maxRssKb, lines, lost, torn } (fatal case:
  * also fatalToExitNs and exitCode), or { error } when the child failed.
  * `lost` is expected minus counted lines after the child has exited: a
  * logger that drops records, or claims to be done before it is, shows here.
@@ -27,7 +27,7 @@ async function measure(run, workDir, timeoutMs) {
     if (c.id === 'fatal') return fatalOutcome(child, result, c, dest);
     if (child.code !== 0 || result.ns === undefined) return { error: failure(child) };
     const load = otherLoad(busyBefore, machineBusyUs(), result.cpuUs, wallUs);
-    return { ns: result.ns, nsPerRecord: result.ns / c.n, maxRssKb: result.maxRssKb, otherLoad: load, ...verify(dest, c.lines) };
+    return { ns: result.ns, nsPerRecord: result.ns / c.n, cpuNsPerRecord: result.cpuNs / c.n, maxRssKb: result.maxRssKb, otherLoad: load, ...verify(dest, c.lines) };
   } finally {
     if (dest !== '/dev/null') rmSync(dest, { force: true });
   }

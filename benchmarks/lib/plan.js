@@ -14,7 +14,7 @@ function caseDefinitions(s) {
     { id: 'child', title: 'child logger with 2 bindings', script: 'child', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'error', title: 'Error with stack', script: 'error', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'disabled', title: 'disabled debug call', script: 'disabled', dests: both, n: s.disabledN, burst: 0, rounds: s.rounds, lines: 0 },
-    { id: 'memory', title: `${s.memoryN.toLocaleString('en-US')} object records without yielding`, script: 'object', dests: ['file'], n: s.memoryN, burst: 0, rounds: s.memoryRounds, lines: s.memoryN, long: true },
+    { id: 'memory', title: `${s.memoryN.toLocaleString('en-US')} object records without yielding`, script: 'object', dests: ['file'], n: s.memoryN, burst: 0, rounds: s.memoryRounds, lines: s.memoryN, long: true, loggers: s.memoryLoggers },
     { id: 'fatal', title: `fatal() with ${s.fatalN.toLocaleString('en-US')} records pending`, script: 'fatal', dests: ['file'], n: s.fatalN, burst: 0, rounds: s.fatalRounds, lines: s.fatalN + 1, long: true },
   ];
 }
@@ -33,7 +33,7 @@ function buildPlan(s) {
     for (let round = 1; round <= rounds; round++) {
       for (const c of group) {
         if (round > c.rounds) continue;
-        for (const dest of c.dests) for (const logger of s.loggers) runs.push({ case: c, dest, logger, round });
+        for (const dest of c.dests) for (const logger of c.loggers ?? s.loggers) runs.push({ case: c, dest, logger, round });
       }
     }
   }

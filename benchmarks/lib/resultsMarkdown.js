@@ -57,13 +57,13 @@ function caseSection(c) {
     '',
     `${fmt(c.n)} ${c.id === 'disabled' ? 'calls' : 'records'} per process. ns/record: median (min-max) over the rounds. x pino: median over the fastest pino configuration's median for that destination${fastestNote(c)}.`,
     '',
-    '| logger | to a file: ns/record | x pino | to /dev/null: ns/record | x pino | peak RSS (file) | lines lost (file) |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| logger | to a file: ns/record | x pino | CPU ns/record (file) | to /dev/null: ns/record | x pino | peak RSS (file) | lines lost (file) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const row of base.rows) {
     const f = file?.rows.find((r) => r.logger === row.logger);
     const d = devnull?.rows.find((r) => r.logger === row.logger);
-    lines.push(`| ${labelOf(row)} | ${timeCell(f)} | ${ratioCell(f)} | ${timeCell(d)} | ${ratioCell(d)} | ${rssCell(f)} | ${lostCell(f)} |`);
+    lines.push(`| ${labelOf(row)} | ${timeCell(f)} | ${ratioCell(f)} | ${cpuCell(f)} | ${timeCell(d)} | ${ratioCell(d)} | ${rssCell(f)} | ${lostCell(f)} |`);
   }
   lines.push(...errorNotes(c), '');
   return lines.join('\n');
@@ -74,7 +74,7 @@ function memorySection(c) {
   const lines = [
     `## Memory: ${c.title}`,
     '',
-    `One process per logger writes ${fmt(c.n)} object records to a file in a loop that never yields, then waits until every byte is written. Peak RSS is \`process.resourceUsage().maxRSS\` (worker threads included).`,
+    `One process per logger writes ${fmt(c.n)} object records to a file in a loop that never yields, then waits until every byte is written. Peak RSS is \`process.resourceUsage().maxRSS\` (worker threads included).${omittedNote(c)}`,
     '',
     '| logger | peak RSS | ns/record | x pino | lines lost |',
     '|---|--:|--:|--:|--:|',
@@ -113,7 +113,7 @@ function peersSection(peers) {
     lines.push(`\`node benchmarks/${p.script}\`, ${p.status === 'ok' ? `${p.seconds.toFixed(0)} s` : `**failed** (${p.error})`}.`, '');
     if (p.markdown) lines.push(p.markdown, '');
     if (p.json !== null && p.json !== undefined) {
-      lines.push('<details><summary>JSON results</summary>', '', '```json', JSON.stringify(p.json, null, 2), '```', '', '</details>', '');
+      lines.push('<details><summary>JSON results</summary>', '', '```json', compactJson(p.json), '```', '', '</details>', '');
     }
   }
   return lines.join('\n');
@@ -123,16 +123,26 @@ const METHOD = `## How it is measured
 
 - Every measurement is a fresh \`node benchmarks/cases/<case>.js <logger> <dest> <n> <burst>\` process, so no logger inherits another's JIT state, heap or open files. Within a round every case runs every logger in turn (A B C A B C ...); the medians are over rounds.
 - The clock starts after the logger is created (and, for pino's worker transport, after the worker is ready) and stops when the logger reports every byte written: prodlog \`close()\`; pino destinations \`end()\` then 'close'; pino's worker transport \`end()\` then 'finish' (the worker has closed the file); winston \`end()\` then 'finish'; bunyan the file stream's 'finish'; log4js \`shutdown()\`; tslog \`flush()\` then dispose of its file transport.
+- CPU ns/record is the CPU time of all the process's threads (worker threads and libuv's pool included) while the clock ran, per record: it shows work moved off the main thread, and it is less disturbed than wall time by other processes on the machine.
 - After the process exits the parent counts the lines of the file: "lines lost" is what is missing, summed over rounds. A logger that reports done too early, or drops records, cannot look fast unnoticed.
 - Each logger writes JSON in its own usual shape (pino: epoch time and numeric level; prodlog: ISO time and level name). The records are the same objects for every logger (\`benchmarks/cases/records.js\`).
 - "limit" is not a logger: it builds prodlog's record, \`JSON.stringify\`s it and writes 64 KB chunks with \`fs.writeSync\`. It estimates what any JSON logger on this machine must spend at least.
 - x pino is the ratio to the fastest pino configuration (async destination, sync destination, worker transport) of the same case and destination, all measured in the same run.
 `;
 
+/** Indented JSON with arrays of plain values kept on one line, so per-run lists stay short. */
+function compactJson(value) {
+  return JSON.stringify(value, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner) => `[${inner.replace(/\s+/g, ' ')}]`);
+}
+
 function timeCell(r) {
   if (!r) return '-';
   if (r.median === null) return 'failed';
   return `${fmt(Math.round(r.median))} (${fmt(Math.round(r.min))}-${fmt(Math.round(r.max))})`;
+}
+
+function cpuCell(r) {
+  return r && r.cpuMedian !== null && r.cpuMedian !== undefined ? fmt(Math.round(r.cpuMedian)) : '-';
 }
 
 function ratioCell(r) {
@@ -156,6 +166,11 @@ function labelOf(row) {
 function fastestNote(c) {
   const names = c.dests.map((d) => `${d.dest === 'file' ? 'file' : '/dev/null'}: ${d.fastestPino ?? 'none'}`);
   return ` (${names.join(', ')})`;
+}
+
+function omittedNote(c) {
+  if (!c.omitted || c.omitted.length === 0) return '';
+  return ` Not run here: ${c.omitted.join(', ')} (each needs minutes for this many records on a small machine; \`BENCH_MEMORY_LOGGERS\` includes them).`;
 }
 
 function errorNotes(c) {

@@ -9,8 +9,8 @@ const { CASE_IDS } = require('./plan');
  * value and what is allowed, instead of after minutes of running.
  */
 const INTEGER_SETTINGS = Object.freeze({
-  rounds: ['BENCH_ROUNDS', 5, 1, 'rounds over every logger, interleaved'],
-  n: ['BENCH_N', 20_000, 1, 'records per process (basic, object, child, error)'],
+  rounds: ['BENCH_ROUNDS', 3, 1, 'rounds over every logger, interleaved'],
+  n: ['BENCH_N', 30_000, 1, 'records per process (basic, object, child, error)'],
   burst: ['BENCH_BURST', 1000, 0, 'records between two setImmediate turns (0: never yield)'],
   disabledN: ['BENCH_DISABLED_N', 2_000_000, 1, 'disabled calls per process'],
   memoryN: ['BENCH_MEMORY_N', 1_000_000, 1, 'records of the memory case, logged without yielding'],
@@ -28,10 +28,18 @@ function readSettings(env) {
   }
   settings.loggers = readList(env, 'BENCH_LOGGERS', LOGGERS);
   settings.cases = readList(env, 'BENCH_CASES', CASE_IDS);
+  settings.memoryLoggers = readList(env, 'BENCH_MEMORY_LOGGERS', LOGGERS, MEMORY_LOGGERS).filter((l) => settings.loggers.includes(l));
   settings.peers = readFlag(env, 'BENCH_PEERS', true);
   settings.outDir = env.BENCH_OUT || undefined;
   return settings;
 }
+
+/**
+ * log4js and tslog need minutes each for a million records on a small
+ * machine, which alone would double the run; BENCH_MEMORY_LOGGERS adds them.
+ */
+const SLOW_AT_A_MILLION = ['log4js', 'tslog'];
+const MEMORY_LOGGERS = LOGGERS.filter((l) => !SLOW_AT_A_MILLION.includes(l));
 
 function readInteger(env, key, fallback, min) {
   const text = env[key];
@@ -41,9 +49,9 @@ function readInteger(env, key, fallback, min) {
   return value;
 }
 
-function readList(env, key, allowed) {
+function readList(env, key, allowed, fallback = allowed) {
   const text = env[key];
-  if (text === undefined || text === '') return [...allowed];
+  if (text === undefined || text === '') return [...fallback];
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item));
   if (unknown.length > 0 || items.length === 0) {
@@ -66,6 +74,7 @@ function describeSettings() {
   const lines = Object.values(INTEGER_SETTINGS).map(([key, fallback, , what]) => `  ${key.padEnd(22)} ${what} (default ${fallback})`);
   lines.push(`  ${'BENCH_LOGGERS'.padEnd(22)} comma-separated subset of ${LOGGERS.join(', ')}`);
   lines.push(`  ${'BENCH_CASES'.padEnd(22)} comma-separated subset of ${CASE_IDS.join(', ')}`);
+  lines.push(`  ${'BENCH_MEMORY_LOGGERS'.padEnd(22)} loggers of the memory case (default ${MEMORY_LOGGERS.join(', ')})`);
   lines.push(`  ${'BENCH_PEERS'.padEnd(22)} 0 to skip the rotation and shipping suites (default 1)`);
   lines.push(`  ${'BENCH_OUT'.padEnd(22)} folder for RESULTS.md, chart.svg, results.json (default benchmarks/)`);
   return lines.join('\n');

@@ -11,12 +11,15 @@ function summarise(plan, measurements) {
   const cases = [];
   for (const c of plan.cases) {
     const dests = c.dests.map((dest) => {
-      const rows = [...new Set(plan.runs.map((r) => r.logger))].map((logger) => summariseRuns(c, logger, measurements.filter((m) => m.caseId === c.id && m.dest === dest && m.logger === logger)));
+      const loggers = [...new Set(plan.runs.filter((r) => r.case.id === c.id).map((r) => r.logger))];
+      const rows = loggers.map((logger) => summariseRuns(c, logger, measurements.filter((m) => m.caseId === c.id && m.dest === dest && m.logger === logger)));
       const fastestPino = fastest(rows.filter((r) => r.family === 'pino'));
       for (const row of rows) row.ratioToPino = fastestPino && row.median !== null ? row.median / fastestPino.median : null;
       return { dest, rows, fastestPino: fastestPino ? fastestPino.logger : null };
     });
-    cases.push({ id: c.id, title: c.title, n: c.n, lines: c.lines, metric: c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord', dests });
+    const ran = new Set(plan.runs.filter((r) => r.case.id === c.id).map((r) => r.logger));
+    const omitted = [...new Set(plan.runs.map((r) => r.logger))].filter((l) => !ran.has(l));
+    cases.push({ id: c.id, title: c.title, n: c.n, lines: c.lines, metric: c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord', dests, omitted });
   }
   return cases;
 }
@@ -35,6 +38,7 @@ function summariseRuns(c, logger, runs) {
     median: median(values),
     min: values.length > 0 ? values[0] : null,
     max: values.length > 0 ? values[values.length - 1] : null,
+    cpuMedian: median(ok.map((r) => r.cpuNsPerRecord).filter((v) => typeof v === 'number').sort((a, b) => a - b)),
     maxRssKb: ok.length > 0 ? Math.max(...ok.map((r) => r.maxRssKb ?? 0)) : null,
     lost: sumOrNull(ok.map((r) => r.lost)),
     tornRuns: ok.filter((r) => r.torn).length,
