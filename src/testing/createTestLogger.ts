@@ -32,12 +32,17 @@ export interface TestLogger {
 
 export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'>;
 
-/** A logger for a service's own tests: records in memory, crash capture off, exits recorded instead of performed. */
+/**
+ * A logger for a service's own tests: records in memory, exits recorded
+ * instead of performed, and no process-wide listeners (crash capture and
+ * signal handling off) so the test runner keeps control of the process.
+ */
 export function createTestLogger(options: TestLoggerOptions = {}): TestLogger {
   const memory = new MemoryTransport();
   let exitCode: number | undefined;
   const log = createLogger({
     capture: false,
+    shutdown: false,
     ...options,
     transports: [{ type: 'custom', transport: memory }],
     exit: (code) => {
