@@ -97,3 +97,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: dir, env: { LOG_LEVEL: 'loud' } })).toThrow('LOG_LEVEL: "loud" is not one of debug, info, warn, error, fatal, silent');
   });
 });
+
+describe('environment variables in config files', () => {
+  const dir = tempDirFor('env');
+  const file = (config: unknown): string => {
+    const path = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify(config));
+    return path;
+  };
+
+  it('replaces ${VAR} and ${VAR:-default} in string values at any depth', () => {
+    const path = file({ name: '${SERVICE}', transports: [{ type: 'file', path: '${LOG_DIR:-/var/log}/app.log' }] });
+    expect(loadConfig({ path, env: { SERVICE: 'checkout' } })).toMatchObject({ name: 'checkout', transports: [{ path: '/var/log/app.log' }] });
+    expect(loadConfig({ path, env: { SERVICE: 'checkout', LOG_DIR: '/srv/logs' } }).transports[0]).toMatchObject({ path: '/srv/logs/app.log' });
+  });
+
+  it('keeps $${ as a literal ${', () => {
+    expect(loadConfig({ path: file({ name: 'a$${B}' }), env: {} }).name).toBe('a${B}');
+  });
+
+  it('fails naming the key and the variable when one is unset and has no default', () => {
+    const path = file({ name: 'svc-${REGION}' });
+    expect(() => loadConfig({ path, env: {} })).toThrow('name: "svc-${REGION}" needs the environment variable REGION, which is not set');
+  });
+});
+
+function tempDirFor(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `prodlog-config-${prefix}-`));
+}

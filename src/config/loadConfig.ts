@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { levelSettingSchema } from './schemaHelpers';
 import { ConfigError } from './ConfigError';
 import { describeIssues } from './describeIssues';
+import { interpolateEnv } from './interpolateEnv';
 import { loggerConfigSchema, type ResolvedConfig } from './schema';
 
 export const DEFAULT_CONFIG_FILE = 'prodlog.config.json';
@@ -23,6 +24,7 @@ export interface LoadConfigOptions {
  * `createLogger()` with no options. A named file (option or $PRODLOG_CONFIG)
  * must exist; the default ./prodlog.config.json may be absent (defaults apply).
  * A file that cannot be read or parsed is an error, never silently skipped.
+ * String values may name environment variables: `${VAR}`, `${VAR:-default}`.
  */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
@@ -30,7 +32,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const named = options.path ?? nonEmpty(env['PRODLOG_CONFIG']);
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   if (named === undefined && !existsSync(path)) return resolveConfig({}, 'defaults', env);
-  return resolveConfig(readJson(path), path, env);
+  const problems: string[] = [];
+  const input = interpolateEnv(readJson(path), env, problems);
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  return resolveConfig(input, path, env);
 }
 
 /**

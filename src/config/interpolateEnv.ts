@@ -1,0 +1,35 @@
+import type { Environment } from './loadConfig';
+import { formatPath } from './describeIssues';
+
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` in the string values of a parsed
+ * config file, so one file serves every environment and secrets (tokens in
+ * headers, passwords in URLs) stay out of it. `$${` writes a literal `${`.
+ * A variable that is unset (or empty) and has no default is a problem named
+ * with its key path, collected in `problems`.
+ */
+export function interpolateEnv(value: unknown, env: Environment, problems: string[], path: readonly PropertyKey[] = []): unknown {
+  if (typeof value === 'string') return interpolateString(value, env, problems, path);
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, problems, [...path, i]));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = interpolateEnv(v, env, problems, [...path, key]);
+  return out;
+}
+
+function interpolateString(s: string, env: Environment, problems: string[], path: readonly PropertyKey[]): string {
+  if (!s.includes('${')) return s;
+  const parts = s.split('$${');
+  const replaced = parts.map((part) =>
+    part.replace(REFERENCE, (_match, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (fallback !== undefined) return fallback;
+      problems.push(`${formatPath(path)}: ${JSON.stringify(s)} needs the environment variable ${name}, which is not set (or write \${${name}:-default})`);
+      return '';
+    }),
+  );
+  return replaced.join('${');
+}
