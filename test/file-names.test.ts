@@ -42,8 +42,8 @@ describe('rotated file names', () => {
 
   it('take the next index after any file with the same stamp, so a restart never reuses a name', () => {
     const start = at('2026-11-26T05:00:00Z');
-    expect(names.nextPath(start, [])).toMatch(/\.1\.log$/);
-    expect(names.nextPath(start, ['app.2026-11-26T05-00-00.1.log.gz', 'app.2026-11-26T05-00-00.4.log.gz.tmp', 'app.2026-11-25T05-00-00.9.log'])).toMatch(/\.5\.log$/);
+    expect(names.nextIndex(start, [])).toBe(1);
+    expect(names.nextIndex(start, ['app.2026-11-26T05-00-00.1.log.gz', 'app.2026-11-26T05-00-00.4.log.gz.tmp', 'app.2026-11-25T05-00-00.9.log'])).toBe(5);
   });
 
   it('work for a file without extension and one with dots in its name', () => {

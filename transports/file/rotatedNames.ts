@@ -71,15 +71,15 @@ export class RotatedNames {
     return files.sort(compareAge);
   }
 
-  /** The path a file starting at `startMs` rotates to: the next index after any file with that stamp. */
-  nextPath(startMs: number, names: readonly string[]): string {
+  /** The index for a file starting at `startMs`: the next after any file on disk with the same stamp. */
+  nextIndex(startMs: number, names: readonly string[]): number {
     const stamp = stampOf(startMs);
     let last = 0;
     for (const name of names) {
       const file = this.parse(name.endsWith(TEMP_SUFFIX) ? name.slice(0, -TEMP_SUFFIX.length) : name);
       if (file && file.stamp === stamp && file.index > last) last = file.index;
     }
-    return this.pathFor(startMs, last + 1);
+    return last + 1;
   }
 }
 
