@@ -9,6 +9,13 @@ export interface DrainJob {
   readonly deadline: number;
 }
 
+/**
+ * The child is killed this long before the deadline: reaping a killed process
+ * and getting back to the exit takes a few ms, more on a busy machine, and
+ * the exit must not come later than the deadline.
+ */
+const KILL_MARGIN_MS = 50;
+
 /** The compiled entry point of the drain process (this folder in dist/). */
 export const DRAIN_SCRIPT = join(__dirname, 'drainSpool.js');
 
@@ -33,7 +40,7 @@ export const DRAIN_SCRIPT = join(__dirname, 'drainSpool.js');
  * Returns an error to count in health, or null.
  */
 export function drainInChild(job: DrainJob): Error | null {
-  const remaining = Math.floor(job.deadline - Date.now());
+  const remaining = Math.floor(job.deadline - Date.now()) - KILL_MARGIN_MS;
   if (remaining <= 0) return null;
   const result = spawnSync(process.execPath, [DRAIN_SCRIPT], {
     input: JSON.stringify(job),
