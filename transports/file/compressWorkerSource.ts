@@ -8,19 +8,21 @@
  * For each job it gzips `source` into `temp`, flushes it to disk (fdatasync, so a
  * power cut after the source is deleted cannot leave an empty .gz) and gives it the source's
  * modification time (the time of its last record, which maxAge goes by).
- * Jobs run one at a time, in order. It never renames or deletes a log file: the main
+ * Files are deflated one at a time, in order. It never renames or deletes a log file: the main
  * thread does that, synchronously, so no exit can fall between the two steps.
  */
 export const COMPRESS_WORKER_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
-const { closeSync, fdatasyncSync, fstatSync, futimesSync, openSync, readSync, unlinkSync, writeSync } = require('node:fs');
+const { closeSync, fdatasync, fstatSync, futimesSync, openSync, readSync, unlinkSync, writeSync } = require('node:fs');
 const { gzipSync } = require('node:zlib');
 
-// Synchronous calls: this thread has nothing else to do, and a stream pipeline
-// (buffer copies, a callback per chunk) costs more than the deflate itself.
-// A file larger than BLOCK is written as several gzip members one after the
-// other, which every gunzip reads as one stream; it bounds memory.
+// Deflate is synchronous: this thread has nothing else to do, and a stream
+// pipeline (buffer copies, a callback per chunk) costs more than the deflate
+// itself. A file larger than BLOCK is written as several gzip members one
+// after the other, which every gunzip reads as one stream; it bounds memory.
+// The flush to disk is asynchronous, so the next file is compressed while
+// the disk works on the last one.
 const BLOCK = 16 * 1024 * 1024;
 let block; // allocated at the first job, then reused
 
@@ -28,7 +30,8 @@ function writeAll(fd, buf) {
   for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
 }
 
-function compress({ source, temp, level, mode }) {
+/** Gzips job.source into job.temp; returns the open temp descriptor and the source's times. */
+function deflateToTemp({ source, temp, level, mode }) {
   const src = openSync(source, 'r');
   let out = -1;
   try {
@@ -46,25 +49,61 @@ function compress({ source, temp, level, mode }) {
       writeAll(out, gzipSync(block.subarray(0, filled), { level }));
       if (filled < BLOCK) break;
     }
-    fdatasyncSync(out);
-    futimesSync(out, atime, mtime);
+    return { out, atime, mtime };
   } catch (err) {
-    try {
-      unlinkSync(temp);
-    } catch {}
+    if (out >= 0) closeSync(out);
+    removeTemp(temp);
     throw err;
   } finally {
-    if (out >= 0) closeSync(out);
     closeSync(src);
   }
 }
 
-parentPort.on('message', (job) => {
+function removeTemp(temp) {
   try {
-    compress(job);
-    parentPort.postMessage({ id: job.id });
-  } catch (err) {
-    parentPort.postMessage({ id: job.id, error: { message: String(err && err.message), code: err && err.code } });
+    unlinkSync(temp);
+  } catch {}
+}
+
+function reply(job, err) {
+  parentPort.postMessage(err ? { id: job.id, error: { message: String(err && err.message), code: err && err.code } } : { id: job.id });
+}
+
+function finish(job, { out, atime, mtime }, syncError) {
+  let err = syncError;
+  try {
+    if (!err) futimesSync(out, atime, mtime);
+  } catch (e) {
+    err = e;
   }
+  try {
+    closeSync(out);
+  } catch {}
+  if (err) removeTemp(job.temp);
+  reply(job, err);
+}
+
+const queue = [];
+let running = false;
+
+function next() {
+  const job = queue.shift();
+  if (!job) {
+    running = false;
+    return;
+  }
+  running = true;
+  try {
+    const written = deflateToTemp(job);
+    fdatasync(written.out, (err) => finish(job, written, err));
+  } catch (err) {
+    reply(job, err);
+  }
+  setImmediate(next);
+}
+
+parentPort.on('message', (job) => {
+  queue.push(job);
+  if (!running) next();
 });
 `;
