@@ -11,7 +11,7 @@
  * Environment: ROTATION_BENCH_RECORDS (default 200000), ROTATION_BENCH_ROUNDS (default 5).
  */
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { LOGGERS } = require('./loggers');
@@ -89,6 +89,10 @@ function table(results) {
 }
 
 function main() {
+  if (!existsSync(join(__dirname, '..', '..', 'dist', 'src', 'index.js'))) {
+    process.stderr.write('benchmarks/rotation: prodlog is not built; run `npm run build` first\n');
+    process.exit(1);
+  }
   const names = Object.keys(LOGGERS);
   const runs = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 1; round <= ROUNDS; round++) {
