@@ -8,7 +8,37 @@ import type { TransportHealth } from './transport';
  */
 export type Fields = object;
 
-export interface Logger {
+/**
+ * The events a logger may emit, for `createLogger<Events>()`: each event name
+ * maps to the type of its fields. An interface works as well as a type:
+ *
+ *     interface ShopEvents { 'order.placed': { orderId: string; total: number } }
+ *
+ * A field may not be called `event`: that key holds the event name.
+ */
+export type EventMap<Events> = { readonly [Name in keyof Events]: Fields & { readonly event?: never } };
+
+/** The events of a logger created without an event map: `event()` accepts none. */
+export type NoEvents = Record<never, never>;
+
+/**
+ * The levels an event may be logged at. Not fatal: an event records something
+ * that happened, and FATAL exits the process (use `fatal()` for that).
+ */
+export type EventLevel = Exclude<LevelName, 'fatal'>;
+
+/**
+ * The arguments after the event name: its fields, then an optional level.
+ * The fields may be left out only when every field of the event is optional.
+ */
+export type EventArgs<EventFields> = {} extends EventFields
+  ? [fields?: EventFields, level?: EventLevel]
+  : [fields: EventFields, level?: EventLevel];
+
+/** The arguments of `event()`: one tuple per declared event, told apart by the name. */
+export type EventCall<Events> = { [Name in keyof Events & string]: [name: Name, ...args: EventArgs<Events[Name]>] }[keyof Events & string];
+
+export interface Logger<Events extends EventMap<Events> = NoEvents> {
   /** The effective minimum level of this logger. */
   readonly level: LevelSetting;
   /** Anything a programmer wants while debugging: "cache miss for key k". */
@@ -27,8 +57,17 @@ export interface Logger {
    */
   fatal(msg: string, fields?: Fields): never;
   fatal(err: Error, fields?: Fields): never;
-  /** A logger whose records all carry `bindings`. */
-  child(bindings: Fields): Logger;
+  /**
+   * Logs one of the events declared with `createLogger<Events>()`, checked at
+   * compile time: an unknown name, a missing field or a field of the wrong
+   * type is a type error. The record carries the name under `event` (and as
+   * `msg`) and the fields beside it, at info unless `level` says otherwise.
+   */
+  // A property rather than a method, so its parameters are checked strictly:
+  // a logger passes as Logger<E> only if it has every event of E.
+  readonly event: (...call: EventCall<Events>) => void;
+  /** A logger whose records all carry `bindings`; it emits the same events. */
+  child(bindings: Fields): Logger<Events>;
   isLevelEnabled(level: LevelName): boolean;
   /** Resolves when every record logged before the call is written (file) or spooled (shippers). */
   flush(): Promise<void>;

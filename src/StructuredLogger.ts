@@ -1,14 +1,18 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
-import type { Fields, Logger, LoggerHealth } from './Logger';
+import type { EventLevel, EventMap, Fields, Logger, LoggerHealth, NoEvents } from './Logger';
 import type { LoggerCore } from './LoggerCore';
 import { runTask } from './readiness/task';
-import { isError } from './serialize/Sanitizer';
+import { isError, type JsonFields } from './serialize/Sanitizer';
 import { truncateString } from './serialize/limits';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
 
 function noop(): void {}
+
+/** The key of a record that holds the event name. */
+export const EVENT_KEY = 'event';
+const EVENT_LEVELS: Readonly<Record<EventLevel, true>> = { debug: true, info: true, warn: true, error: true };
 
 /**
  * The typed front end over a pino logger. Methods for disabled levels are
@@ -17,11 +21,13 @@ function noop(): void {}
  * them to pino, which serialises them after the precomputed level, time and
  * bindings. Nothing here throws at the caller.
  */
-export class StructuredLogger implements Logger {
+export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implements Logger<Events> {
   readonly debug: LevelMethod;
   readonly info: LevelMethod;
   readonly warn: LevelMethod;
   readonly error: Logger['error'];
+  readonly event: Logger<Events>['event'];
+  private readonly min: number;
 
   constructor(
     private readonly core: LoggerCore,
@@ -29,10 +35,14 @@ export class StructuredLogger implements Logger {
     readonly level: LevelSetting,
   ) {
     const min = levelValue(level);
+    this.min = min;
     this.debug = min <= LEVELS.debug ? this.logDebug : noop;
     this.info = min <= LEVELS.info ? this.logInfo : noop;
     this.warn = min <= LEVELS.warn ? this.logWarn : noop;
     this.error = min <= LEVELS.error ? this.logError : noop;
+    // An event's level is chosen at the call, so only a logger that admits no event level gets the no-op.
+    // The implementation takes any call; the type (resolved only per Events) is checked at the caller's site.
+    this.event = (min <= LEVELS.error ? this.logEvent : noop) as unknown as Logger<Events>['event'];
   }
 
   private logDebug(msg: string, fields?: Fields): void {
@@ -61,10 +71,25 @@ export class StructuredLogger implements Logger {
     return this.core.exitFatal();
   }
 
-  child(bindings: Fields): Logger {
+  private logEvent(name: string, fields?: unknown, level?: EventLevel): void {
+    const levelName = level !== undefined && Object.hasOwn(EVENT_LEVELS, level) ? level : 'info';
+    if (LEVELS[levelName] < this.min) return; // checked before any work, as for a disabled level method
+    const method = this.pino[levelName];
+    if (!this.accepting()) return;
+    const core = this.core;
+    try {
+      const text = truncateString(String(name), core.config.limits.maxStringLength);
+      const safe = fields === undefined || fields === null ? undefined : typeof fields === 'object' ? core.sanitizer.fields(fields) : { fields: core.sanitizer.value(fields) };
+      method.call(this.pino, withEventName(text, safe), text);
+    } catch (err) {
+      this.emitInternalError(method, err);
+    }
+  }
+
+  child(bindings: Fields): Logger<Events> {
     try {
       const safe = bindings !== null && typeof bindings === 'object' ? this.core.sanitizer.fields(bindings) : {};
-      return new StructuredLogger(this.core, this.pino.child(safe), this.level);
+      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.level);
     } catch {
       this.core.internalErrors++;
       return this;
@@ -91,12 +116,16 @@ export class StructuredLogger implements Logger {
     return runTask(this, name, fn);
   }
 
+  /** False after close(): the record is dropped and counted. */
+  private accepting(): boolean {
+    if (!this.core.closed) return true;
+    this.core.droppedAfterClose++;
+    return false;
+  }
+
   private emit(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
-    if (core.closed) {
-      core.droppedAfterClose++;
-      return;
-    }
+    if (!this.accepting()) return;
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.config.limits.maxStringLength) : this.messageOf(msg);
       if (fields === undefined || fields === null) method.call(this.pino, text);
@@ -109,10 +138,7 @@ export class StructuredLogger implements Logger {
 
   private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
     const core = this.core;
-    if (core.closed) {
-      core.droppedAfterClose++;
-      return;
-    }
+    if (!this.accepting()) return;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
       const message = safeFields['err'] as { message?: unknown } | undefined;
@@ -137,4 +163,16 @@ export class StructuredLogger implements Logger {
       // nothing more can be done without throwing at the caller
     }
   }
+}
+
+/**
+ * The event name first, then the fields. A field called `event` (only an
+ * untyped caller can pass one) is kept as `event_`, as the logger does for its
+ * other own keys, so it cannot forge the name.
+ */
+function withEventName(name: string, fields: JsonFields | undefined): JsonFields {
+  if (fields === undefined) return { [EVENT_KEY]: name };
+  if (!Object.hasOwn(fields, EVENT_KEY)) return { [EVENT_KEY]: name, ...fields };
+  const { [EVENT_KEY]: given, ...rest } = fields;
+  return { [EVENT_KEY]: name, ...rest, [`${EVENT_KEY}_`]: given };
 }

@@ -5,7 +5,7 @@ import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { Fanout, type FanoutEntry } from './Fanout';
 import { createIsoTime } from './isoTime';
 import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './levels';
-import type { Logger } from './Logger';
+import type { EventMap, Logger, NoEvents } from './Logger';
 import { LoggerCore, type ExitFunction } from './LoggerCore';
 import { packageName } from './packageInfo';
 import { installReadiness } from './readiness/installReadiness';
@@ -24,8 +24,11 @@ export interface LoggerOptions extends LoggerConfig {
  * ($PRODLOG_CONFIG or ./prodlog.config.json) with environment overrides.
  * Throws ConfigError at once for a configuration that cannot work; after
  * that, nothing the logger does throws at the caller.
+ *
+ * `Events` (optional, types only) maps event names to their fields and
+ * types `log.event(name, fields)`: `createLogger<ShopEvents>()`.
  */
-export function createLogger(options?: LoggerOptions): Logger {
+export function createLogger<Events extends EventMap<Events> = NoEvents>(options?: LoggerOptions): Logger<Events> {
   let config: ResolvedConfig;
   let exit: ExitFunction = defaultExit;
   if (options === undefined) {
@@ -35,14 +38,14 @@ export function createLogger(options?: LoggerOptions): Logger {
     if (exitOption) exit = exitOption;
     config = resolveConfig(rest, 'options');
   }
-  return loggerFromConfig(config, exit);
+  return loggerFromConfig<Events>(config, exit);
 }
 
 function defaultExit(code: number): never {
   return process.exit(code);
 }
 
-export function loggerFromConfig(config: ResolvedConfig, exit: ExitFunction): Logger {
+export function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, exit: ExitFunction): Logger<Events> {
   const name = config.name ?? packageName() ?? 'app';
   const entries: FanoutEntry[] = config.transports.map((t) => ({
     transport: createTransport(t, { loggerName: name }),
@@ -65,7 +68,7 @@ export function loggerFromConfig(config: ResolvedConfig, exit: ExitFunction): Lo
     fanout,
   );
   const core = new LoggerCore(config, fanout, sanitizer, exit, () => root);
-  const log = new StructuredLogger(core, root, level);
+  const log = new StructuredLogger<Events>(core, root, level);
   core.log = log;
   core.name = name;
   installReadiness(core, log, config, level);
