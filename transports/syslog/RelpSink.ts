@@ -53,6 +53,7 @@ export class RelpSink implements Sink {
   private ackTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private opening: Promise<void> | null = null;
+  private pumpScheduled = false;
 
   constructor(
     private readonly target: Endpoint,
@@ -168,9 +169,16 @@ export class RelpSink implements Sink {
         this.acknowledged(frame);
       }
     }
-    // Refill at every answer: the frames we send carry the TCP ACK for the answers at once; waiting
-    // lets the receiver's Nagle and our delayed ACK stall each window for ~40 ms.
-    if (this.batches.length > 0) this.pump();
+    // Refill once per turn of the event loop, after every answer that arrived in it: one write
+    // for many frames, still soon enough that our frames carry the TCP ACK for the answers
+    // (waiting for half a window let the receiver's Nagle and our delayed ACK stall ~40 ms).
+    if (this.batches.length > 0 && !this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   private acknowledged(frame: RelpFrame): void {
