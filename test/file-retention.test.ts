@@ -94,8 +94,9 @@ describe('retention works from what is on disk', () => {
     oldFile(dir, 'app.2026-11-20T00-00-00.2.log', 2, lineOf(3)); // killed between rename and delete:
     oldFile(dir, 'app.2026-11-20T00-00-00.2.log.gz', 2, lineOf(3)); //   its twin is complete
     oldFile(dir, 'app.2026-11-20T00-00-00.3.log.gz.tmp', 2, 'half a gzip'); // killed during compression
+    oldFile(dir, 'app.2026-11-20T00-00-00.4.log', 2, ''); // an empty file still becomes valid gzip
     await run(dir, { compress: true }, 4, 5);
-    expect(readdirSync(dir).sort()).toEqual(['app.2026-11-20T00-00-00.1.log.gz', 'app.2026-11-20T00-00-00.2.log.gz', 'app.log', 'app.log.lock']);
+    expect(readdirSync(dir).sort()).toEqual(['app.2026-11-20T00-00-00.1.log.gz', 'app.2026-11-20T00-00-00.2.log.gz', 'app.2026-11-20T00-00-00.4.log.gz', 'app.log', 'app.log.lock']);
     expectEachOnce(indexesIn(allLines(dir)).map((i) => i - 1), 4);
   });
 

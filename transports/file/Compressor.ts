@@ -13,6 +13,9 @@ import { gzipPathOf, TEMP_SUFFIX } from './rotatedNames';
  */
 export const GZIP_LEVEL = constants.Z_BEST_SPEED;
 
+/** A worker without jobs for this long stops (about 10 MB of memory less); the next job starts another. */
+const IDLE_MS = 60_000;
+
 interface Job {
   readonly source: string;
   readonly temp: string;
@@ -41,8 +44,7 @@ interface WorkerReply {
  * whenever the process stops, and FATAL has nothing to wait for. A temporary
  * file left by an exit is not a log file and is removed at the next start.
  *
- * The worker is started at the first job and holds the process open only
- * while it has jobs.
+ * The worker holds the process open only while it has jobs.
  */
 export class Compressor {
   private worker: Worker | undefined;
@@ -50,7 +52,24 @@ export class Compressor {
   private readonly jobs = new Map<number, Job>();
   private readonly bySource = new Map<string, Job>();
 
+  private idleTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly onError: (err: unknown) => void) {}
+
+  /**
+   * Starts the worker ahead of the first rotation. Starting a thread blocks
+   * the main thread for some milliseconds; at startup that costs nothing,
+   * at the first rotation it would stall whatever the service is doing. A
+   * worker without jobs for IDLE_MS stops and is started again when needed.
+   */
+  prestart(): void {
+    try {
+      this.startedWorker();
+      this.stopWhenIdle();
+    } catch (err) {
+      this.onError(err);
+    }
+  }
 
   get pending(): number {
     return this.jobs.size;
@@ -78,6 +97,7 @@ export class Compressor {
     const id = this.nextId++;
     this.jobs.set(id, job);
     this.bySource.set(source, job);
+    clearTimeout(this.idleTimer);
     worker.ref();
     worker.postMessage({ id, source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE });
     return done;
@@ -86,14 +106,26 @@ export class Compressor {
   /** Waits for the jobs in hand, then stops the worker. */
   async close(): Promise<void> {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
   }
 
+  private stopWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.stop(), IDLE_MS);
+    this.idleTimer.unref();
+  }
+
   private startedWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(COMPRESS_WORKER_SOURCE, { eval: true });
+    worker.unref(); // held open only while it has jobs
     worker.on('message', (reply: WorkerReply) => this.finish(reply));
     worker.on('error', (err) => this.abandon(worker, err));
     worker.on('exit', () => this.abandon(worker, undefined));
@@ -122,7 +154,10 @@ export class Compressor {
   private settle(id: number, job: Job): void {
     this.jobs.delete(id);
     this.bySource.delete(job.source);
-    if (this.jobs.size === 0) this.worker?.unref();
+    if (this.jobs.size === 0) {
+      this.worker?.unref();
+      this.stopWhenIdle();
+    }
     job.resolve();
   }
 

@@ -40,6 +40,7 @@ export class Housekeeper {
           this.report(err);
         })
       : undefined;
+    this.compressor?.prestart();
   }
 
   /** At startup: finish what an earlier run left (temporary files, uncompressed files), then prune. */

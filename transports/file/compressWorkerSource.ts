@@ -24,7 +24,7 @@ const { gzipSync } = require('node:zlib');
 // The flush to disk is asynchronous, so the next file is compressed while
 // the disk works on the last one.
 const BLOCK = 16 * 1024 * 1024;
-let block; // allocated at the first job, then reused
+let block = Buffer.alloc(0); // grown to the largest file seen, up to BLOCK, and reused
 
 function writeAll(fd, buf) {
   for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
@@ -35,20 +35,23 @@ function deflateToTemp({ source, temp, level, mode }) {
   const src = openSync(source, 'r');
   let out = -1;
   try {
-    const { atime, mtime } = fstatSync(src);
+    const { atime, mtime, size } = fstatSync(src);
     out = openSync(temp, 'w', mode);
-    block ??= Buffer.allocUnsafe(BLOCK);
+    if (block.length < Math.min(size, BLOCK)) block = Buffer.allocUnsafe(Math.min(size, BLOCK));
+    let members = 0;
     for (;;) {
       let filled = 0;
-      while (filled < BLOCK) {
-        const n = readSync(src, block, filled, BLOCK - filled, null);
+      while (filled < block.length) {
+        const n = readSync(src, block, filled, block.length - filled, null);
         if (n === 0) break;
         filled += n;
       }
       if (filled === 0) break;
       writeAll(out, gzipSync(block.subarray(0, filled), { level }));
-      if (filled < BLOCK) break;
+      members++;
+      if (filled < block.length) break;
     }
+    if (members === 0) writeAll(out, gzipSync(Buffer.alloc(0), { level })); // an empty file is not gzip
     return { out, atime, mtime };
   } catch (err) {
     if (out >= 0) closeSync(out);
