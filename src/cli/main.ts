@@ -1,6 +1,7 @@
 import { checkCommand } from './checkCommand';
 import type { CommandIo } from './CommandIo';
 import { prettyCommand } from './prettyCommand';
+import { spoolCommand } from './spoolCommand';
 import { tailCommand } from './tailCommand';
 
 const USAGE = `usage: prodlog <command>
@@ -8,6 +9,7 @@ const USAGE = `usage: prodlog <command>
   pretty [--color|--no-color]          JSON lines on stdin, readable lines on stdout
   check [config]                       validate a config file and print it resolved, secrets hidden
   tail <file> [-n N] [--pretty]        print the last lines of a log file and follow it across rotations
+  spool <dir> [--json]                 a shipping spool's backlog, oldest record and dead letters (read-only)
 `;
 
 /** Runs one command; resolves with the process exit code. */
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       return checkCommand(args, io);
     case 'tail':
       return tailCommand(args, io, untilSignal());
+    case 'spool':
+      return spoolCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

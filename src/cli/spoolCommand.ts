@@ -1,0 +1,186 @@
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { listSegments, type Segment } from '../../transports/shipping/SegmentFiles';
+import { SpoolCursor, type SpoolPosition } from '../../transports/shipping/SpoolCursor';
+import { SpoolReader } from '../../transports/shipping/SpoolReader';
+import type { CommandIo } from './CommandIo';
+
+const USAGE = 'usage: prodlog spool <dir> [--dead-letter <file>] [--json]\n';
+/** Records read per step while counting: bounded memory whatever the backlog. */
+const READ_STEP = { records: 10_000, chars: 8 * 1024 * 1024 };
+
+export interface SpoolReport {
+  readonly dir: string;
+  readonly segments: number;
+  readonly backlogRecords: number;
+  readonly backlogBytes: number;
+  /** `time` of the oldest undelivered record, or null when there is none (or it has no time). */
+  readonly oldestRecordTime: string | null;
+  /** Where delivery resumes: the saved position (cursor file), or the oldest segment's start; null with no segment. */
+  readonly position: SpoolPosition | null;
+  /** The process holding the spool's lock file, and whether it is running. */
+  readonly lock: { readonly pid: number; readonly running: boolean } | null;
+  /** Bytes of blocks that failed their checksum, skipped by delivery. */
+  readonly damagedBytes: number;
+  /** Bytes at the end of the newest segment that are not a whole block yet: being written, or torn by a crash. */
+  readonly incompleteTailBytes: number;
+  readonly deadLetters: DeadLetterReport;
+}
+
+export interface DeadLetterReport {
+  readonly path: string;
+  readonly exists: boolean;
+  /** Records written to the file, plus refusals the receiver counted without naming records. */
+  readonly records: number;
+  readonly lastAt: string | null;
+  /** Each reason and how many records it refused, most frequent first. */
+  readonly reasons: readonly { readonly reason: string; readonly records: number }[];
+}
+
+/**
+ * `prodlog spool <dir>`: what a shipping transport's spool holds, for an
+ * operator: records and bytes not yet delivered, the oldest one's time,
+ * damaged blocks, the lock holder and the dead-letter file beside it.
+ * Strictly read-only: it takes no lock and writes nothing, so it is safe on
+ * the spool of a running service (whose numbers may have moved on by the
+ * time they are printed).
+ */
+export async function spoolCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const deadIndex = args.indexOf('--dead-letter');
+  const deadLetterArg = deadIndex >= 0 ? args[deadIndex + 1] : undefined;
+  const dirArg = args.find((a, i) => !a.startsWith('--') && (deadIndex < 0 || i !== deadIndex + 1));
+  if (dirArg === undefined || (deadIndex >= 0 && deadLetterArg === undefined)) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const dir = resolve(io.cwd, dirArg);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    io.stderr(`prodlog spool: ${dir} is not a directory\n`);
+    return 1;
+  }
+  const deadLetterPath = deadLetterArg !== undefined ? resolve(io.cwd, deadLetterArg) : `${dir}.dead-letter.ndjson`;
+  const report = { ...inspectSpool(dir), deadLetters: await inspectDeadLetters(deadLetterPath) };
+  io.stdout(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+  return 0;
+}
+
+/** The spool's backlog, read the way delivery would read it, without touching anything. */
+export function inspectSpool(dir: string): Omit<SpoolReport, 'deadLetters'> {
+  const all = listSegments(dir);
+  const saved = new SpoolCursor(dir).read();
+  const start = startPosition(all, saved);
+  // Segments before the delivery position are delivered; the service deletes them on its next start.
+  const segments = all.filter((s) => start.segment === '' || s.base >= start.segment);
+  const newest = segments.at(-1);
+  let damagedBytes = 0;
+  let incompleteTailBytes = 0;
+  const reader = new SpoolReader(segments, () => false, {
+    damaged: (segment, offset, bytes) => {
+      if (segment === newest && offset + bytes >= segment.bytes) incompleteTailBytes += bytes;
+      else damagedBytes += bytes;
+    },
+  });
+  let backlogRecords = 0;
+  let oldestRecordTime: string | null = null;
+  try {
+    let from = start;
+    for (;;) {
+      const batch = reader.read(from, READ_STEP.records, READ_STEP.chars);
+      const last = batch.ends.at(-1);
+      if (!last) break;
+      if (backlogRecords === 0) oldestRecordTime = timeOf(batch.records[0]?.line);
+      backlogRecords += batch.records.length;
+      from = last;
+    }
+  } finally {
+    reader.close();
+  }
+  const first = segments[0];
+  const deliveredOfFirst = first && first.base === start.segment ? start.offset : 0;
+  const backlogBytes = segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst;
+  return { dir, segments: segments.length, backlogRecords, backlogBytes, oldestRecordTime, position: start.segment === '' ? null : start, lock: lockHolder(dir), damagedBytes, incompleteTailBytes };
+}
+
+/**
+ * Where delivery resumes, as the spool itself decides on opening: the saved
+ * position if its segment is still there, else the first segment after it
+ * (the saved one was delivered and deleted), else the first segment.
+ */
+function startPosition(segments: readonly Segment[], saved: SpoolPosition | null): SpoolPosition {
+  if (saved && segments.some((s) => s.base === saved.segment)) return saved;
+  const next = saved ? segments.find((s) => s.base > saved.segment) : segments[0];
+  return { segment: next?.base ?? '', offset: 0, skip: 0 };
+}
+
+function timeOf(line: string | undefined): string | null {
+  try {
+    const time = (JSON.parse(line ?? '') as { time?: unknown }).time;
+    return typeof time === 'string' ? time : null;
+  } catch {
+    return null;
+  }
+}
+
+function lockHolder(dir: string): SpoolReport['lock'] {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(resolve(dir, 'lock'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return { pid, running: true };
+  } catch (err) {
+    return { pid, running: (err as NodeJS.ErrnoException).code === 'EPERM' };
+  }
+}
+
+/** Reads the dead-letter file line by line (it can be tens of megabytes). */
+async function inspectDeadLetters(path: string): Promise<DeadLetterReport> {
+  if (!existsSync(path)) return { path, exists: false, records: 0, lastAt: null, reasons: [] };
+  const byReason = new Map<string, number>();
+  let records = 0;
+  let lastAt: string | null = null;
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === '') continue;
+    let entry: { deadAt?: unknown; reason?: unknown; unidentifiedRecords?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      entry = { reason: 'unreadable line in the dead-letter file' };
+    }
+    const count = typeof entry.unidentifiedRecords === 'number' ? entry.unidentifiedRecords : 1;
+    const reason = typeof entry.reason === 'string' ? entry.reason : 'no reason given';
+    records += count;
+    byReason.set(reason, (byReason.get(reason) ?? 0) + count);
+    if (typeof entry.deadAt === 'string') lastAt = entry.deadAt;
+  }
+  const reasons = [...byReason].map(([reason, n]) => ({ reason, records: n })).sort((a, b) => b.records - a.records);
+  return { path, exists: true, records, lastAt, reasons };
+}
+
+function positionText(r: SpoolReport): string {
+  if (r.backlogRecords === 0) return 'at the end (nothing to deliver)';
+  if (r.position === null) return 'none';
+  return `${r.position.segment}.seg byte ${r.position.offset} record ${r.position.skip}`;
+}
+
+function describe(r: SpoolReport): string {
+  const out = [`spool: ${r.dir}`, `backlog: ${r.backlogRecords} records, ${r.backlogBytes} bytes in ${r.segments} segment${r.segments === 1 ? '' : 's'}`];
+  out.push(`oldest record: ${r.oldestRecordTime ?? 'none'}`);
+  out.push(`delivery position: ${positionText(r)}`);
+  out.push(`lock: ${r.lock ? `pid ${r.lock.pid} (${r.lock.running ? 'running' : 'not running: the next process to open the spool takes it over'})` : 'none'}`);
+  out.push(`damaged: ${r.damagedBytes} bytes skipped${r.incompleteTailBytes > 0 ? `; ${r.incompleteTailBytes} bytes at the end not yet a whole block (being written, or torn by a crash)` : ''}`);
+  const d = r.deadLetters;
+  if (!d.exists) out.push(`dead letters: none (no file ${d.path})`);
+  else {
+    out.push(`dead letters: ${d.records} records in ${d.path}, the last at ${d.lastAt ?? 'unknown'}`);
+    for (const { reason, records } of d.reasons.slice(0, 5)) out.push(`  ${records} x ${reason}`);
+    if (d.reasons.length > 5) out.push(`  ... and ${d.reasons.length - 5} other reasons (--json lists them all)`);
+  }
+  return `${out.join('\n')}\n`;
+}
