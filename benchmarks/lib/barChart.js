@@ -18,7 +18,9 @@ const COL_GAP = 24;
 const ROW_H = 17;
 const BAR_H = 12;
 const GROUP_HEAD = 26;
-const TEXT_ROOM = 92; // room right of the longest bar for its label
+const TEXT_ROOM = 124; // room right of the longest bar for its label
+/** Bars beyond this ratio are cut at the axis end (their label keeps the value), so one outlier does not squash the rest. */
+const MAX_RATIO = 64;
 const FONT = 'font-family="-apple-system, BlinkMacSystemFont, Segoe UI, Helvetica, Arial, sans-serif"';
 const COLORS = Object.freeze({ prodlog: '#0969da', pino: '#1a7f37', limit: '#57606a', other: '#afb8c1' });
 const MEMORY_GOAL_MB = 200;
@@ -52,8 +54,8 @@ function title(out, y, machine, startedAt) {
 function ratioPanel(out, y, cases) {
   const ratios = cases.flatMap((c) => c.dests.flatMap((d) => d.rows.map((r) => r.ratioToPino))).filter((r) => r !== null && r > 0);
   const lo = 2 ** Math.floor(Math.log2(Math.min(0.5, ...ratios)));
-  const hi = 2 ** Math.ceil(Math.log2(Math.max(2, ...ratios)));
-  const colW = (WIDTH - LABEL_W - 16 - COL_GAP) / 2;
+  const hi = Math.min(MAX_RATIO, 2 ** Math.ceil(Math.log2(Math.max(2, ...ratios))));
+  const colW = (WIDTH - LABEL_W - 24 - COL_GAP) / 2;
   const columns = ['file', 'devnull'].map((dest, i) => ({ dest, x0: LABEL_W + i * (colW + COL_GAP) }));
   const scale = (x0, ratio) => x0 + ((Math.log2(ratio) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * (colW - TEXT_ROOM);
   for (const col of columns) out.push(text(col.x0 + (colW - TEXT_ROOM) / 2, y + 18, col.dest === 'file' ? 'to a file' : 'to /dev/null', { anchor: 'middle', weight: 'bold' }));
@@ -68,9 +70,10 @@ function ratioPanel(out, y, cases) {
         const r = c.dests.find((d) => d.dest === col.dest)?.rows.find((x) => x.logger === row.logger);
         if (!r || r.ratioToPino === null) continue;
         const one = scale(col.x0, 1);
-        const end = scale(col.x0, r.ratioToPino);
+        const end = scale(col.x0, Math.min(hi, r.ratioToPino));
         out.push(`<rect x="${f(Math.min(one, end))}" y="${y}" width="${f(Math.max(1, Math.abs(end - one)))}" height="${BAR_H}" fill="${colorOf(r)}"/>`);
-        out.push(text(Math.max(one, end) + 4, y + BAR_H - 2, `${r.ratioToPino.toFixed(2)}x · ${nsLabel(r.median)}`, { size: 10.5, fill: '#24292f' }));
+        const cut = r.ratioToPino > hi ? '> ' : '';
+        out.push(text(Math.max(one, end) + 4, y + BAR_H - 2, `${cut}${r.ratioToPino.toFixed(2)}x · ${nsLabel(r.median)}`, { size: 10.5, fill: '#24292f' }));
       }
       y += ROW_H;
     }
@@ -95,7 +98,7 @@ function axis(out, x0, top, bottom, lo, hi, scale) {
 function memoryPanel(out, y, c) {
   const rows = c.dests[0].rows.filter((r) => r.maxRssKb !== null);
   out.push(text(16, y + 18, `Peak RSS, ${c.title} to a file (goal for prodlog: under ${MEMORY_GOAL_MB} MB)`, { weight: 'bold' }));
-  y += GROUP_HEAD;
+  y += GROUP_HEAD + 14; // room above the bars for the goal line's label
   const maxMb = Math.max(MEMORY_GOAL_MB, ...rows.map((r) => r.maxRssKb / 1024));
   const step = maxMb > 1500 ? 500 : maxMb > 600 ? 200 : 100;
   const hi = Math.ceil(maxMb / step) * step;
@@ -115,8 +118,8 @@ function memoryPanel(out, y, c) {
     out.push(text(scale(t), y + 14, String(t), { anchor: 'middle', size: 10.5, fill: '#57606a' }));
   }
   const goalX = scale(MEMORY_GOAL_MB);
-  out.push(`<line x1="${f(goalX)}" y1="${top - 4}" x2="${f(goalX)}" y2="${y}" stroke="#cf222e" stroke-dasharray="4 3" stroke-width="1.5"/>`);
-  out.push(text(goalX + 4, top + 6, `goal ${MEMORY_GOAL_MB} MB`, { size: 10.5, fill: '#cf222e' }));
+  out.push(`<line x1="${f(goalX)}" y1="${top - 2}" x2="${f(goalX)}" y2="${y}" stroke="#cf222e" stroke-dasharray="4 3" stroke-width="1.5"/>`);
+  out.push(text(goalX, top - 6, `goal ${MEMORY_GOAL_MB} MB`, { anchor: 'middle', size: 10.5, fill: '#cf222e' }));
   out.push(text(x0 + width / 2, y + 28, 'peak RSS, MB', { anchor: 'middle', size: 10.5, fill: '#57606a' }));
   return y + 34;
 }
