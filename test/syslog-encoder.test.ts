@@ -86,6 +86,17 @@ describe('RELP frame parser', () => {
       ]);
     }
   });
+  it('reports "200" answers as bare transaction numbers and returns every other frame', () => {
+    const oks: number[] = [];
+    const refusal = '500 message too long';
+    const wire = `7 rsp 6 200 OK\n8 rsp ${refusal.length} ${refusal}\n999999999 rsp 6 200 OK\n0 serverclose 0\n`;
+    const frames = new RelpParser().push(Buffer.from(wire), (t) => oks.push(t));
+    expect(oks).toEqual([7, 999_999_999]);
+    expect(frames.map((f) => [f.txnr, f.command, f.data])).toEqual([
+      [8, 'rsp', refusal],
+      [0, 'serverclose', ''],
+    ]);
+  });
   it('rejects a stream that is not RELP', () => {
     expect(() => new RelpParser().push(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))).toThrow(/RELP/);
   });

@@ -97,8 +97,8 @@ export class Rsyslog {
     if (!existsSync(this.outFile)) return [];
     return readFileSync(this.outFile, 'utf8')
       .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as ReceivedMessage);
+      .map(parseLine)
+      .filter((m): m is ReceivedMessage => m !== null);
   }
 
   /** Waits until `predicate` holds for the messages received, polling the output file. */
@@ -155,6 +155,24 @@ input(type="imrelp" address="127.0.0.1" port="${this.ports.relpTls}" ruleset="ou
     const check = spawnSync(rsyslogd(), ['-N1', '-f', this.confFile], { encoding: 'utf8' });
     if (check.status !== 0) throw new Error(`rsyslogd rejects the test config: ${check.stderr}`);
   }
+}
+
+/**
+ * One line of the output file. A SIGKILLed rsyslogd can leave a torn last
+ * line, and after its restart the next message is appended to that fragment:
+ * the message is then the last `{"pri"` object on the line. A fragment alone
+ * (the message was not acknowledged, so it is sent again) is skipped.
+ */
+function parseLine(line: string): ReceivedMessage | null {
+  for (const start of [0, line.lastIndexOf('{"pri"')]) {
+    if (start < 0 || start >= line.length) continue;
+    try {
+      return JSON.parse(line.slice(start)) as ReceivedMessage;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return null;
 }
 
 function rsyslogd(): string {

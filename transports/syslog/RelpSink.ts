@@ -22,6 +22,8 @@ interface InFlightBatch {
   readonly rejected: RejectedRecord[];
   /** Index of the next record to send. */
   next: number;
+  /** The transaction number of record 0; the batch's records go out with consecutive numbers. */
+  firstTxnr: number;
   /** Records [0, prefix) are all acknowledged. */
   prefix: number;
   readonly resolve: (result: SinkResult) => void;
@@ -45,7 +47,6 @@ export class RelpSink implements Sink {
   private parser = new RelpParser();
   private txnr = 0;
   /** Transaction number to the batch and index of the record it carries. */
-  private readonly sent = new Map<number, { batch: InFlightBatch; index: number }>();
   private readonly control = new Map<number, (frame: RelpFrame) => void>();
   /** Batches being sent, oldest first; `window` counts frames across all of them. */
   private batches: InFlightBatch[] = [];
@@ -71,7 +72,7 @@ export class RelpSink implements Sink {
     }
     return new Promise((resolve) => {
       if (this.batches.length === 0) this.armAckTimer();
-      this.batches.push({ records, acked: new Uint8Array(records.length), rejected: [], next: 0, prefix: 0, resolve });
+      this.batches.push({ records, acked: new Uint8Array(records.length), rejected: [], next: 0, firstTxnr: 0, prefix: 0, resolve });
       this.socket?.ref();
       this.pump();
     });
@@ -138,7 +139,7 @@ export class RelpSink implements Sink {
       while (b.next < b.records.length && this.inFlight < this.settings.window) {
         const message = this.encoder.encode(b.records[b.next] as SpoolRecord);
         const txnr = this.nextTxnr();
-        this.sent.set(txnr, { batch: b, index: b.next });
+        if (b.next === 0) b.firstTxnr = txnr;
         out += `${txnr} syslog ${Buffer.byteLength(message)} ${message}\n`;
         b.next++;
         this.inFlight++;
@@ -150,7 +151,7 @@ export class RelpSink implements Sink {
   private received(chunk: Buffer): void {
     let frames: RelpFrame[];
     try {
-      frames = this.parser.push(chunk);
+      frames = this.parser.push(chunk, this.onOk);
     } catch (err) {
       this.broken(err as Error);
       return;
@@ -166,7 +167,7 @@ export class RelpSink implements Sink {
         this.control.delete(frame.txnr);
         waiter(frame);
       } else {
-        this.acknowledged(frame);
+        this.acknowledged(frame.txnr, `RELP ${frame.data.split('\n')[0] ?? ''}`);
       }
     }
     // Refill once per turn of the event loop, after every answer that arrived in it: one write
@@ -181,17 +182,38 @@ export class RelpSink implements Sink {
     }
   }
 
-  private acknowledged(frame: RelpFrame): void {
-    const sent = this.sent.get(frame.txnr);
-    if (!sent) return;
-    const { batch: b, index } = sent;
-    this.sent.delete(frame.txnr);
+  /** A "200 OK" answer, from the parser's fast path. */
+  private readonly onOk = (txnr: number): void => {
+    const waiter = this.control.get(txnr);
+    if (!waiter) {
+      this.acknowledged(txnr, null);
+      return;
+    }
+    this.control.delete(txnr);
+    waiter({ txnr, command: 'rsp', data: '200 OK' });
+  };
+
+  /** The answer for `txnr`: `refusal` is null for 200 OK, else the receiver's reason. */
+  private acknowledged(txnr: number, refusal: string | null): void {
+    const found = this.locate(txnr);
+    if (!found) return;
+    const [b, index] = found;
     this.ackTimer?.refresh();
-    if (!frame.data.startsWith('200')) b.rejected.push({ index, reason: `RELP ${frame.data.split('\n')[0] ?? ''}` });
+    if (refusal !== null) b.rejected.push({ index, reason: refusal });
     b.acked[index] = 1;
     this.inFlight--;
     while (b.prefix < b.records.length && b.acked[b.prefix] === 1) b.prefix++;
     if (b.prefix === b.records.length) this.finish(b, { accepted: b.prefix, rejected: b.rejected });
+  }
+
+  /** The batch and index a transaction number was sent for (numbers are consecutive within a batch). */
+  private locate(txnr: number): [InFlightBatch, number] | null {
+    for (const b of this.batches) {
+      if (b.next === 0) continue;
+      const index = (txnr - b.firstTxnr + MAX_TXNR) % MAX_TXNR;
+      if (index < b.next) return b.acked[index] === 1 ? null : [b, index];
+    }
+    return null;
   }
 
   private finish(b: InFlightBatch, result: SinkResult): void {
@@ -207,7 +229,6 @@ export class RelpSink implements Sink {
   private broken(err: Error | null): void {
     const socket = this.socket;
     this.socket = null;
-    this.sent.clear();
     for (const waiter of this.control.values()) waiter({ txnr: 0, command: 'rsp', data: `500 ${err?.message ?? 'closed'}` });
     this.control.clear();
     socket?.destroy();
