@@ -10,9 +10,12 @@ import { RelpParser } from '../../transports/syslog/RelpParser';
  * reach the point where a client waits for an answer.
  */
 export interface FaultServer {
+  readonly port: number;
   /** Connections accepted so far. */
   readonly connections: number;
-  readonly port: number;
+  /** Requests (HTTP) or messages (RELP) read in full, and how many of them were answered. */
+  readonly received: number;
+  readonly answered: number;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export interface FaultServer {
  */
 class Stall {
   accepted = 0;
+  received = 0;
+  answered = 0;
   private readonly open = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -34,26 +39,36 @@ class Stall {
     socket.once('close', () => this.open.delete(socket));
   }
 
-  /** Runs `answer` after the delay; never, when the delay is Infinity. */
+  /** Counts a request or message read, and runs `answer` after the delay; never, when the delay is Infinity. */
   later(answer: () => void): void {
+    this.received++;
     if (this.delayMs === Infinity) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      this.answered++;
       answer();
     }, this.delayMs);
     this.timers.add(timer);
   }
 
-  close(server: Server | http.Server): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    for (const s of this.open) s.destroy();
-    return new Promise((resolve) => server.close(() => resolve()));
+  /** The test's view of `server`, listening on a free loopback port. */
+  async serve(server: Server | http.Server): Promise<FaultServer> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below have their own `this`
+    const stall = this;
+    return {
+      port,
+      get connections() { return stall.accepted; },
+      get received() { return stall.received; },
+      get answered() { return stall.answered; },
+      close: () => {
+        for (const t of stall.timers) clearTimeout(t);
+        for (const s of stall.open) s.destroy();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
   }
-}
-
-async function listen(server: Server | http.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
 }
 
 /**
@@ -66,56 +81,25 @@ export async function startHungTcpServer(): Promise<FaultServer> {
     stall.add(socket);
     socket.pause();
   });
-  const port = await listen(server);
-  return { port, get connections() { return stall.accepted; }, close: () => stall.close(server) };
-}
-
-export interface StallingHttpServer extends FaultServer {
-  readonly url: string;
-  /** Requests read in full. */
-  readonly requests: number;
-  /** Requests answered (200). */
-  readonly answered: number;
+  return stall.serve(server);
 }
 
 /**
  * Reads every request in full and answers 200 after `delayMs`, or never
  * when `delayMs` is Infinity: a slow or a hung HTTP log store.
  */
-export async function startStallingHttpServer(delayMs: number): Promise<StallingHttpServer> {
+export async function startStallingHttpServer(delayMs: number): Promise<FaultServer> {
   const stall = new Stall(delayMs);
-  let requests = 0;
-  let answered = 0;
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', () => {
-      requests++;
-      stall.later(() => {
-        answered++;
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
+    req.on('end', () => stall.later(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
   });
   server.on('connection', (socket: Socket) => stall.add(socket));
   // Node's own 5 s keep-alive and request timeouts would end a hung exchange for the client.
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;
   server.headersTimeout = 0;
-  const port = await listen(server);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}/v1/logs`,
-    get connections() { return stall.accepted; },
-    get requests() { return requests; },
-    get answered() { return answered; },
-    close: () => stall.close(server),
-  };
-}
-
-export interface StallingRelpServer extends FaultServer {
-  /** syslog frames received, and acknowledged. */
-  readonly frames: number;
-  readonly acknowledged: number;
+  return stall.serve(server);
 }
 
 /**
@@ -124,10 +108,8 @@ export interface StallingRelpServer extends FaultServer {
  * slow or a hung rsyslog as a RELP client sees it. Frames are parsed with
  * the client's own parser (same frame grammar both ways).
  */
-export async function startStallingRelpServer(delayMs: number): Promise<StallingRelpServer> {
+export async function startStallingRelpServer(delayMs: number): Promise<FaultServer> {
   const stall = new Stall(delayMs);
-  let frames = 0;
-  let acknowledged = 0;
   const server = createServer((socket) => {
     stall.add(socket);
     const parser = new RelpParser();
@@ -145,22 +127,9 @@ export async function startStallingRelpServer(delayMs: number): Promise<Stalling
       for (const frame of received) {
         if (frame.command === 'open') answer(frame.txnr, '200 OK\nrelp_version=0\ncommands=syslog');
         else if (frame.command === 'close') answer(frame.txnr, '200 OK');
-        else if (frame.command === 'syslog') {
-          frames++;
-          stall.later(() => {
-            acknowledged++;
-            answer(frame.txnr, '200 OK');
-          });
-        }
+        else if (frame.command === 'syslog') stall.later(() => answer(frame.txnr, '200 OK'));
       }
     });
   });
-  const port = await listen(server);
-  return {
-    port,
-    get connections() { return stall.accepted; },
-    get frames() { return frames; },
-    get acknowledged() { return acknowledged; },
-    close: () => stall.close(server),
-  };
+  return stall.serve(server);
 }

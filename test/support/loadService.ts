@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { join } from 'node:path';
 import type { TransportHealth } from '../../src/transport';
 
@@ -51,42 +52,62 @@ export interface DoneEvent extends HealthEvent {
 
 type Event = Record<string, unknown>;
 
+export interface LoadServiceOptions {
+  /** Run with --expose-gc, so the fixture can measure the heap after a collection. */
+  readonly gc?: boolean;
+  readonly env?: Record<string, string>;
+  /**
+   * The service's stdout: ignored (default), collected in `stdout`, a pipe
+   * whose reader is gone before the first write ('closed'), or the stdin of
+   * another process (a pipeline).
+   */
+  readonly stdout?: 'ignore' | 'collect' | 'closed' | Writable;
+}
+
 /**
- * The load fixture running in its own process, its reports parsed as they
- * arrive. The test keeps its event loop free meanwhile, so it can stop and
- * start receivers while the service logs.
+ * The load fixture running in its own process, its reports (on file
+ * descriptor 3) parsed as they arrive. The test keeps its event loop free
+ * meanwhile, so it can stop and start receivers while the service logs.
  */
 export class LoadService {
   readonly events: Event[] = [];
   stderr = '';
+  stdout = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
   private partial = '';
+  private ended = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(plan: LoadPlan, options: { readonly gc?: boolean; readonly env?: Record<string, string> } = {}) {
+  constructor(plan: LoadPlan, options: LoadServiceOptions = {}) {
     const args = [...(options.gc ? ['--expose-gc'] : []), join(__dirname, '..', 'fixtures', 'reliability-load.js'), JSON.stringify(plan)];
-    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-    this.child.stdout!.on('data', (chunk: Buffer) => this.parse(chunk.toString()));
+    const stdout = options.stdout ?? 'ignore';
+    const stdio: StdioOptions = ['pipe', typeof stdout === 'string' ? (stdout === 'ignore' ? 'ignore' : 'pipe') : stdout, 'pipe', 'pipe'];
+    this.child = spawn(process.execPath, args, { stdio, env: { ...process.env, ...options.env } });
+    if (stdout === 'closed') this.child.stdout!.destroy();
+    if (stdout === 'collect') this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    (this.child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => this.parse(chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    void this.exited.then(() => this.notify());
+    // 'close', not 'exit': by then every report the process wrote has been read.
+    this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => resolve({ code, signal })));
+    void this.exited.then(() => {
+      this.ended = true;
+      this.notify();
+    });
   }
 
   get pid(): number {
     return this.child.pid ?? -1;
   }
 
-  /** The first event (already received or still to come) that `accept` takes; fails if the process ends first. */
-  waitFor<T extends Event>(accept: (event: Event) => boolean, timeoutMs = 60_000): Promise<T> {
+  /** The n-th event (0-based; already received or still to come) that `accept` takes; fails if the process ends first. */
+  waitFor<T extends Event>(accept: (event: Event) => boolean, n = 0, timeoutMs = 60_000): Promise<T> {
     return new Promise((resolve, reject) => {
-      let ended = false;
-      void this.exited.then(() => (ended = true));
       const timer = setTimeout(() => finish(new Error(`no expected report from the service in ${timeoutMs} ms; stderr: ${this.stderr.slice(-2_000)}`)), timeoutMs);
       const check = (): void => {
-        const found = this.events.find(accept);
+        const found = this.events.filter(accept)[n];
         if (found) finish(null, found as T);
-        else if (ended || this.child.exitCode !== null || this.child.signalCode !== null) {
+        else if (this.ended) {
           finish(new Error(`the service ended (${this.child.exitCode ?? this.child.signalCode}) without the expected report; stderr: ${this.stderr.slice(-2_000)}`));
         }
       };
@@ -101,19 +122,18 @@ export class LoadService {
     });
   }
 
-  /** The summary of the n-th log step (0-based). */
+  /** The summary of the n-th log step. */
   logSummary(n = 0): Promise<LogSummary> {
-    let seen = -1;
-    return this.waitFor<LogSummary & Event>((e) => e['step'] === 'log' && ++seen === n);
+    return this.waitFor<LogSummary & Event>((e) => e['step'] === 'log', n);
   }
 
+  /** The n-th health report (of a `health` or `failing` step). */
   health(n = 0): Promise<HealthEvent> {
-    let seen = -1;
-    return this.waitFor<HealthEvent & Event>((e) => 'health' in e && !('done' in e) && ++seen === n);
+    return this.waitFor<HealthEvent & Event>((e) => 'health' in e && !('done' in e), n);
   }
 
   done(timeoutMs?: number): Promise<DoneEvent> {
-    return this.waitFor<DoneEvent & Event>((e) => e['done'] === true, timeoutMs);
+    return this.waitFor<DoneEvent & Event>((e) => e['done'] === true, 0, timeoutMs);
   }
 
   /** The last value of a numeric report such as "logged" or "synced", or -1. */
