@@ -48,7 +48,7 @@ if (process.argv[2] === '--child') {
 }
 
 async function main(outPath) {
-  const { Rsyslog } = requireTypeScript(join(ROOT, 'test', 'support', 'rsyslog.ts'));
+  const { Rsyslog, freePort } = requireTypeScript(join(ROOT, 'test', 'support', 'rsyslog.ts'));
   const work = mkdtempSync(join(tmpdir(), 'prodlog-bench-syslog-'));
   const rsyslog = await Rsyslog.start();
   const stop = async () => {
@@ -61,6 +61,7 @@ async function main(outPath) {
     const deliveries = [];
     const calls = [];
     let expected = 0;
+    const unreachable = await freePort();
     for (let round = 1; round <= ROUNDS; round++) {
       for (const protocol of ['tcp', 'relp']) {
         const r = child({ kind: 'deliver', protocol, port: rsyslog.ports[protocol], n: N, dir: join(work, `spool-${protocol}-${round}`) });
@@ -69,9 +70,11 @@ async function main(outPath) {
         deliveries.push({ round, protocol, ...r, received });
         progress(`round ${round}: ${protocol}: ${fmt(r.recordsPerSecond)} records/s delivered`);
       }
-      // Interleaved, so a change in machine load hits both alike.
-      for (const transport of ['file', 'syslog']) {
-        const r = child({ kind: 'calls', transport, port: rsyslog.ports.relp, dir: join(work, `calls-${transport}-${round}`) });
+      // Interleaved, so a change in machine load hits all alike. "spooled" ships to a port nothing
+      // listens on: the logging call alone, without a local rsyslogd and delivery taking turns on the cores.
+      for (const transport of ['file', 'syslog', 'spooled']) {
+        const port = transport === 'spooled' ? unreachable : rsyslog.ports.relp;
+        const r = child({ kind: 'calls', transport, port, dir: join(work, `calls-${transport}-${round}`) });
         calls.push({ round, transport, ...r });
         expected += transport === 'syslog' ? WARMUP + CALLS : 0;
       }
@@ -102,7 +105,7 @@ async function deliver({ protocol, port, n, dir }) {
 
 /** ns per logging call, timing the calls only, in bursts with event-loop turns between them (where delivery runs). */
 async function callCost({ transport, port, dir }) {
-  const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir } });
+  const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir }, closeTimeoutMs: transport === 'spooled' ? 0 : 120_000 });
   let ns = 0n;
   let cpuUs = 0;
   for (let i = 0; i < WARMUP + CALLS; ) {
@@ -122,7 +125,7 @@ async function callCost({ transport, port, dir }) {
 
 function logger(transport) {
   const { createLogger } = require(ROOT);
-  return createLogger({ name: 'bench', capture: false, closeTimeoutMs: 120_000, transports: [{ ...transport, ...(transport.type === 'syslog' ? { closeTimeoutMs: 120_000 } : {}) }] });
+  return createLogger({ name: 'bench', capture: false, closeTimeoutMs: 120_000, transports: [transport] });
 }
 
 function child(params) {
@@ -150,12 +153,22 @@ function summarise(deliveries, calls) {
   const perCall = (transport, key) => stats(calls.filter((c) => c.transport === transport).map((c) => c[key]));
   const file = perCall('file', 'nsPerCall');
   const syslog = perCall('syslog', 'nsPerCall');
+  const spooled = perCall('spooled', 'nsPerCall');
   return {
     machine: describeMachine(),
     n: N,
     rounds: ROUNDS,
     delivery: { tcp: rate('tcp'), relp: rate('relp') },
-    calls: { file, syslog, ratio: syslog.median / file.median, fileCpu: perCall('file', 'cpuNsPerCall'), syslogCpu: perCall('syslog', 'cpuNsPerCall') },
+    calls: {
+      file,
+      syslog,
+      ratio: syslog.median / file.median,
+      spooled,
+      spooledRatio: spooled.median / file.median,
+      fileCpu: perCall('file', 'cpuNsPerCall'),
+      syslogCpu: perCall('syslog', 'cpuNsPerCall'),
+      spooledCpu: perCall('spooled', 'cpuNsPerCall'),
+    },
     runs: { deliveries, calls },
   };
 }
@@ -183,12 +196,14 @@ function printMarkdown(r) {
     '|---|---:|---:|---:|',
     row('file transport', r.calls.file),
     row('syslog transport (RELP, spool)', r.calls.syslog, ` (${r.calls.ratio.toFixed(2)}x file)`),
+    row('syslog transport, receiver unreachable (spool only)', r.calls.spooled, ` (${r.calls.spooledRatio.toFixed(2)}x file)`),
     '',
     // On a shared machine wall time also counts time the thread waited for a core; CPU time does not.
     '| logging call, CPU time | CPU ns per call (median) | min | max |',
     '|---|---:|---:|---:|',
     row('file transport', r.calls.fileCpu),
     row('syslog transport (RELP, spool)', r.calls.syslogCpu, ` (${(r.calls.syslogCpu.median / r.calls.fileCpu.median).toFixed(2)}x file)`),
+    row('syslog transport, receiver unreachable (spool only)', r.calls.spooledCpu, ` (${(r.calls.spooledCpu.median / r.calls.fileCpu.median).toFixed(2)}x file)`),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
