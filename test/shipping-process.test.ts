@@ -69,7 +69,7 @@ describe('FATAL with a syslog transport, in a real process', () => {
     expect(records[100_000]).toMatchObject({ level: 'fatal', msg: 'config missing' });
   });
 
-  it('with a receiver that accepts and never answers, the drain is killed at the deadline', async () => {
+  it('with a receiver that accepts and never answers, the drain gives up and the process exits by the deadline', async () => {
     const silent: Server = createServer((socket) => socket.on('data', () => undefined));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
@@ -78,7 +78,9 @@ describe('FATAL with a syslog transport, in a real process', () => {
       const run = await runAsync('ship-fatal.js', ['relp', String(port), dir, '1000', '1000']);
       expect(run.status).toBe(1);
       const { fatalAt, exitAt } = JSON.parse(run.stdout) as { fatalAt: number; exitAt: number };
-      expect(exitAt - fatalAt).toBeGreaterThanOrEqual(1_000 - 20);
+      // The drain kept trying until just before the deadline (it stops 80 ms early to exit on its own)...
+      expect(exitAt - fatalAt).toBeGreaterThanOrEqual(1_000 - 150);
+      // ...and the exit did not come later than the deadline (plus scheduling slack on a busy machine).
       expect(exitAt - fatalAt).toBeLessThanOrEqual(1_000 + 100);
       expect(spooled(dir)).toHaveLength(1001);
     } finally {
