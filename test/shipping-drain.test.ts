@@ -3,7 +3,6 @@ import { Spool } from '../transports/shipping/Spool';
 import { tempDir } from './support/runFixture';
 
 // The compiled module: the drain runs dist/transports/shipping/drainSpool.js in a child process.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { drainInChild } = require('../dist/transports/shipping/drainInChild') as typeof import('../transports/shipping/drainInChild');
 
 function spoolWithRecords(n: number): string {
