@@ -8,6 +8,7 @@ import { onReopenSignal, type ReopenSignal } from './reopenSignals';
 import { Rotator, type RotationSettings } from './Rotator';
 import { SinkChunkWriter } from './SinkChunkWriter';
 import { WriterLock } from './WriterLock';
+import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 
 export { FILE_MODE } from './ActiveFile';
 
@@ -119,7 +120,7 @@ export class FileTransport implements Transport {
     const now = Date.now();
     if (this.file.pathMoved(now)) this.reopenFile(now);
     this.rotator?.rotateIfDue(now);
-    const buf = Buffer.from(data, 'utf8');
+    const buf = encodeUtf8Scratch(data);
     let failed = 0;
     let error: unknown;
     let offset = 0;

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import type { HealthCounters } from './HealthCounters';
+import { encodeUtf8Scratch } from './utf8Scratch';
 
 /** Lines are joined into chunks of about this many characters before a write. */
 export const DEFAULT_CHUNK_CHARS = 64 * 1024;
@@ -70,7 +71,7 @@ export class SyncChunkWriter {
    */
   protected writeChunk(data: string, records: number): void {
     try {
-      writeFully(this.fd, Buffer.from(data, 'utf8'));
+      writeFully(this.fd, encodeUtf8Scratch(data));
       this.counters.recordSuccess(records);
     } catch (err) {
       this.counters.recordFailure(err, records);

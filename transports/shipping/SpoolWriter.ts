@@ -1,6 +1,7 @@
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, writevSync } from 'node:fs';
 import { encodeHeader } from './SpoolFormat';
 import { createSegmentFile, newSegmentBase, segmentPath, type Segment } from './SegmentFiles';
+import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 
 export interface SpoolWriterSettings {
   readonly dir: string;
@@ -79,7 +80,7 @@ export class SpoolWriter {
   /** Appends everything pending as one block. Never throws: a failure is reported to the listener. */
   writeOut(): void {
     if (this.pendingCount === 0) return;
-    const payload = Buffer.from(this.pending, 'utf8');
+    const payload = encodeUtf8Scratch(this.pending);
     const records = this.pendingCount;
     this.pending = '';
     this.pendingCount = 0;
