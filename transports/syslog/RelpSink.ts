@@ -106,6 +106,10 @@ export class RelpSink implements Sink {
 
   private async open(): Promise<void> {
     const socket = await openSocket(this.target);
+    if (this.closed) {
+      socket.destroy(); // close() came while connecting: nothing may stay open after it
+      throw new Error(`${this.endpoint}: the transport is closed`);
+    }
     this.socket = socket;
     this.parser = new RelpParser();
     this.txnr = 0;

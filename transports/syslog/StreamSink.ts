@@ -70,6 +70,10 @@ export class StreamSink implements Sink {
     if (this.closed) throw new Error(`${this.endpoint}: the transport is closed`);
     if (this.socket && !this.socket.destroyed) return this.socket;
     const socket = await openSocket(this.target);
+    if (this.closed) {
+      socket.destroy(); // close() came while connecting: nothing may stay open after it
+      throw new Error(`${this.endpoint}: the transport is closed`);
+    }
     socket.unref();
     // Syslog receivers send nothing back; an error or end means the connection is gone.
     socket.on('error', () => this.drop(socket));
