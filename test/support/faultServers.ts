@@ -16,7 +16,14 @@ export interface FaultServer {
   /** Requests (HTTP) or messages (RELP) read in full, and how many of them were answered. */
   readonly received: number;
   readonly answered: number;
+  /** What was received (HTTP bodies, syslog messages of RELP frames), when the server was asked to keep it. */
+  readonly payloads: readonly string[];
   close(): Promise<void>;
+}
+
+export interface StallOptions {
+  /** Keep every payload received in `payloads` (off by default: a soak receives hundreds of megabytes). */
+  readonly keep?: boolean;
 }
 
 /**
@@ -27,10 +34,14 @@ class Stall {
   accepted = 0;
   received = 0;
   answered = 0;
+  readonly payloads: string[] = [];
   private readonly open = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly delayMs: number) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly options: StallOptions = {},
+  ) {}
 
   add(socket: Socket): void {
     this.accepted++;
@@ -39,9 +50,10 @@ class Stall {
     socket.once('close', () => this.open.delete(socket));
   }
 
-  /** Counts a request or message read, and runs `answer` after the delay; never, when the delay is Infinity. */
-  later(answer: () => void): void {
+  /** Counts (and keeps) a request or message read, and runs `answer` after the delay; never, when the delay is Infinity. */
+  later(payload: string, answer: () => void): void {
     this.received++;
+    if (this.options.keep) this.payloads.push(payload);
     if (this.delayMs === Infinity) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -62,6 +74,7 @@ class Stall {
       get connections() { return stall.accepted; },
       get received() { return stall.received; },
       get answered() { return stall.answered; },
+      payloads: stall.payloads,
       close: () => {
         for (const t of stall.timers) clearTimeout(t);
         for (const s of stall.open) s.destroy();
@@ -88,11 +101,13 @@ export async function startHungTcpServer(): Promise<FaultServer> {
  * Reads every request in full and answers 200 after `delayMs`, or never
  * when `delayMs` is Infinity: a slow or a hung HTTP log store.
  */
-export async function startStallingHttpServer(delayMs: number): Promise<FaultServer> {
-  const stall = new Stall(delayMs);
+export async function startStallingHttpServer(delayMs: number, options?: StallOptions): Promise<FaultServer> {
+  const stall = new Stall(delayMs, options);
   const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => stall.later(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += options?.keep ? chunk : ''));
+    req.on('end', () => stall.later(body, () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
   });
   server.on('connection', (socket: Socket) => stall.add(socket));
   // Node's own 5 s keep-alive and request timeouts would end a hung exchange for the client.
@@ -108,8 +123,8 @@ export async function startStallingHttpServer(delayMs: number): Promise<FaultSer
  * slow or a hung rsyslog as a RELP client sees it. Frames are parsed with
  * the client's own parser (same frame grammar both ways).
  */
-export async function startStallingRelpServer(delayMs: number): Promise<FaultServer> {
-  const stall = new Stall(delayMs);
+export async function startStallingRelpServer(delayMs: number, options?: StallOptions): Promise<FaultServer> {
+  const stall = new Stall(delayMs, options);
   const server = createServer((socket) => {
     stall.add(socket);
     const parser = new RelpParser();
@@ -127,7 +142,7 @@ export async function startStallingRelpServer(delayMs: number): Promise<FaultSer
       for (const frame of received) {
         if (frame.command === 'open') answer(frame.txnr, '200 OK\nrelp_version=0\ncommands=syslog');
         else if (frame.command === 'close') answer(frame.txnr, '200 OK');
-        else if (frame.command === 'syslog') stall.later(() => answer(frame.txnr, '200 OK'));
+        else if (frame.command === 'syslog') stall.later(frame.data, () => answer(frame.txnr, '200 OK'));
       }
     });
   });
