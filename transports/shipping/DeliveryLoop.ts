@@ -24,7 +24,7 @@ export interface DeliveryListener {
  * receiver accepted, and on an error pause (exponential backoff with jitter)
  * and send the rest again. Nothing leaves the spool before the sink accepted
  * it or refused it for good, so a crash anywhere means a redelivery (same
- * ids), never a loss. Memory is one batch, whatever the backlog.
+ * ids), never a loss. Memory is the batches in flight (the sink's maxInFlight), whatever the backlog.
  */
 export class DeliveryLoop {
   private stopping = false;
