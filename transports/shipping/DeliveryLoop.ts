@@ -19,12 +19,13 @@ export interface DeliveryListener {
 }
 
 /**
- * Moves records from the spool to the sink, one batch at a time, forever:
- * read from the delivery position, send, move the position past what the
- * receiver accepted, and on an error pause (exponential backoff with jitter)
- * and send the rest again. Nothing leaves the spool before the sink accepted
- * it or refused it for good, so a crash anywhere means a redelivery (same
- * ids), never a loss. Memory is the batches in flight (the sink's maxInFlight), whatever the backlog.
+ * Moves records from the spool to the sink in batches (up to the sink's
+ * `maxInFlight` of them pipelined), forever: read from the delivery
+ * position, send, move the position past what the receiver accepted, and on
+ * an error pause (exponential backoff with jitter) and send the rest again.
+ * Nothing leaves the spool before the sink accepted it or refused it for
+ * good, so a crash anywhere means a redelivery (same ids), never a loss.
+ * Memory is the batches in flight, whatever the backlog.
  */
 export class DeliveryLoop {
   private stopping = false;
