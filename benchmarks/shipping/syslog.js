@@ -190,7 +190,7 @@ function printMarkdown(r) {
     '| delivered from the spool to rsyslogd | records/s (median) | min | max | sender CPU µs/record |',
     '|---|---:|---:|---:|---:|',
     `${row('TCP, octet counting', r.delivery.tcp)} ${r.delivery.tcp.cpuUsPerRecord.toFixed(1)} |`,
-    `${row('RELP, window 1024', r.delivery.relp)} ${r.delivery.relp.cpuUsPerRecord.toFixed(1)} |`,
+    `${row('RELP, window 4096', r.delivery.relp)} ${r.delivery.relp.cpuUsPerRecord.toFixed(1)} |`,
     '',
     `| logging call, bursts of ${fmt(BURST)} | ns per call (median) | min | max |`,
     '|---|---:|---:|---:|',

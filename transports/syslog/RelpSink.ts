@@ -42,7 +42,13 @@ interface InFlightBatch {
  */
 export class RelpSink implements Sink {
   readonly endpoint: string;
-  readonly maxInFlight = 2;
+  /**
+   * Batches outstanding at once. Measured against rsyslog: with 2, the
+   * window drained at each batch boundary and stalled on TCP's delayed ACK
+   * (about 37k records/s); with 4, 55k-75k records/s. The window still caps
+   * frames in flight, and memory stays a few batches.
+   */
+  readonly maxInFlight = 4;
   private socket: Socket | null = null;
   private parser = new RelpParser();
   private txnr = 0;

@@ -49,7 +49,7 @@ const schema = strictOptions({
   /** Extra SD-ELEMENTs on every message, e.g. { "origin": { "software": "checkout" } }. */
   structuredData: sdNamed(sdNamed(z.string().regex(/^[^\x00-\x1f]*$/, 'contains a control character'))).default({}),
   relp: strictOptions({
-    window: z.int().min(1).max(100_000).default(1_024),
+    window: z.int().min(1).max(100_000).default(4_096),
     ackTimeoutMs: z.int().min(100).max(600_000).default(10_000),
   }).prefault({}),
   connectTimeoutMs: z.int().min(100).max(600_000).default(10_000),
