@@ -69,6 +69,8 @@ describe('syslog to a real rsyslog', () => {
     const log = logger('tcp-restart', { protocol: 'tcp', port: rsyslog.ports.tcp });
     log.info('before', { i: -1 });
     await rsyslog.waitFor((m) => from('tcp-restart')(m).length >= 1);
+    // A fresh connection's first batch counts only after its probation (StreamSink.PROBATION_MS).
+    while (log.health().transports[0]?.delivered !== 1) await new Promise((r) => setTimeout(r, 10));
     await rsyslog.stop();
     for (let i = 0; i < 100; i++) log.info('while down', { i });
     const started = Date.now();
@@ -97,6 +99,21 @@ describe('syslog to a real rsyslog', () => {
     await new Promise((r) => setTimeout(r, 500)); // what would have arrived by now
     expect(from('tls-noca')(rsyslog.received())).toHaveLength(0);
     expect(rsyslog.received().some((m) => m.msg.includes('must not arrive'))).toBe(false);
+  });
+
+  it('TLS to a receiver that requires a client certificate: refused without one (records stay spooled, the error is in health), delivered with one', async () => {
+    const bad = logger('tls-nocert', { protocol: 'tls', port: rsyslog.ports.tlsClientCert, tls: { caFile: rsyslog.caFile } });
+    for (let i = 0; i < 30; i++) bad.info('must not be lost', { i });
+    const started = Date.now();
+    while (bad.health().transports[0]?.ok !== false && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(bad.health().transports[0]).toMatchObject({ ok: false, delivered: 0, backlogRecords: 30 });
+    const pem = { cert: readFileSync(rsyslog.caFile, 'utf8'), key: readFileSync(rsyslog.keyFile, 'utf8') };
+    const good = logger('tls-cert', { protocol: 'tls', port: rsyslog.ports.tlsClientCert, tls: { caFile: rsyslog.caFile, ...pem } });
+    for (let i = 0; i < 30; i++) good.info('with a client certificate', { i });
+    await rsyslog.waitFor((m) => from('tls-cert')(m).length >= 30);
+    await good.close();
+    expect(good.health().transports[0]).toMatchObject({ ok: true, delivered: 30 });
+    expect(from('tls-nocert')(rsyslog.received())).toHaveLength(0);
   });
 
   it('RELP delivers, each record acknowledged', async () => {

@@ -38,7 +38,7 @@ export class Rsyslog {
   readonly dir: string;
   readonly caFile: string;
   readonly outFile: string;
-  ports = { tcp: 0, tls: 0, relp: 0, relpTls: 0 };
+  ports = { tcp: 0, tls: 0, tlsClientCert: 0, relp: 0, relpTls: 0 };
   /** PEM key of the certificate (which is also the CA): the client certificate RELP over TLS requires. */
   readonly keyFile: string;
   private proc: ChildProcess | null = null;
@@ -56,7 +56,7 @@ export class Rsyslog {
     const r = new Rsyslog(options);
     r.checkInstalled();
     r.makeCertificate();
-    r.ports = { tcp: await freePort(), tls: await freePort(), relp: await freePort(), relpTls: await freePort() };
+    r.ports = { tcp: await freePort(), tls: await freePort(), tlsClientCert: await freePort(), relp: await freePort(), relpTls: await freePort() };
     r.writeConfig();
     await r.restart();
     return r;
@@ -147,6 +147,8 @@ ruleset(name="out"${queue}) {
 input(type="imtcp" address="127.0.0.1" port="${this.ports.tcp}" ruleset="out")
 input(type="imtcp" address="127.0.0.1" port="${this.ports.tls}" ruleset="out" streamDriver.name="gtls" streamDriver.mode="1"
       streamDriver.authMode="anon" streamDriver.CertFile="${this.caFile}" streamDriver.KeyFile="${this.keyFile}")
+input(type="imtcp" address="127.0.0.1" port="${this.ports.tlsClientCert}" ruleset="out" streamDriver.name="gtls" streamDriver.mode="1"
+      streamDriver.authMode="x509/certvalid" streamDriver.CAFile="${this.caFile}" streamDriver.CertFile="${this.caFile}" streamDriver.KeyFile="${this.keyFile}")
 input(type="imrelp" address="127.0.0.1" port="${this.ports.relp}" ruleset="out")
 input(type="imrelp" address="127.0.0.1" port="${this.ports.relpTls}" ruleset="out" tls="on" tls.authMode="certvalid"
       tls.caCert="${this.caFile}" tls.myCert="${this.caFile}" tls.myPrivKey="${this.keyFile}")

@@ -10,11 +10,21 @@ import type { Rfc5424Encoder } from './Rfc5424Encoder';
  * acknowledgement, so what sits in the socket buffers when the receiver
  * crashes is lost (at most the kernel's buffers, a few hundred kB). RELP is
  * the protocol that closes that gap.
+ *
+ * A fresh connection is on probation: its first batch counts as accepted only
+ * if the connection is still open PROBATION_MS after the write. A receiver
+ * that refuses a client after the handshake (rsyslog requiring a client
+ * certificate closes the connection once TLS is up; a TLS server on a plain
+ * TCP client) would otherwise swallow one batch per reconnect while health
+ * said all was well. Later batches on a proven connection do not wait.
  */
+export const PROBATION_MS = 300;
+
 export class StreamSink implements Sink {
   readonly endpoint: string;
   private socket: Socket | null = null;
   private closed = false;
+  private readonly onProbation = new WeakSet<Socket>();
 
   constructor(
     private readonly target: Endpoint,
@@ -50,8 +60,29 @@ export class StreamSink implements Sink {
       };
       socket.ref(); // a send in flight keeps the process alive; an idle connection does not
       socket.once('close', onClose);
-      socket.write(data, finish);
+      socket.write(data, (err) => {
+        if (err || !this.onProbation.has(socket)) finish(err);
+        else this.probation(socket, finish);
+      });
     });
+  }
+
+  /** Calls `done` once the fresh connection has stayed open PROBATION_MS after its first write, or with the reason it did not. */
+  private probation(socket: Socket, done: (err: Error | null) => void): void {
+    let timer: NodeJS.Timeout | undefined;
+    const onError = (err: Error): void => settle(err);
+    const onClose = (): void =>
+      settle(new Error(`${this.endpoint} closed the connection right after it was opened: it refuses this client (a receiver that requires a TLS client certificate does this; see tls.cert and tls.key)`));
+    const settle = (err: Error | null): void => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      if (!err) this.onProbation.delete(socket);
+      done(err);
+    };
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    timer = setTimeout(() => settle(null), PROBATION_MS);
   }
 
   async close(): Promise<void> {
@@ -79,6 +110,7 @@ export class StreamSink implements Sink {
     socket.on('error', () => this.drop(socket));
     socket.on('end', () => this.drop(socket));
     socket.resume();
+    this.onProbation.add(socket);
     this.socket = socket;
     return socket;
   }
