@@ -53,3 +53,14 @@ describe('prodlog/testing', () => {
     expect(new ProcessExit(3).code).toBe(3);
   });
 });
+
+describe('prodlog/testing with typed events', () => {
+  it('createTestLogger<Events>() gives a logger whose events are checked and recorded', () => {
+    interface ShopEvents {
+      'order.placed': { orderId: string };
+    }
+    const { log, records } = createTestLogger<ShopEvents>();
+    log.event('order.placed', { orderId: 'o-1' });
+    expect(records()[0]).toMatchObject({ event: 'order.placed', orderId: 'o-1' });
+  });
+});

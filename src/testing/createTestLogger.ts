@@ -1,5 +1,5 @@
 import { createLogger, type LoggerOptions } from '../createLogger';
-import type { Logger } from '../Logger';
+import type { EventMap, Logger, NoEvents } from '../Logger';
 import { MemoryTransport, type LoggedRecord } from './MemoryTransport';
 
 /** Thrown in place of exiting the process; `runUntilExit` catches it. */
@@ -17,8 +17,8 @@ export interface ExitResult<T> {
   readonly value: T | undefined;
 }
 
-export interface TestLogger {
-  readonly log: Logger;
+export interface TestLogger<Events extends EventMap<Events> = NoEvents> {
+  readonly log: Logger<Events>;
   readonly memory: MemoryTransport;
   /** Every record so far, parsed. */
   records(): LoggedRecord[];
@@ -37,10 +37,10 @@ export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'>;
  * instead of performed, and no process-wide listeners (crash capture and
  * signal handling off) so the test runner keeps control of the process.
  */
-export function createTestLogger(options: TestLoggerOptions = {}): TestLogger {
+export function createTestLogger<Events extends EventMap<Events> = NoEvents>(options: TestLoggerOptions = {}): TestLogger<Events> {
   const memory = new MemoryTransport();
   let exitCode: number | undefined;
-  const log = createLogger({
+  const log = createLogger<Events>({
     capture: false,
     shutdown: false,
     ...options,
@@ -73,7 +73,7 @@ export function createTestLogger(options: TestLoggerOptions = {}): TestLogger {
     return settle(result, undefined);
   }
 
-  return { log, memory, records: () => memory.records, runUntilExit: runUntilExit as TestLogger['runUntilExit'] };
+  return { log, memory, records: () => memory.records, runUntilExit: runUntilExit as TestLogger<Events>['runUntilExit'] };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
