@@ -98,6 +98,20 @@ export async function startHungTcpServer(): Promise<FaultServer> {
 }
 
 /**
+ * Accepts TCP connections and reads everything, but never closes its side
+ * after the client's FIN (a half-open connection, allowed by TCP): a client
+ * that waits for the receiver to close must bound the wait itself.
+ */
+export async function startHalfOpenTcpServer(): Promise<FaultServer> {
+  const stall = new Stall(Infinity);
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    stall.add(socket);
+    socket.resume();
+  });
+  return stall.serve(server);
+}
+
+/**
  * Reads every request in full and answers 200 after `delayMs`, or never
  * when `delayMs` is Infinity: a slow or a hung HTTP log store.
  */

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHalfOpenTcpServer } from './support/faultServers';
+import { LoadService } from './support/loadService';
+import { Rsyslog } from './support/rsyslog';
+import { tempDir } from './support/runFixture';
+
+/**
+ * `await log.close()` in a service whose receiver is up: it must resolve (so
+ * the code after it runs) and close the spool (cursor saved, lock released),
+ * even when the receiver takes its time to close the connection. A process
+ * whose event loop empties while close() waits just ends, half closed.
+ */
+const RUNS = 3; // against rsyslog the early end depends on timing: several runs
+
+let rsyslog: Rsyslog;
+beforeAll(async () => {
+  rsyslog = await Rsyslog.start();
+});
+afterAll(async () => {
+  await rsyslog?.stop();
+});
+
+/** One service run: 20 records delivered, then close(); what happened after it. */
+async function closeOnce(protocol: 'tcp' | 'relp', port: number): Promise<{ exit: unknown; after: boolean; lockLeft: boolean }> {
+  const dir = join(tempDir(`rel-close-${protocol}`), 'spool');
+  const service = new LoadService({
+    logger: { name: `rel-close-${protocol}`, transports: [{ type: 'syslog', host: '127.0.0.1', port, protocol, spool: { dir } }] },
+    steps: [{ log: { records: 20, perTick: 20 } }, { drain: 10_000 }, { close: true }],
+  });
+  const exit = await service.exited;
+  return { exit, after: service.events.some((e) => e['done'] === true), lockLeft: existsSync(join(dir, 'lock')) };
+}
+
+const CLOSED = { exit: { code: 0, signal: null }, after: true, lockLeft: false };
+
+describe('close() with the receiver up', () => {
+  it.each(['tcp', 'relp'] as const)('%s to rsyslog: resolves, the code after it runs, the spool lock is released', async (protocol) => {
+    for (let run = 0; run < RUNS; run++) {
+      expect({ run, ...(await closeOnce(protocol, protocol === 'tcp' ? rsyslog.ports.tcp : rsyslog.ports.relp)) }).toEqual({ run, ...CLOSED });
+    }
+  });
+
+  it('tcp to a receiver that never closes its end of the connection: the same, within its bound', async () => {
+    const server = await startHalfOpenTcpServer();
+    try {
+      expect(await closeOnce('tcp', server.port)).toEqual(CLOSED);
+    } finally {
+      await server.close();
+    }
+  });
+});
