@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHalfOpenTcpServer } from './support/faultServers';
+import { closedPort } from './support/httpReceiver';
 import { LoadService } from './support/loadService';
 import { Rsyslog } from './support/rsyslog';
 import { tempDir } from './support/runFixture';
@@ -21,18 +22,25 @@ afterAll(async () => {
   await rsyslog?.stop();
 });
 
-/** One service run: 20 records delivered, then close(); what happened after it. */
-async function closeOnce(protocol: 'tcp' | 'relp', port: number): Promise<{ exit: unknown; after: boolean; lockLeft: boolean }> {
+/** One service run: 20 records (delivered, when the receiver is up), then close(); what happened after it. */
+async function closeOnce(protocol: 'tcp' | 'relp', port: number, options: { down?: boolean; closeTimeoutMs?: number } = {}): Promise<{ exit: unknown; after: boolean; lockLeft: boolean }> {
   const dir = join(tempDir(`rel-close-${protocol}`), 'spool');
+  const timeouts = options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs };
   const service = new LoadService({
-    logger: { name: `rel-close-${protocol}`, transports: [{ type: 'syslog', host: '127.0.0.1', port, protocol, spool: { dir } }] },
-    steps: [{ log: { records: 20, perTick: 20 } }, { drain: 10_000 }, { close: true }],
+    logger: { name: `rel-close-${protocol}`, ...timeouts, transports: [{ type: 'syslog', host: '127.0.0.1', port, protocol, spool: { dir }, ...timeouts }] },
+    steps: [{ log: { records: 20, perTick: 20 } }, options.down ? { failing: 5_000 } : { drain: 10_000 }, { close: true }],
   });
   const exit = await service.exited;
   return { exit, after: service.events.some((e) => e['done'] === true), lockLeft: existsSync(join(dir, 'lock')) };
 }
 
 const CLOSED = { exit: { code: 0, signal: null }, after: true, lockLeft: false };
+
+describe('close() with the receiver down', () => {
+  it('the logger and the transport with the same closeTimeoutMs: close() gives up on delivery in time and still closes the spool', async () => {
+    expect(await closeOnce('relp', await closedPort(), { down: true, closeTimeoutMs: 1_000 })).toEqual(CLOSED);
+  });
+});
 
 describe('close() with the receiver up', () => {
   it.each(['tcp', 'relp'] as const)('%s to rsyslog: resolves, the code after it runs, the spool lock is released', async (protocol) => {
