@@ -15,13 +15,14 @@ const ECS_ROOTS: ReadonlySet<string> = new Set(['@timestamp', 'message', 'log', 
  * Elastic's own ecs-logging libraries do.
  */
 export function ecsDocument(record: RecordView, serviceName: string, timestamp: string): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
+  // Prototype-less, so a field named "__proto__" is written as a field, not a prototype change.
+  const doc = Object.assign(Object.create(null) as Record<string, unknown>, {
     '@timestamp': timestamp,
     'log.level': record.level,
     message: record.msg,
     ecs: { version: ECS_VERSION },
     service: { name: record.name ?? serviceName },
-  };
+  });
   if (record.hostname !== undefined) doc['host'] = { hostname: record.hostname };
   if (record.pid !== undefined) doc['process'] = { pid: record.pid };
   if (record.err !== undefined) {

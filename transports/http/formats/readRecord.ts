@@ -50,7 +50,8 @@ export function readRecord(record: ShippedRecord): RecordView {
     return { level: undefined, timeMs: undefined, time: undefined, msg: line, name: undefined, hostname: undefined, pid: undefined, err: undefined, fields: {}, line, id: record.id };
   }
   const obj = parsed as Record<string, unknown>;
-  const fields: Record<string, unknown> = {};
+  // Prototype-less: a field named "__proto__" (JSON.parse makes it an own key) stays data and cannot lend the record inherited keys such as trace_id.
+  const fields = Object.create(null) as Record<string, unknown>;
   const err = isObject(obj['err']) ? (obj['err'] as ErrorView) : undefined;
   for (const key of Object.keys(obj)) {
     // A non-object `err` is a plain field the caller chose to call err, not a serialised error.
