@@ -1,6 +1,6 @@
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, writevSync } from 'node:fs';
 import { encodeHeader } from './SpoolFormat';
-import { createSegmentFile, newSegmentBase, segmentPath, type Segment } from './SegmentFiles';
+import { createSegmentFile, newSegmentBase, removeFile, segmentPath, type Segment } from './SegmentFiles';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 
 export interface SpoolWriterSettings {
@@ -104,7 +104,7 @@ export class SpoolWriter {
 
   /** fsync in the background (the periodic timer); at most one round at a time. */
   syncSoon(done?: () => void): void {
-    if (this.syncing || !this.dirty) {
+    if (this.syncing || (!this.dirty && this.retired.length === 0)) {
       done?.();
       return;
     }
@@ -170,10 +170,28 @@ export class SpoolWriter {
     if (!this.active) return;
     try {
       this.active.bytes = fstatSync(this.fd).size;
+      fdatasyncSync(this.fd);
     } catch {
       // the reader will find the end by itself
     }
-    this.retire();
+    // Closed now, not at the next sync round: while the disk stays full every
+    // attempt seals a segment, and each would otherwise hold a descriptor.
+    closeQuietly(this.fd);
+    // A segment with no whole block holds nothing to deliver: remove it, so a
+    // disk that stays full does not leave a file per attempt.
+    if (this.activeRecords === 0) this.discard(this.active);
+    this.active = null;
+    this.fd = -1;
+  }
+
+  private discard(segment: Segment): void {
+    try {
+      removeFile(segment.path);
+    } catch {
+      return; // it stays, and the reader skips its torn tail
+    }
+    const i = this.segments.indexOf(segment);
+    if (i >= 0) this.segments.splice(i, 1);
   }
 }
 
