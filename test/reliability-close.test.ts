@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startHalfOpenTcpServer } from './support/faultServers';
 import { closedPort } from './support/httpReceiver';
 import { LoadService } from './support/loadService';
+import { recordFigure } from './support/reliabilityFigures';
 import { Rsyslog } from './support/rsyslog';
 import { tempDir } from './support/runFixture';
 
@@ -36,9 +37,23 @@ async function closeOnce(protocol: 'tcp' | 'relp', port: number, options: { down
 
 const CLOSED = { exit: { code: 0, signal: null }, after: true, lockLeft: false };
 
+function record(id: string, fault: string, result: Awaited<ReturnType<typeof closeOnce>>): void {
+  const yes = (b: boolean): string => (b ? 'yes' : 'no');
+  recordFigure({
+    id,
+    fault,
+    happened: `20 records logged, then \`await log.close()\`: the code after it ran: ${yes(result.after)}; the spool was closed (lock released): ${yes(!result.lockLeft)}; exit ${JSON.stringify(result.exit)}.`,
+    lost: '0 (spooled)',
+    duplicates: '-',
+    memory: '',
+  });
+}
+
 describe('close() with the receiver down', () => {
   it('the logger and the transport with the same closeTimeoutMs: close() gives up on delivery in time and still closes the spool', async () => {
-    expect(await closeOnce('relp', await closedPort(), { down: true, closeTimeoutMs: 1_000 })).toEqual(CLOSED);
+    const result = await closeOnce('relp', await closedPort(), { down: true, closeTimeoutMs: 1_000 });
+    record('close-down', 'close() with the receiver down, logger and transport closeTimeoutMs both 1 s', result);
+    expect(result).toEqual(CLOSED);
   });
 });
 
@@ -52,7 +67,9 @@ describe('close() with the receiver up', () => {
   it('tcp to a receiver that never closes its end of the connection: the same, within its bound', async () => {
     const server = await startHalfOpenTcpServer();
     try {
-      expect(await closeOnce('tcp', server.port)).toEqual(CLOSED);
+      const result = await closeOnce('tcp', server.port);
+      record('close-half-open', 'close() with a syslog TCP receiver that never closes its end of the connection', result);
+      expect(result).toEqual(CLOSED);
     } finally {
       await server.close();
     }

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 /** Where `npm run reliability` collects figures; unset in a plain `npm test`, and then nothing is written. */
 export const FIGURES_ENV = 'PRODLOG_RELIABILITY_FIGURES';
@@ -29,8 +30,9 @@ export interface Figure {
 export function recordFigure(figure: Figure): void {
   const file = process.env[FIGURES_ENV];
   if (!file) return;
-  const test = expect.getState().currentTestName ?? '';
-  appendFileSync(file, `${JSON.stringify({ ...figure, test, full: fullRun(), at: new Date().toISOString() })}\n`);
+  const { currentTestName, testPath } = expect.getState();
+  const row = { ...figure, test: currentTestName ?? '', file: relative(join(__dirname, '..', '..'), testPath ?? ''), full: fullRun(), at: new Date().toISOString() };
+  appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
 
 /** 1234567 -> "1,234,567": figures are read by people. */
