@@ -117,8 +117,9 @@ export class LoggerCore implements ProcessBoundLogger {
     this.detach();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
+      // Not unref'd: whoever awaits close() must see it settle, even when
+      // nothing else keeps the event loop alive (a hung receiver's socket is).
       timer = setTimeout(resolve, this.config.closeTimeoutMs);
-      timer.unref();
     });
     try {
       await Promise.race([this.fanout.flush().then(() => this.fanout.close()), deadline]);

@@ -30,6 +30,8 @@ export class StreamSink implements Sink {
     private readonly target: Endpoint,
     private readonly encoder: Rfc5424Encoder,
     private readonly framing: Framing,
+    /** How long a batch may wait for the kernel to take it: a receiver that stops reading is cut off after this. */
+    private readonly writeTimeoutMs: number,
   ) {
     this.endpoint = `${target.tls ? 'tls' : 'tcp'}://${target.host}:${target.port}`;
   }
@@ -46,9 +48,14 @@ export class StreamSink implements Sink {
     return new Promise((resolve) => {
       const onClose = (): void => finish(new Error(`${this.endpoint} closed the connection`));
       let settled = false;
+      const timer = setTimeout(
+        () => finish(Object.assign(new Error(`${this.endpoint}: the receiver took no data for ${this.writeTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        this.writeTimeoutMs,
+      );
       const finish = (err: Error | null | undefined): void => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         socket.off('close', onClose);
         socket.unref();
         if (err) {

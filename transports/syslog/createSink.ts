@@ -31,5 +31,5 @@ export function createSink(options: SyslogSinkOptions): Sink {
     ...(options.tls && options.protocol !== 'tcp' ? { tls: options.tls } : {}),
   };
   if (options.protocol === 'relp') return new RelpSink(endpoint, encoder, { window: options.relpWindow, ackTimeoutMs: options.ackTimeoutMs });
-  return new StreamSink(options.protocol === 'tls' ? { ...endpoint, tls: options.tls ?? {} } : endpoint, encoder, options.framing);
+  return new StreamSink(options.protocol === 'tls' ? { ...endpoint, tls: options.tls ?? {} } : endpoint, encoder, options.framing, options.ackTimeoutMs);
 }
