@@ -34,7 +34,9 @@ describe('stdout that goes away', () => {
     );
     pretty.stdin.destroy(); // the service holds the only write end now: the pipe breaks when pretty dies
     await service.logSummary(0);
-    while (!printed.includes('i: 199')) await new Promise((r) => setTimeout(r, 10));
+    for (const deadline = Date.now() + 20_000; !printed.includes('i: 199'); await new Promise((r) => setTimeout(r, 10))) {
+      if (Date.now() > deadline) throw new Error(`prodlog pretty printed no record 199 in 20 s: ${printed.slice(-500)}`);
+    }
     pretty.kill('SIGKILL');
     await prettyExited;
     service.proceed();

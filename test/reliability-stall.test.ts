@@ -6,7 +6,8 @@ import { tempDir } from './support/runFixture';
 
 /** About 12 MB of records (120 MB, a soak of about 20 s per receiver, under `npm run reliability`): a heap that kept them would grow by that much. */
 const RECORDS = fullRun() ? 400_000 : 40_000;
-const HEAP_BOUND = 4 * 1024 * 1024;
+/** Far below the records logged (12 MB, or 114 MB in the long run): a heap that held the backlog would pass it at once. */
+const HEAP_BOUND = (fullRun() ? 8 : 4) * 1024 * 1024;
 
 interface Scenario {
   readonly id: string;
