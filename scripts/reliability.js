@@ -9,7 +9,8 @@
  * guarantee is published with the numbers that broke it. Nothing in the
  * table is typed by hand. The exit code is jest's.
  *
- * Extra arguments go to jest, e.g. `npm run reliability -- test/reliability-kill`.
+ * Extra arguments go to jest, e.g. `npm run reliability -- test/reliability-kill`;
+ * such a partial run prints its rows instead of replacing the whole table.
  */
 const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } = require('node:fs');
@@ -48,7 +49,8 @@ function main() {
   const resultsFile = join(work, 'jest.json');
   const machine = describeMachine();
   const startedAt = new Date();
-  const jestArgs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test/reliability-'];
+  const partial = process.argv.length > 2;
+  const jestArgs = partial ? process.argv.slice(2) : ['test/reliability-'];
   const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', '--outputFile', resultsFile, ...jestArgs], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -62,9 +64,14 @@ function main() {
     return jest.status ?? 1;
   }
   const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
-  writeFileSync(DOC, withTable(readFileSync(DOC, 'utf8'), renderTable(figures, verdicts, { machine, startedAt, minutes })));
+  const table = renderTable(figures, verdicts, { machine, startedAt, minutes });
   const failed = figures.filter((f) => verdicts.get(f.test) !== 'passed').length;
-  process.stdout.write(`reliability: ${figures.length} rows written to docs/RELIABILITY.md (${failed} with a guarantee that did not hold)\n`);
+  if (partial) {
+    process.stdout.write(`${table}\nreliability: a partial run; docs/RELIABILITY.md is left as it was\n`);
+  } else {
+    writeFileSync(DOC, withTable(readFileSync(DOC, 'utf8'), table));
+    process.stdout.write(`reliability: ${figures.length} rows written to docs/RELIABILITY.md (${failed} with a guarantee that did not hold)\n`);
+  }
   return jest.status ?? 1;
 }
 
