@@ -10,6 +10,13 @@ import { SharedFlush } from './SharedFlush';
 export type ExitFunction = (code: number) => never;
 
 /**
+ * close() waits this much past closeTimeoutMs: shippers spend up to their own
+ * closeTimeoutMs (the same 5 s by default) trying to deliver, and then need a
+ * moment to save the delivery position and release the spool.
+ */
+export const CLOSE_GRACE_MS = 1_000;
+
+/**
  * What a root logger and all its children share: the pino instance's
  * destination, the transports, the sanitiser, counters and the lifecycle
  * (flush, close, FATAL, crash capture).
@@ -119,7 +126,7 @@ export class LoggerCore implements ProcessBoundLogger {
     const deadline = new Promise<void>((resolve) => {
       // Not unref'd: whoever awaits close() must see it settle, even when
       // nothing else keeps the event loop alive (a hung receiver's socket is).
-      timer = setTimeout(resolve, this.config.closeTimeoutMs);
+      timer = setTimeout(resolve, this.config.closeTimeoutMs + CLOSE_GRACE_MS);
     });
     try {
       await Promise.race([this.fanout.flush().then(() => this.fanout.close()), deadline]);

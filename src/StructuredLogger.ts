@@ -88,7 +88,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   child(bindings: Fields): Logger<Events> {
     try {
-      const safe = bindings !== null && typeof bindings === 'object' ? this.core.sanitizer.fields(bindings) : {};
+      const safe = bindings !== null && typeof bindings === 'object' ? withObjectPrototype(this.core.sanitizer.fields(bindings)) : {};
       return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.level);
     } catch {
       this.core.internalErrors++;
@@ -175,4 +175,18 @@ function withEventName(name: string, fields: JsonFields | undefined): JsonFields
   if (!Object.hasOwn(fields, EVENT_KEY)) return { [EVENT_KEY]: name, ...fields };
   const { [EVENT_KEY]: given, ...rest } = fields;
   return { [EVENT_KEY]: name, ...rest, [`${EVENT_KEY}_`]: given };
+}
+
+/**
+ * pino reads child bindings with `bindings.hasOwnProperty(key)`, which a
+ * prototype-less object (the sanitiser's copy) lacks. Own properties are
+ * defined one by one, so a key named "__proto__" stays data.
+ */
+function withObjectPrototype(fields: Record<string, unknown>): Record<string, unknown> {
+  if (Object.getPrototypeOf(fields) === Object.prototype) return fields;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    Object.defineProperty(out, key, { value: fields[key], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
