@@ -133,14 +133,36 @@ describe('classifying answers', () => {
     expect(wait).toBeLessThanOrEqual(30_000);
   });
 
-  it.each([502, 504])('retries %i without Retry-After, leaving the delay to the backoff', async (status) => {
+  it.each([408, 502, 504])('retries %i without Retry-After, leaving the delay to the backoff', async (status) => {
     receiver.responder = () => ({ status });
     expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
   });
 
-  it.each([400, 401, 403, 404, 413, 500])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
+  it.each([400, 401, 403, 404, 501])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
     receiver.responder = () => ({ status, body: '{"error":"entry out of order"}' });
     expect(await sender().send(LINES)).toEqual({ kind: 'rejected', code: `HTTP_${status}`, reason: `HTTP ${status}: {"error":"entry out of order"}`, sentBytes: expect.any(Number) });
+  });
+
+  it('says 413 is too large, for the sink to split the batch', async () => {
+    receiver.responder = () => ({ status: 413, body: 'request entity too large' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'tooLarge', code: 'HTTP_413', reason: 'HTTP 413: request entity too large' });
+  });
+
+  it.each([500, 507, 599])('calls %i a server error, for the sink to retry for a while, honouring Retry-After', async (status) => {
+    receiver.responder = () => ({ status, headers: { 'retry-after': '2' }, body: 'Code: 241. DB::Exception: Memory limit exceeded' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'serverError', code: `HTTP_${status}`, retryAfterMs: 2_000 });
+  });
+
+  it('rejects a ClickHouse 500 whose exception code says the rows are wrong, from the header or (older servers) the body', async () => {
+    receiver.responder = () => ({ status: 500, headers: { 'x-clickhouse-exception-code': '27' }, body: 'Code: 27. DB::Exception: Cannot parse input' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'rejected', code: 'HTTP_500' });
+    receiver.responder = () => ({ status: 500, headers: { 'x-clickhouse-server-display-name': 'ch1' }, body: 'Code: 117, e.displayText() = DB::Exception: Incorrect data' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'rejected', code: 'HTTP_500' });
+    // The same body from a server that is not ClickHouse proves nothing.
+    receiver.responder = () => ({ status: 500, body: 'Code: 117, e.displayText() = DB::Exception: Incorrect data' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'serverError' });
+    receiver.responder = () => ({ status: 500, headers: { 'x-clickhouse-exception-code': '252' }, body: 'Code: 252. DB::Exception: Too many parts' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'serverError' });
   });
 
   it('retries when nothing listens on the port', async () => {

@@ -25,9 +25,7 @@ function open(format: FormatName, overrides: Partial<HttpSinkOptions> = {}, onUn
     url: `${receiver.url}/push?token=secret`,
     headers: {},
     timeoutMs: 5_000,
-    intervalMs: 0,
-    maxRecords: 100,
-    maxChars: 1_000_000,
+    serverErrorMs: 60_000,
     wire: { format, serviceName: 'svc', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
     ...overrides,
   };
@@ -79,39 +77,66 @@ describe('http sink', () => {
     expect(told).toEqual([[2, 'receiver rejected 2 log records: too old']]);
   });
 
-  it('holds a batch that is not full until intervalMs after the previous request; a full batch goes at once', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const s = open('ndjson', { intervalMs: 1_000, maxRecords: 10 });
-    await s.send(records(2));
-    expect(receiver.requests).toHaveLength(1);
-
-    const second = s.send(records(2));
-    await settleIo();
-    expect(receiver.requests).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(999);
-    await settleIo();
-    expect(receiver.requests).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(1);
-    expect(await second).toEqual({ accepted: 2 });
-    expect(receiver.requests).toHaveLength(2);
-
-    // A full batch right after: no wait.
-    expect(await s.send(records(10))).toEqual({ accepted: 10 });
-    expect(receiver.requests).toHaveLength(3);
+  it('retries a batch answered with 500 until serverErrorMs after the first 500, then gives it up for the dead-letter file', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: new Date('2026-11-26T10:00:00Z') });
+    receiver.responder = () => ({ status: 500, body: 'Code: 241. DB::Exception: Memory limit exceeded' });
+    const s = open('ndjson', { serverErrorMs: 60_000 });
+    const batch = records(5);
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true });
+    jest.setSystemTime(new Date('2026-11-26T10:00:59.999Z'));
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true });
+    // Another batch in between (the first was given up some other way) starts its own clock.
+    expect((await s.send(batch.slice(1))).error).toMatchObject({ retryable: true });
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true });
+    jest.setSystemTime(new Date('2026-11-26T10:02:00Z'));
+    const given = await s.send(batch);
+    expect(given).toMatchObject({ accepted: 0, error: { retryable: false } });
+    expect(given.error!.error.message).toContain('HTTP 500: Code: 241. DB::Exception: Memory limit exceeded (still failing after 60000 ms)');
   });
 
-  it('stops waiting when closed, so a closing transport is not held up', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const s = open('ndjson', { intervalMs: 60_000, maxRecords: 10 });
-    await s.send(records(1));
-    const held = s.send(records(1));
-    await s.close();
-    await expect(held).resolves.toMatchObject({ accepted: 0, error: { retryable: true } });
-    expect(receiver.requests).toHaveLength(1);
+  it('a success ends the server error: the next 500 starts the clock again', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: new Date('2026-11-26T10:00:00Z') });
+    let status = 500;
+    receiver.responder = () => ({ status });
+    const s = open('ndjson', { serverErrorMs: 60_000 });
+    const batch = records(3);
+    await s.send(batch);
+    status = 200;
+    jest.setSystemTime(new Date('2026-11-26T10:01:30Z'));
+    expect(await s.send(batch)).toEqual({ accepted: 3 });
+    status = 500;
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true });
+  });
+
+  it('splits a batch the receiver finds too large (413) until the parts go through, and sends later batches split', async () => {
+    // A receiver that takes at most 3 records per request.
+    receiver.responder = (req) => (req.body.trim().split('\n').length > 3 ? { status: 413 } : { status: 200 });
+    const s = open('ndjson');
+    expect(await s.send(records(10))).toEqual({ accepted: 10 });
+    const sizes = receiver.requests.map((r) => r.body.trim().split('\n').length);
+    // 10 and 5 refused; from then on parts stay under half the size last refused.
+    expect(sizes).toEqual([10, 5, 2, 1, 2, 2, 1, 2]);
+    const taken = receiver.requests.filter((r) => r.body.trim().split('\n').length <= 3);
+    const seqs = taken.flatMap((r) => r.body.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq));
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    receiver.requests.length = 0;
+    expect(await s.send(records(10))).toEqual({ accepted: 10 });
+    expect(receiver.requests.every((r) => r.body.trim().split('\n').length <= 3)).toBe(true);
+  });
+
+  it('a record too large on its own is the only one given up: the rest of a split batch is delivered', async () => {
+    receiver.responder = (req) => (req.body.includes('"huge"') ? { status: 413, body: 'too large' } : { status: 200 });
+    const batch = records(6).map((r, i) => (i === 4 ? { ...r, line: r.line.replace('"msg":"m"', '"msg":"huge"') } : r));
+    const result = await open('ndjson').send(batch);
+    expect(result).toEqual({ accepted: 6, rejected: [{ index: 4, reason: expect.stringContaining('HTTP 413: too large') }] });
+  });
+
+  it('after a split, a part the receiver cannot take now stops the batch there, for the core to send the rest again', async () => {
+    let calls = 0;
+    receiver.responder = () => (++calls === 1 ? { status: 413 } : calls === 2 ? { status: 200 } : { status: 503 });
+    const result = await open('ndjson').send(records(4));
+    expect(result).toMatchObject({ accepted: 2, error: { retryable: true } });
   });
 });
 
-/** Lets the sockets of the local receiver do their work (real I/O, not timers). */
-async function settleIo(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}

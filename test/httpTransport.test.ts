@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Logger, type LoggerOptions } from '../src';
@@ -75,14 +76,26 @@ describe('http transport', () => {
     expect(warnings[0]).toContain(join(dir, 'spool.dead-letter.ndjson'));
   });
 
-  it('retries a 503 and delivers once the receiver recovers', async () => {
+  it.each([503, 500])('retries a %i and delivers once the receiver recovers', async (status) => {
     let refusals = 3;
-    receiver.responder = () => (refusals-- > 0 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200 });
+    receiver.responder = () => (refusals-- > 0 ? { status, headers: { 'retry-after': '0' } } : { status: 200 });
     const log = httpLogger({ format: 'ndjson' });
     for (let i = 0; i < 10; i++) log.info('x', { i });
-    await until(() => health(log).delivered === 10, 'delivered after the 503s');
+    await until(() => health(log).delivered === 10, `delivered after the ${status}s`);
     expect(receiver.requests.length).toBeGreaterThanOrEqual(4);
     expect(health(log)).toMatchObject({ failed: 0, ok: true });
+  });
+
+  it('delivers through a receiver with a small body limit (413), and dead-letters only a record too large on its own', async () => {
+    receiver.responder = (req) => (req.wireBody.length > 2_000 ? { status: 413, body: 'body too large' } : { status: 200 });
+    const log = httpLogger({ format: 'ndjson' });
+    for (let i = 0; i < 50; i++) log.info(i === 30 ? 'x'.repeat(3_000) : 'order placed', { i });
+    await until(() => health(log).backlogRecords === 0 && (health(log).delivered ?? 0) + health(log).failed === 50, 'all 50 settled');
+    expect(health(log)).toMatchObject({ delivered: 49, failed: 1 });
+    const delivered = receiver.requests.filter((r) => r.wireBody.length <= 2_000).flatMap((r) => r.body.trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i));
+    expect(delivered).toEqual(Array.from({ length: 50 }, (_, i) => i).filter((i) => i !== 30));
+    const dead = readFileSync(join(dir, 'spool.dead-letter.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; record: { i: number } });
+    expect(dead).toEqual([expect.objectContaining({ reason: expect.stringContaining('HTTP 413: body too large'), record: expect.objectContaining({ i: 30 }) })]);
   });
 
   it('counts records an OTLP receiver refused without saying which as failed', async () => {
@@ -100,6 +113,15 @@ describe('http transport', () => {
     log.info('x', { region: 'eu' });
     await until(() => health(log).delivered === 1, 'delivered');
     expect(JSON.parse(receiver.requests[0]!.body).streams[0].stream).toEqual({ env: 'prod', app: 'checkout', region: 'eu' });
+  });
+
+  it('a service that ends on its own still sends the records waiting for the batch interval before it exits', async () => {
+    const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'http-quiet-end.js'), `${receiver.url}/ingest`, join(dir, 'quiet'), '300'], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const seqs = receiver.requests.flatMap((r) => r.body.trim().split('\n')).map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual([0, 1, 2]);
+    expect(receiver.requests).toHaveLength(2); // the last two waited for the interval and went together
   });
 });
 
@@ -126,6 +148,8 @@ describe('http transport configuration', () => {
     [{ batch: { intervalMs: -1 } }, 'transports[0].batch.intervalMs: -1'],
     [{ compress: 'brotli' }, 'transports[0].compress: "brotli"'],
     [{ timeoutMs: 5 }, 'transports[0].timeoutMs: 5'],
+    [{ retry: { serverErrorMs: -1 } }, 'transports[0].retry.serverErrorMs: -1'],
+    [{ retry: { serverErorMs: 1 } }, 'unknown key "serverErorMs"'],
     [{ spool: { dir: '/tmp/x' }, urll: 'x' }, 'unknown key "urll"'],
   ])('refuses %j at startup: %s', (options, message) => {
     expect(problem(options)).toContain(message);

@@ -1,4 +1,5 @@
 import type { Sink, SinkResult, SpoolRecord } from '../shipping/Sink';
+import { charsOf } from '../shipping/SpoolReader';
 import type { ShippedRecord } from './formats/ShippedRecord';
 import type { HttpBatchSender, SendResult } from './HttpBatchSender';
 import { HttpDeliveryError } from './HttpDeliveryError';
@@ -6,30 +7,33 @@ import { HttpDeliveryError } from './HttpDeliveryError';
 export interface HttpSinkSettings {
   /** For health and messages: the URL without credentials or query. */
   readonly endpoint: string;
-  /** A batch smaller than the batch limits waits until this long after the previous request. */
-  readonly intervalMs: number;
-  readonly maxRecords: number;
-  readonly maxChars: number;
+  /** How long a batch answered with 500 (or another failing 5xx) is sent again before it is dead-lettered. */
+  readonly serverErrorMs: number;
   /** Told about records a receiver refused without saying which (OTLP partial success). */
   readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
 }
 
 /**
  * The HTTP protocol for the shipping core: one POST per batch, its answer
- * turned into how far the receiver took the batch (see Sink).
+ * turned into how far the receiver took the batch (see Sink). Pacing (the
+ * batch interval) is the core's: it decides when a batch is worth a request.
  *
- * Pacing: the core hands over whatever the spool holds as soon as it holds
- * anything. Under load batches are full and go at once; a quiet service
- * would send a request per record. So a batch that is not full waits until
- * `intervalMs` after the previous request; records logged meanwhile make the
- * next batch fuller. A store that makes a part per insert (ClickHouse) or an
- * index refresh per request stays healthy at any logging rate.
+ * Two answers get more than a yes or no:
+ * - 413 (body too large): the batch is sent again in halves, down to single
+ *   records; only a record too large on its own is dead-lettered. The size
+ *   that failed is remembered, so later batches are split before sending
+ *   instead of being refused first.
+ * - 500 and other failing 5xx: usually passing (ClickHouse over its memory
+ *   or part limits answers 500), so retried with backoff; but a record the
+ *   receiver chokes on would block everything behind it forever, so a batch
+ *   that still fails `serverErrorMs` after its first 5xx is dead-lettered.
  */
 export class HttpSink implements Sink {
   readonly endpoint: string;
-  private lastPostAt = -Infinity;
-  private closed = false;
-  private cancelWait: (() => void) | undefined;
+  /** The largest batch, in characters, the receiver may take: learnt from 413s. */
+  private maxBatchChars = Infinity;
+  /** The batch (by its first record) that the receiver answered with a failing 5xx, and since when. */
+  private failing: { readonly firstId: string | undefined; readonly since: number } | undefined;
 
   constructor(
     private readonly sender: HttpBatchSender,
@@ -39,28 +43,48 @@ export class HttpSink implements Sink {
   }
 
   async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
-    if (!this.isFull(records)) await this.waitUntil(this.lastPostAt + this.settings.intervalMs);
-    // Closed while waiting: the records stay in the spool for the next start rather than racing the shutdown.
-    if (this.closed) return { accepted: 0, error: { error: this.error('ECLOSED', 'the transport is closing'), retryable: true } };
-    this.lastPostAt = Date.now();
+    const chars = charsOf(records);
+    if (records.length > 1 && chars > this.maxBatchChars) return this.sendInHalves(records);
     const result = await this.sender.send(records);
+    if (result.kind === 'tooLarge' && records.length > 1) {
+      this.maxBatchChars = Math.min(this.maxBatchChars, Math.floor(chars / 2));
+      return this.sendInHalves(records);
+    }
     return this.toSinkResult(result, records);
   }
 
   close(): Promise<void> {
-    this.closed = true;
-    this.cancelWait?.();
     this.sender.close();
     return Promise.resolve();
   }
 
+  /** The first half, then (if it all went) the second, as one result over the whole batch. */
+  private async sendInHalves(records: readonly SpoolRecord[]): Promise<SinkResult> {
+    const mid = Math.ceil(records.length / 2);
+    const first = refusalsAsRejected(await this.send(records.slice(0, mid)), mid);
+    if (first.accepted < mid) return first;
+    const second = refusalsAsRejected(await this.send(records.slice(mid)), records.length - mid);
+    const rejected = [...(first.rejected ?? []), ...(second.rejected ?? []).map((r) => ({ ...r, index: r.index + mid }))];
+    return { accepted: mid + second.accepted, ...(rejected.length > 0 ? { rejected } : {}), ...(second.error ? { error: second.error } : {}) };
+  }
+
   private toSinkResult(result: SendResult, records: readonly ShippedRecord[]): SinkResult {
     const n = records.length;
+    if (result.kind !== 'serverError') this.failing = undefined;
     switch (result.kind) {
       case 'delivered':
         return { accepted: n };
       case 'retry':
-        return { accepted: 0, error: { error: this.error(result.code, result.reason), retryable: true, ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }) } };
+        return { accepted: 0, error: { error: this.error(result.code, result.reason), retryable: true, ...retryAfter(result.retryAfterMs) } };
+      case 'serverError': {
+        const firstId = records[0]?.id;
+        const since = this.failing && this.failing.firstId === firstId ? this.failing.since : Date.now();
+        this.failing = { firstId, since };
+        const retryable = Date.now() - since < this.settings.serverErrorMs;
+        const reason = retryable ? result.reason : `${result.reason} (still failing after ${this.settings.serverErrorMs} ms)`;
+        return { accepted: 0, error: { error: this.error(result.code, reason), retryable, ...retryAfter(result.retryAfterMs) } };
+      }
+      case 'tooLarge':
       case 'rejected':
         return { accepted: 0, error: { error: this.error(result.code, result.reason), retryable: false } };
       case 'partial': {
@@ -79,32 +103,19 @@ export class HttpSink implements Sink {
   private error(code: string, reason: string): HttpDeliveryError {
     return new HttpDeliveryError(code, reason, this.endpoint);
   }
+}
 
-  private isFull(records: readonly SpoolRecord[]): boolean {
-    if (records.length >= this.settings.maxRecords) return true;
-    let chars = 0;
-    for (const r of records) chars += r.line.length;
-    return chars >= this.settings.maxChars;
-  }
+function retryAfter(ms: number | undefined): { retryAfterMs?: number } {
+  return ms === undefined ? {} : { retryAfterMs: ms };
+}
 
-  /**
-   * Sleeps until `at`, cut short by close() so a closing transport is not
-   * held up. The timer keeps the process alive: a service that ends on its
-   * own gets its last records out at most `intervalMs` later, instead of
-   * leaving them in the spool until it next starts.
-   */
-  private waitUntil(at: number): Promise<void> {
-    const ms = at - Date.now();
-    if (ms <= 0 || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.cancelWait = undefined;
-        resolve();
-      }
-      this.cancelWait = done;
-    });
-  }
+/**
+ * A part of a split batch refused for good becomes rejected records, so that
+ * the core dead-letters just that part, not the rest of the whole batch.
+ */
+function refusalsAsRejected(result: SinkResult, n: number): SinkResult {
+  const error = result.error;
+  if (!error || error.retryable) return result;
+  const refused = Array.from({ length: n - result.accepted }, (_, k) => ({ index: result.accepted + k, reason: error.error.message }));
+  return { accepted: n, rejected: [...(result.rejected ?? []), ...refused] };
 }

@@ -10,9 +10,7 @@ export interface HttpSinkOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly compress?: 'gzip';
   readonly timeoutMs: number;
-  readonly intervalMs: number;
-  readonly maxRecords: number;
-  readonly maxChars: number;
+  readonly serverErrorMs: number;
   readonly wire: WireFormatSettings;
 }
 
@@ -27,9 +25,7 @@ export function createSink(options: HttpSinkOptions, hooks: SinkHooks = {}): Sin
   const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs });
   return new HttpSink(new HttpBatchSender(format, poster), {
     endpoint: endpointOf(options.url),
-    intervalMs: options.intervalMs,
-    maxRecords: options.maxRecords,
-    maxChars: options.maxChars,
+    serverErrorMs: options.serverErrorMs,
     ...(hooks.onUnidentifiedRejects ? { onUnidentifiedRejects: hooks.onUnidentifiedRejects } : {}),
   });
 }

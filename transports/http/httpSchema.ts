@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
-import { shippingOptionsShape, sizeSchema } from '../shipping/shippingSchema';
+import { retryOptionsSchema, shippingOptionsShape, sizeSchema } from '../shipping/shippingSchema';
 import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';
 import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
@@ -17,11 +17,17 @@ import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
  *   Full batches never wait.
  * - timeoutMs 10 s, as OTel's exporters: long enough for a big insert on a
  *   busy store, short enough that a hung receiver is noticed.
+ * - retry.serverErrorMs 5 min: a store that answers 500 while it is over
+ *   its limits (ClickHouse: memory, too many parts) usually recovers within
+ *   minutes, and its backlog waits in the spool meanwhile; a batch holding
+ *   a record the store can never take blocks delivery for at most that
+ *   long, then goes to the dead-letter file.
  */
 export const HTTP_DEFAULTS = {
   batchMaxRecords: 20_000,
   batchIntervalMs: 1_000,
   timeoutMs: 10_000,
+  retryServerErrorMs: 300_000,
   deadLetterMaxBytes: 64 * 1024 * 1024,
 } as const;
 
@@ -112,6 +118,12 @@ export const httpSchema = strictOptions({
     maxBytes: sizeSchema.default(HTTP_DEFAULTS.deadLetterMaxBytes),
   }).prefault({}),
   ...shippingOptionsShape,
+  retry: retryOptionsSchema
+    .extend({
+      /** How long a batch answered with 500 (or another failing 5xx) is retried before it is dead-lettered. */
+      serverErrorMs: z.int().min(0).max(86_400_000).default(HTTP_DEFAULTS.retryServerErrorMs),
+    })
+    .prefault({}),
   batch: strictOptions({
     maxRecords: z.int().min(1).max(100_000).default(HTTP_DEFAULTS.batchMaxRecords),
     /** Defaults per format: BATCH_MAX_BYTES. */

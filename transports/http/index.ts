@@ -28,9 +28,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       headers: options.headers,
       ...(options.compress ? { compress: options.compress } : {}),
       timeoutMs: options.timeoutMs,
-      intervalMs: options.batch.intervalMs,
-      maxRecords: settings.batch.maxRecords,
-      maxChars: settings.batch.maxChars,
+      serverErrorMs: options.retry.serverErrorMs,
       wire: {
         format: options.format,
         serviceName: context.loggerName,
@@ -46,8 +44,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       shipping: settings,
       deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
       createSink: (hooks) => createSink(sinkOptions, hooks),
-      // The FATAL drain delivers as fast as it can: no pacing against a deadline.
-      recipe: { module: join(__dirname, 'createSink.js'), options: { ...sinkOptions, intervalMs: 0 } },
+      recipe: { module: join(__dirname, 'createSink.js'), options: sinkOptions },
     });
   },
 };

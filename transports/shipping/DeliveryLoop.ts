@@ -1,13 +1,20 @@
 import { Backoff, type RetrySettings } from './Backoff';
 import type { Sink, SinkResult } from './Sink';
 import type { Spool } from './Spool';
-import type { SpoolBatch, SpoolRecord } from './SpoolReader';
+import { charsOf, type SpoolBatch, type SpoolRecord } from './SpoolReader';
 
 export interface BatchSettings {
   /** Most records handed to the sink in one `send`. */
   readonly maxRecords: number;
   /** Most characters of JSON in one `send` (a batch holds at least one record). */
   readonly maxChars: number;
+  /**
+   * A batch that would not be full waits until this long after the previous
+   * send (0 or absent: it goes at once). Records logged meanwhile join it, so
+   * a quiet service sends one request per interval, not one per record; a
+   * backlog that fills a batch is sent at once.
+   */
+  readonly intervalMs?: number;
 }
 
 export interface DeliveryListener {
@@ -32,6 +39,9 @@ export class DeliveryLoop {
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private inRetryPause = false;
+  private lastSendAt = -Infinity;
+  /** Someone waits for the backlog to be delivered (close): batches no longer wait out the interval. */
+  private hurrying = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly backoff: Backoff;
 
@@ -57,10 +67,17 @@ export class DeliveryLoop {
     w?.();
   }
 
-  /** Resolves once the spool holds nothing undelivered (or the loop is stopped). */
+  /**
+   * Resolves once the spool holds nothing undelivered (or the loop is
+   * stopped). From then on batches go without waiting out the interval: the
+   * caller is closing and wants the backlog out now.
+   */
   idle(): Promise<void> {
     if (this.stopping || this.spool.backlogRecords === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    this.hurrying = true;
+    const waiting = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.wake();
+    return waiting;
   }
 
   /** Ends the loop after the current send; `sink.close()` makes a send in flight end early. */
@@ -74,18 +91,24 @@ export class DeliveryLoop {
 
   private async run(): Promise<void> {
     const depth = Math.max(1, this.sink.maxInFlight ?? 1);
-    const inFlight: { batch: SpoolBatch; result: Promise<SinkResult> }[] = [];
+    const inFlight: InFlight[] = [];
     while (!this.stopping) {
       // Keep up to `depth` batches in flight, each read from where the previous one ends.
       while (inFlight.length < depth && !this.stopping) {
+        if (!this.worthSending(inFlight)) {
+          if (inFlight.length > 0) break;
+          await this.pause(this.lastSendAt + (this.batch.intervalMs ?? 0) - Date.now(), 'linger');
+          continue;
+        }
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
-        inFlight.push({ batch, result: this.sendSafely(batch) });
+        this.lastSendAt = Date.now();
+        inFlight.push({ batch, chars: charsOf(batch.records), result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
       if (!head) {
         this.settleIdle();
-        await this.pause(undefined);
+        await this.pause(undefined, 'data');
         continue;
       }
       const result = await head.result;
@@ -98,6 +121,30 @@ export class DeliveryLoop {
       await this.settle(head.batch, result);
     }
     await Promise.all(inFlight.map((f) => f.result));
+  }
+
+  /**
+   * Whether to read and send the next batch now: always without an interval,
+   * otherwise when the backlog behind the batches in flight fills a batch, or
+   * when nothing is in flight and the interval since the last send is over.
+   * (Bytes on disk stand in for characters: they differ by the block headers
+   * and by non-ASCII text, which only moves the point a batch counts as full.)
+   * The spool's counters, not a read, answer this: it is asked on every
+   * append, and reading a growing backlog that often would cost more than
+   * sending it.
+   */
+  private worthSending(inFlight: readonly InFlight[]): boolean {
+    const intervalMs = this.batch.intervalMs ?? 0;
+    if (intervalMs <= 0 || this.hurrying) return true;
+    let records = this.spool.backlogRecords;
+    let chars = this.spool.backlogBytes;
+    for (const f of inFlight) {
+      records -= f.batch.records.length;
+      chars -= f.chars;
+    }
+    // Nothing waiting: the read finds nothing and the loop waits for data, holding no timer.
+    if (records <= 0 || records >= this.batch.maxRecords || chars >= this.batch.maxChars) return true;
+    return inFlight.length === 0 && Date.now() >= this.lastSendAt + intervalMs;
   }
 
   private readNext(after: SpoolBatch | undefined): SpoolBatch | null {
@@ -140,12 +187,18 @@ export class DeliveryLoop {
       const err = error?.error ?? new Error(`${this.sink.endpoint} accepted ${accepted} of ${records.length} records`);
       const pauseMs = Math.max(this.backoff.next(), error?.retryAfterMs ?? 0);
       this.listener.failed(err, pauseMs);
-      await this.pause(pauseMs);
+      await this.pause(pauseMs, 'retry');
     }
   }
 
-  /** Waits for `wake()`, or for `ms` if given; timers do not keep the process alive. */
-  private pause(ms: number | undefined): Promise<void> {
+  /**
+   * Waits for `wake()` ('data'), for a retry pause of `ms` that new data does
+   * not cut short ('retry'), or for the batch interval of `ms`, which new
+   * data does cut short so that a filled batch goes at once ('linger').
+   * Only the linger timer keeps the process alive: a service that ends on its
+   * own still gets its last records out, at most `intervalMs` later.
+   */
+  private pause(ms: number | undefined, kind: 'data' | 'retry' | 'linger'): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -157,9 +210,9 @@ export class DeliveryLoop {
       };
       this.wakeUp = done;
       if (ms !== undefined) {
-        this.inRetryPause = true;
-        timer = setTimeout(done, ms);
-        timer.unref();
+        this.inRetryPause = kind === 'retry';
+        timer = setTimeout(done, Math.max(0, ms));
+        if (kind === 'retry') timer.unref();
       }
     });
   }
@@ -167,6 +220,13 @@ export class DeliveryLoop {
   private settleIdle(): void {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
+}
+
+interface InFlight {
+  readonly batch: SpoolBatch;
+  /** Characters of its lines, to tell what of the backlog is not yet in flight. */
+  readonly chars: number;
+  readonly result: Promise<SinkResult>;
 }
 
 function asError(err: unknown): Error {

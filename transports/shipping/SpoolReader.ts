@@ -18,6 +18,13 @@ export interface SpoolBatch {
   readonly ends: readonly SpoolPosition[];
 }
 
+/** Characters of the records' lines: what batch limits count. */
+export function charsOf(records: readonly SpoolRecord[]): number {
+  let chars = 0;
+  for (const r of records) chars += r.line.length;
+  return chars;
+}
+
 export interface DamageListener {
   /** `bytes` bytes at `offset` of `segment` were not a valid block and were skipped. */
   damaged(segment: Segment, offset: number, bytes: number): void;

@@ -9,7 +9,7 @@ const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export interface ParsedShippingOptions {
   readonly spool: z.output<typeof spoolOptionsSchema>;
-  readonly batch: z.output<typeof batchOptionsSchema>;
+  readonly batch: z.output<typeof batchOptionsSchema> & { readonly intervalMs?: number };
   readonly retry: z.output<typeof retryOptionsSchema>;
   readonly closeTimeoutMs: number;
 }
@@ -36,7 +36,7 @@ export function shippingSettings(
       chunkChars: CHUNK_CHARS,
       fsyncIntervalMs: options.spool.fsyncIntervalMs,
     },
-    batch: { maxRecords: options.batch.maxRecords, maxChars: options.batch.maxBytes },
+    batch: { maxRecords: options.batch.maxRecords, maxChars: options.batch.maxBytes, ...(options.batch.intervalMs ? { intervalMs: options.batch.intervalMs } : {}) },
     retry: { initialMs: options.retry.initialMs, maxMs: Math.max(options.retry.maxMs, options.retry.initialMs) },
     closeTimeoutMs: options.closeTimeoutMs,
     dropWarnIntervalMs: SHIPPING_DEFAULTS.dropWarnIntervalMs,

@@ -21,24 +21,37 @@ export const ndjsonFormat: WireFormat = {
   contentType: 'application/x-ndjson',
   encode(records: readonly ShippedRecord[]): Buffer {
     const body = new BodyBuilder(estimateBytes(records));
-    for (const r of records) appendWithId(body, r.line.endsWith('\n') ? r.line.slice(0, -1) : r.line, r.id);
+    let chunk = '';
+    let inChunk = 0;
+    for (const r of records) {
+      chunk += withId(r.line.endsWith('\n') ? r.line.slice(0, -1) : r.line, r.id);
+      if (++inChunk === RECORDS_PER_APPEND) {
+        body.append(chunk);
+        chunk = '';
+        inChunk = 0;
+      }
+    }
+    if (chunk !== '') body.append(chunk);
     return body.toBuffer();
   },
 };
 
 /**
- * One append per record, of one concatenated string: measured about five
- * times cheaper than two appends, because the lines arrive as slices of the
- * spool's block text and V8 encodes a slice by a slower path than a fresh
- * string.
+ * Lines are joined into a string of this many before each encode into the
+ * body. The lines arrive as slices of the spool's block text, which V8
+ * encodes by a slow path one by one; a joined string of about 64 KB is
+ * flattened once and encoded in one go. Measured on 16,000-record batches:
+ * 0.2-0.3 µs per record, against 0.6-1.6 µs appending record by record.
  */
-function appendWithId(body: BodyBuilder, line: string, id: string | undefined): void {
-  if (id === undefined || line.length < 3 || line[0] !== '{' || line[line.length - 1] !== '}' || line.includes(ID_KEY_TEXT)) {
-    body.append(`${line}\n`);
-    return;
-  }
-  body.append(`${line.slice(0, -1)},${ID_KEY_TEXT}${JSON.stringify(id)}}\n`);
+const RECORDS_PER_APPEND = 256;
+
+function withId(line: string, id: string | undefined): string {
+  if (id === undefined || line.length < 3 || line[0] !== '{' || line[line.length - 1] !== '}' || line.includes(ID_KEY_TEXT)) return `${line}\n`;
+  return `${line.slice(0, -1)},${ID_KEY_TEXT}${PLAIN_ID.test(id) ? `"${id}"` : JSON.stringify(id)}}\n`;
 }
+
+/** Spool ids (segment name, a dot, an index) need no JSON escaping; JSON.stringify costs more than the test. */
+const PLAIN_ID = /^[\w.-]+$/;
 
 /** Room for the lines and their ids without growing, for mostly-ASCII records. */
 function estimateBytes(records: readonly ShippedRecord[]): number {

@@ -11,5 +11,14 @@ export type Delivery =
   | { readonly kind: 'partial'; readonly result: PartialResult }
   /** Nothing was taken for a transient reason: send the whole batch again, not before `retryAfterMs` if given. */
   | { readonly kind: 'retry'; readonly code: string; readonly reason: string; readonly retryAfterMs: number | undefined }
+  /** The body is too large for the receiver (413): smaller batches may go through. */
+  | { readonly kind: 'tooLarge'; readonly code: string; readonly reason: string }
+  /**
+   * The receiver failed on the request (500 and other 5xx that are not
+   * retryable by definition): often passing (a store over its memory or part
+   * limits), sometimes a record it can never take. The sink decides how long
+   * to keep trying.
+   */
+  | { readonly kind: 'serverError'; readonly code: string; readonly reason: string; readonly retryAfterMs: number | undefined }
   /** Nothing was taken and sending again would not help: dead-letter the batch. */
   | { readonly kind: 'rejected'; readonly code: string; readonly reason: string };

@@ -2,12 +2,19 @@ import type { WireFormat } from '../formats/WireFormat';
 import type { HttpAnswer } from '../HttpPoster';
 import type { Delivery } from './Delivery';
 import { retryAfterMs } from './retryAfter';
-import { statusAction } from './statusAction';
+import { isClickHouseDataError } from './clickHouseDataError';
+import { isServerFailure, statusAction } from './statusAction';
 
 /** How much of an error body is quoted in health and the dead-letter file. */
 const MAX_REASON_CHARS = 300;
 
-/** Turns a receiver's answer to one batch into what to do with its records. */
+/**
+ * Turns a receiver's answer to one batch into what to do with its records:
+ * 2xx delivered (or partly, as the format reads the body); 408, 429, 502,
+ * 503, 504 retried; 413 too large (the sink splits the batch); 500 and other
+ * failing 5xx a server error (the sink retries it for a while), unless
+ * ClickHouse says the rows are wrong; anything else refused for good.
+ */
 export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize: number): Delivery {
   const action = statusAction(answer.status);
   if (action === 'delivered') {
@@ -17,6 +24,8 @@ export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize
   const reason = `HTTP ${answer.status}${describeBody(answer.body)}`;
   const code = `HTTP_${answer.status}`;
   if (action === 'retry') return { kind: 'retry', code, reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
+  if (answer.status === 413) return { kind: 'tooLarge', code, reason };
+  if (isServerFailure(answer.status) && !isClickHouseDataError(answer.headers, answer.body)) return { kind: 'serverError', code, reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
   return { kind: 'rejected', code, reason };
 }
 
