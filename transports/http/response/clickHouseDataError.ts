@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /**
  * ClickHouse exception codes that say the request or its rows are wrong, not
  * that the server is in trouble: the codes current ClickHouse answers with
- * 400, 403 or 404, which older servers (18.x, 19.x) still answer with 500.
+ * 400, 403 or 404, which older servers (18.16 among them) answer with 500.
  * Retrying them cannot help; the batch goes straight to the dead-letter file.
  * Codes from ClickHouse's src/Common/ErrorCodes.cpp.
  */
