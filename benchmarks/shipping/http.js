@@ -13,44 +13,25 @@
  * Settings: HTTP_BENCH_N (records per delivery run, default 200000),
  * HTTP_BENCH_ROUNDS (default 3).
  */
-const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 const { gzipSync } = require('node:zlib');
 const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
+const { ROOT, runBenchmark, runChild, requireTypeScript, positiveIntSetting, stats, progress } = require('../lib/childRuns');
 const { describeMachine } = require('../lib/machine');
 
-const ROOT = join(__dirname, '..', '..');
-const N = positiveInt('HTTP_BENCH_N', 200_000);
-const ROUNDS = positiveInt('HTTP_BENCH_ROUNDS', 3);
+const N = positiveIntSetting('HTTP_BENCH_N', 200_000);
+const ROUNDS = positiveIntSetting('HTTP_BENCH_ROUNDS', 3);
 /** Records logged between two event-loop turns: a busy service, not one frozen loop. */
 const BURST = 1_000;
 const CALL_N = 100_000;
 const FORMATS = ['ndjson', 'otlp', 'loki', 'elasticsearch'];
 
-if (process.argv[2] === '--child') {
-  runChild(JSON.parse(process.argv[3])).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      // Exit at once: the exit hook makes the spool durable, and what is left to deliver is not measured.
-      process.exit(0);
-    },
-    (err) => {
-      process.stderr.write(`${err.stack}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  main(process.argv[2]).catch((err) => {
-    process.stderr.write(`${err.stack}\n`);
-    process.exit(1);
-  });
-}
+runBenchmark({ main, measure });
 
 async function main(outPath) {
-  const { ClickHouse } = loadTypeScript(join(ROOT, 'test', 'support', 'clickhouse.ts'));
+  const { ClickHouse } = requireTypeScript(join(ROOT, 'test', 'support', 'clickhouse.ts'));
   const work = mkdtempSync(join(tmpdir(), 'prodlog-bench-http-'));
   const clickhouse = await ClickHouse.start();
   const stop = async () => {
@@ -86,12 +67,10 @@ async function main(outPath) {
 }
 
 function child(params) {
-  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(params)], { encoding: 'utf8', cwd: ROOT, timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`child ${params.kind} failed (${r.signal ?? r.status}): ${r.stderr.trim().slice(-1000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return runChild(__filename, params);
 }
 
-async function runChild(params) {
+async function measure(params) {
   const { createLogger } = require(ROOT);
   if (params.kind === 'deliver') return deliver(createLogger, params);
   if (params.kind === 'calls') return callCost(createLogger, params);
@@ -215,13 +194,14 @@ function summariseDelivery(runs) {
   for (const compress of ['none', 'gzip']) {
     const rates = runs.filter((r) => r.compress === compress).map((r) => r.recordsPerSecond);
     const cpu = runs.filter((r) => r.compress === compress).map((r) => r.cpuUsPerRecord);
-    out[compress] = { medianRecordsPerSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates), cpuUsPerRecord: median(cpu) };
+    const rate = stats(rates);
+    out[compress] = { medianRecordsPerSecond: rate.median, min: rate.min, max: rate.max, cpuUsPerRecord: stats(cpu).median };
   }
   return out;
 }
 
 function summariseCalls(calls) {
-  const of = (runs, key) => median(runs.map((r) => r[key]));
+  const of = (runs, key) => stats(runs.map((r) => r[key])).median;
   const wall = { file: of(calls.file, 'nsPerCall'), http: of(calls.http, 'nsPerCall') };
   const cpu = { file: of(calls.file, 'cpuNsPerCall'), http: of(calls.http, 'cpuNsPerCall') };
   return { wall: { ...wall, ratio: wall.http / wall.file }, cpu: { ...cpu, ratio: cpu.http / cpu.file } };
@@ -253,35 +233,4 @@ function printMarkdown(r) {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** Loads the TypeScript test harness without a build step: one source for the tests and this benchmark. */
-function loadTypeScript(path) {
-  const ts = require('typescript');
-  const source = readFileSync(path, 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  const m = new Module(path, module);
-  m.filename = path;
-  m.paths = Module._nodeModulePaths(dirname(path));
-  m._compile(outputText, path);
-  return m.exports;
-}
-
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-function positiveInt(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: ${JSON.stringify(text)} is not a positive integer`);
-  return n;
-}
-
-function progress(text) {
-  process.stderr.write(`${text}\n`);
 }

@@ -12,40 +12,22 @@
  * process (this file with --child). Settings: SYSLOG_BENCH_N (records per
  * delivery run, default 200000), SYSLOG_BENCH_ROUNDS (default 3).
  */
-const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { countLines } = require('../lib/countLines');
+const { ROOT, runBenchmark, runChild, requireTypeScript, positiveIntSetting, stats, progress } = require('../lib/childRuns');
 const { describeMachine } = require('../lib/machine');
 const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
 
-const ROOT = join(__dirname, '..', '..');
-const N = setting('SYSLOG_BENCH_N', 200_000);
-const ROUNDS = setting('SYSLOG_BENCH_ROUNDS', 3);
+const N = positiveIntSetting('SYSLOG_BENCH_N', 200_000);
+const ROUNDS = positiveIntSetting('SYSLOG_BENCH_ROUNDS', 3);
 const CALLS = 100_000;
 const WARMUP = 20_000;
 /** Records between two turns of the event loop in the call-cost runs: a busy service, where shipping gets its turns. */
 const BURST = 1_000;
 
-if (process.argv[2] === '--child') {
-  const params = JSON.parse(process.argv[3]);
-  (params.kind === 'deliver' ? deliver(params) : callCost(params)).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0); // what is still to deliver is not measured; the exit hook keeps it in the spool
-    },
-    (err) => {
-      process.stderr.write(`${err.stack}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  main(process.argv[2]).catch((err) => {
-    process.stderr.write(`${err.stack}\n`);
-    process.exit(1);
-  });
-}
+runBenchmark({ main, measure: (params) => (params.kind === 'deliver' ? deliver(params) : callCost(params)) });
 
 async function main(outPath) {
   const { Rsyslog, freePort } = requireTypeScript(join(ROOT, 'test', 'support', 'rsyslog.ts'));
@@ -129,9 +111,7 @@ function logger(transport) {
 }
 
 function child(params) {
-  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(params)], { encoding: 'utf8', cwd: ROOT, timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`child ${params.kind} failed (${r.signal ?? r.status}): ${r.stderr.trim().slice(-1000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return runChild(__filename, params);
 }
 
 /** rsyslog writes what it took within a few hundred ms; a shortfall after 30 s is a loss and fails the run. */
@@ -173,12 +153,6 @@ function summarise(deliveries, calls) {
   };
 }
 
-function stats(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
-}
-
 function printMarkdown(r) {
   const row = (label, x, suffix = '') => `| ${label} | ${fmt(x.median)}${suffix} | ${fmt(x.min)} | ${fmt(x.max)} |`;
   const lines = [
@@ -209,28 +183,6 @@ function printMarkdown(r) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Loads the TypeScript test harness (and what it imports) by stripping types: one source for tests and benchmark. */
-function requireTypeScript(path) {
-  const ts = require('typescript');
-  require.extensions['.ts'] ??= (module, filename) => {
-    const js = ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    module._compile(js.outputText, filename);
-  };
-  return require(path);
-}
-
 function fmt(x) {
   return Math.round(x).toLocaleString('en-US');
-}
-
-function setting(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}: ${JSON.stringify(text)} is not a positive integer`);
-  return n;
-}
-
-function progress(text) {
-  process.stderr.write(`${text}\n`);
 }
