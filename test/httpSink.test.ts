@@ -2,6 +2,8 @@ import { createSink, type HttpSinkOptions } from '../transports/http/createSink'
 import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
 import { DEFAULT_LOKI_LABELS } from '../transports/http/formats/lokiLabels';
 import type { FormatName } from '../transports/http/formats/WireFormat';
+import type { HttpBatchSender, SendResult } from '../transports/http/HttpBatchSender';
+import { HttpSink } from '../transports/http/HttpSink';
 import type { Sink, SpoolRecord } from '../transports/shipping/Sink';
 import { HttpReceiver } from './support/httpReceiver';
 
@@ -77,32 +79,51 @@ describe('http sink', () => {
     expect(told).toEqual([[2, 'receiver rejected 2 log records: too old']]);
   });
 
-  it('retries a batch answered with 500 until serverErrorMs after the first 500, then gives it up for the dead-letter file', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: new Date('2026-11-26T10:00:00Z') });
-    receiver.responder = () => ({ status: 500, body: 'Code: 241. DB::Exception: Memory limit exceeded' });
+  const fakeClock = (): void => void jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+
+  it('retries a batch answered with 500 until serverErrorMs after the first 500, then gives it up; a 503 in between does not restart the clock', async () => {
+    fakeClock();
+    let status = 500;
+    receiver.responder = () => ({ status, body: status === 500 ? 'Code: 241. DB::Exception: Memory limit exceeded' : '' });
     const s = open('ndjson', { serverErrorMs: 60_000 });
     const batch = records(5);
     expect((await s.send(batch)).error).toMatchObject({ retryable: true });
-    jest.setSystemTime(new Date('2026-11-26T10:00:59.999Z'));
+    jest.advanceTimersByTime(30_000);
+    status = 503;
     expect((await s.send(batch)).error).toMatchObject({ retryable: true });
-    // Another batch in between (the first was given up some other way) starts its own clock.
-    expect((await s.send(batch.slice(1))).error).toMatchObject({ retryable: true });
+    status = 500;
+    jest.advanceTimersByTime(29_999);
     expect((await s.send(batch)).error).toMatchObject({ retryable: true });
-    jest.setSystemTime(new Date('2026-11-26T10:02:00Z'));
+    jest.advanceTimersByTime(1);
     const given = await s.send(batch);
     expect(given).toMatchObject({ accepted: 0, error: { retryable: false } });
     expect(given.error!.error.message).toContain('HTTP 500: Code: 241. DB::Exception: Memory limit exceeded (still failing after 60000 ms)');
   });
 
+  it('the next batch gets its own serverErrorMs', async () => {
+    fakeClock();
+    receiver.responder = () => ({ status: 500 });
+    const s = open('ndjson', { serverErrorMs: 60_000 });
+    const [a, b] = [records(4), records(4).slice(2)];
+    await s.send(a);
+    jest.advanceTimersByTime(60_000);
+    expect((await s.send(a)).error).toMatchObject({ retryable: false });
+    expect((await s.send(b)).error).toMatchObject({ retryable: true });
+    jest.advanceTimersByTime(59_999);
+    expect((await s.send(b)).error).toMatchObject({ retryable: true });
+    jest.advanceTimersByTime(1);
+    expect((await s.send(b)).error).toMatchObject({ retryable: false });
+  });
+
   it('a success ends the server error: the next 500 starts the clock again', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: new Date('2026-11-26T10:00:00Z') });
+    fakeClock();
     let status = 500;
     receiver.responder = () => ({ status });
     const s = open('ndjson', { serverErrorMs: 60_000 });
     const batch = records(3);
     await s.send(batch);
     status = 200;
-    jest.setSystemTime(new Date('2026-11-26T10:01:30Z'));
+    jest.advanceTimersByTime(90_000);
     expect(await s.send(batch)).toEqual({ accepted: 3 });
     status = 500;
     expect((await s.send(batch)).error).toMatchObject({ retryable: true });
@@ -138,5 +159,40 @@ describe('http sink', () => {
     const result = await open('ndjson').send(records(4));
     expect(result).toMatchObject({ accepted: 2, error: { retryable: true } });
   });
-});
 
+  it('keeps a size learnt from 413 for a minute, then tries full batches again', async () => {
+    fakeClock();
+    let limit = 3;
+    receiver.responder = (req) => (req.body.trim().split('\n').length > limit ? { status: 413 } : { status: 200 });
+    const s = open('ndjson');
+    await s.send(records(10));
+    limit = 100; // the receiver's limit was raised
+    jest.advanceTimersByTime(59_000);
+    receiver.requests.length = 0;
+    await s.send(records(10));
+    expect(receiver.requests.map((r) => r.body.trim().split('\n').length).every((n) => n <= 3)).toBe(true);
+    jest.advanceTimersByTime(1_000);
+    receiver.requests.length = 0;
+    expect(await s.send(records(10))).toEqual({ accepted: 10 });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('stops sending the parts of a split batch once closed; the rest stays for the next start', async () => {
+    // A scripted sender, so that close() lands exactly between two parts.
+    const sizes: number[] = [];
+    let sink: HttpSink | undefined;
+    const sender = {
+      async send(batch: readonly SpoolRecord[]): Promise<SendResult> {
+        sizes.push(batch.length);
+        if (batch.length > 1) return { kind: 'tooLarge', code: 'HTTP_413', reason: 'HTTP 413', sentBytes: 0 };
+        await sink!.close(); // the service closes while the first single record is answered
+        return { kind: 'delivered', sentBytes: 0 };
+      },
+      close(): void {},
+    } as unknown as HttpBatchSender;
+    sink = new HttpSink(sender, { endpoint: 'http://receiver/ingest', serverErrorMs: 60_000 });
+    const result = await sink.send(records(4));
+    expect(result).toMatchObject({ accepted: 1, error: { retryable: true, error: { code: 'ECLOSED' } } });
+    expect(sizes).toEqual([4, 2, 1]);
+  });
+});

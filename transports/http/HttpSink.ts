@@ -21,8 +21,8 @@ export interface HttpSinkSettings {
  * Two answers get more than a yes or no:
  * - 413 (body too large): the batch is sent again in halves, down to single
  *   records; only a record too large on its own is dead-lettered. The size
- *   that failed is remembered, so later batches are split before sending
- *   instead of being refused first.
+ *   that failed is remembered for a minute, so later batches are split
+ *   before sending instead of being refused first.
  * - 500 and other failing 5xx: usually passing (ClickHouse over its memory
  *   or part limits answers 500), so retried with backoff; but a record the
  *   receiver chokes on would block everything behind it forever, so a batch
@@ -30,10 +30,12 @@ export interface HttpSinkSettings {
  */
 export class HttpSink implements Sink {
   readonly endpoint: string;
-  /** The largest batch, in characters, the receiver may take: learnt from 413s. */
+  /** The largest batch, in characters, the receiver may take: learnt from 413s, until `sizeLimitUntil`. */
   private maxBatchChars = Infinity;
+  private sizeLimitUntil = -Infinity;
   /** The batch (by its first record) that the receiver answered with a failing 5xx, and since when. */
   private failing: { readonly firstId: string | undefined; readonly since: number } | undefined;
+  private closed = false;
 
   constructor(
     private readonly sender: HttpBatchSender,
@@ -43,19 +45,34 @@ export class HttpSink implements Sink {
   }
 
   async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
+    // Closed in the middle of a split batch: the rest stays in the spool for the next start.
+    if (this.closed) return { accepted: 0, error: { error: this.error('ECLOSED', 'the transport is closing'), retryable: true } };
     const chars = charsOf(records);
-    if (records.length > 1 && chars > this.maxBatchChars) return this.sendInHalves(records);
+    if (records.length > 1 && chars > this.sizeLimit()) return this.sendInHalves(records);
     const result = await this.sender.send(records);
     if (result.kind === 'tooLarge' && records.length > 1) {
-      this.maxBatchChars = Math.min(this.maxBatchChars, Math.floor(chars / 2));
+      this.maxBatchChars = Math.min(this.sizeLimit(), Math.floor(chars / 2));
+      this.sizeLimitUntil = performance.now() + SIZE_LIMIT_MS;
       return this.sendInHalves(records);
     }
     return this.toSinkResult(result, records);
   }
 
   close(): Promise<void> {
+    this.closed = true;
     this.sender.close();
     return Promise.resolve();
+  }
+
+  /**
+   * The learnt limit lasts SIZE_LIMIT_MS after the last 413 that lowered it:
+   * a receiver whose limit was raised again, or a proxy that refused
+   * everything for a while, costs smaller requests for a minute, not for the
+   * life of the process.
+   */
+  private sizeLimit(): number {
+    if (performance.now() >= this.sizeLimitUntil) this.maxBatchChars = Infinity;
+    return this.maxBatchChars;
   }
 
   /** The first half, then (if it all went) the second, as one result over the whole batch. */
@@ -70,7 +87,8 @@ export class HttpSink implements Sink {
 
   private toSinkResult(result: SendResult, records: readonly ShippedRecord[]): SinkResult {
     const n = records.length;
-    if (result.kind !== 'serverError') this.failing = undefined;
+    // Only a definite answer ends a run of 5xx: a 503 or a timeout in between does not restart the clock.
+    if (result.kind !== 'serverError' && result.kind !== 'retry') this.failing = undefined;
     switch (result.kind) {
       case 'delivered':
         return { accepted: n };
@@ -78,9 +96,11 @@ export class HttpSink implements Sink {
         return { accepted: 0, error: { error: this.error(result.code, result.reason), retryable: true, ...retryAfter(result.retryAfterMs) } };
       case 'serverError': {
         const firstId = records[0]?.id;
-        const since = this.failing && this.failing.firstId === firstId ? this.failing.since : Date.now();
+        // The monotonic clock: a wall-clock step must not give a batch up early or keep it forever.
+        const now = performance.now();
+        const since = this.failing && this.failing.firstId === firstId ? this.failing.since : now;
         this.failing = { firstId, since };
-        const retryable = Date.now() - since < this.settings.serverErrorMs;
+        const retryable = now - since < this.settings.serverErrorMs;
         const reason = retryable ? result.reason : `${result.reason} (still failing after ${this.settings.serverErrorMs} ms)`;
         return { accepted: 0, error: { error: this.error(result.code, reason), retryable, ...retryAfter(result.retryAfterMs) } };
       }
@@ -104,6 +124,9 @@ export class HttpSink implements Sink {
     return new HttpDeliveryError(code, reason, this.endpoint);
   }
 }
+
+/** How long a batch size learnt from a 413 is kept. */
+const SIZE_LIMIT_MS = 60_000;
 
 function retryAfter(ms: number | undefined): { retryAfterMs?: number } {
   return ms === undefined ? {} : { retryAfterMs: ms };

@@ -39,6 +39,7 @@ export class DeliveryLoop {
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private inRetryPause = false;
+  /** performance.now() of the last send: a wall-clock step must not stretch or skip the interval. */
   private lastSendAt = -Infinity;
   /** Someone waits for the backlog to be delivered (close): batches no longer wait out the interval. */
   private hurrying = false;
@@ -97,12 +98,12 @@ export class DeliveryLoop {
       while (inFlight.length < depth && !this.stopping) {
         if (!this.worthSending(inFlight)) {
           if (inFlight.length > 0) break;
-          await this.pause(this.lastSendAt + (this.batch.intervalMs ?? 0) - Date.now(), 'linger');
+          await this.pause(this.lastSendAt + (this.batch.intervalMs ?? 0) - performance.now(), 'linger');
           continue;
         }
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
-        this.lastSendAt = Date.now();
+        this.lastSendAt = performance.now();
         inFlight.push({ batch, chars: charsOf(batch.records), result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
@@ -144,7 +145,7 @@ export class DeliveryLoop {
     }
     // Nothing waiting: the read finds nothing and the loop waits for data, holding no timer.
     if (records <= 0 || records >= this.batch.maxRecords || chars >= this.batch.maxChars) return true;
-    return inFlight.length === 0 && Date.now() >= this.lastSendAt + intervalMs;
+    return inFlight.length === 0 && performance.now() >= this.lastSendAt + intervalMs;
   }
 
   private readNext(after: SpoolBatch | undefined): SpoolBatch | null {
