@@ -87,7 +87,7 @@ export function inspectSpool(dir: string): Omit<SpoolReport, 'deadLetters'> {
     let from = start;
     for (;;) {
       const batch = reader.read(from, READ_STEP.records, READ_STEP.chars);
-      const last = batch.ends.at(-1);
+      const last = batch.ends.last();
       if (!last) break;
       if (backlogRecords === 0) oldestRecordTime = timeOf(batch.records[0]?.line);
       backlogRecords += batch.records.length;

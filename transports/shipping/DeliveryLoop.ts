@@ -150,7 +150,7 @@ export class DeliveryLoop {
 
   private readNext(after: SpoolBatch | undefined): SpoolBatch | null {
     try {
-      const from = after?.ends.at(-1);
+      const from = after?.ends.last();
       return from ? this.spool.readFrom(from, this.batch.maxRecords, this.batch.maxChars) : this.spool.read(this.batch.maxRecords, this.batch.maxChars);
     } catch (err) {
       this.listener.failed(asError(err), 0);

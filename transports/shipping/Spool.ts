@@ -132,7 +132,7 @@ export class Spool {
 
   /** The first `count` records of `batch` are delivered (or given up on): move past them. */
   commit(batch: SpoolBatch, count: number): void {
-    const end = batch.ends[count - 1];
+    const end = batch.ends.after(count - 1);
     if (count <= 0 || !end) return;
     this.position = end;
     this.positionSaved = false;

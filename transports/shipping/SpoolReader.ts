@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { blockIsIntact, decodeHeader, findMagic, HEADER_BYTES, type BlockHeader } from './SpoolFormat';
 import type { Segment } from './SegmentFiles';
+import { BatchEnds } from './BatchEnds';
 import type { SpoolPosition } from './SpoolCursor';
 
 /** A record read back from the spool. */
@@ -14,8 +15,8 @@ export interface SpoolRecord {
 /** Records read from the spool and, for each, where delivery stands once it is accepted. */
 export interface SpoolBatch {
   readonly records: readonly SpoolRecord[];
-  /** `ends[i]`: the position after `records[i]`. */
-  readonly ends: readonly SpoolPosition[];
+  /** `ends.after(i)`: the position after `records[i]`. */
+  readonly ends: BatchEnds;
 }
 
 /** Characters of the records' lines: what batch limits count. */
@@ -48,7 +49,7 @@ export class SpoolReader {
 
   read(from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch {
     const records: SpoolRecord[] = [];
-    const ends: SpoolPosition[] = [];
+    const ends = new BatchEnds();
     let chars = 0;
     let segIndex = Math.max(0, this.segments.findIndex((s) => s.base === from.segment));
     let offset = from.segment === this.segments[segIndex]?.base ? from.offset : 0;
@@ -73,14 +74,14 @@ export class SpoolReader {
       const lines = block.payload.toString('utf8').split('\n');
       const end = offset + HEADER_BYTES + block.header.payloadBytes;
       const count = Math.min(block.header.records, lines.length - 1);
-      for (let i = skip; i < count && records.length < maxRecords && chars < maxChars; i++) {
+      let i = skip;
+      for (; i < count && records.length < maxRecords && chars < maxChars; i++) {
         const line = lines[i] as string;
         records.push({ id: `${segment.base}.${block.header.firstIndex + i}`, line });
         chars += line.length;
-        ends.push(i + 1 === count ? { segment: segment.base, offset: end, skip: 0 } : { segment: segment.base, offset, skip: i + 1 });
       }
-      const last = ends.at(-1);
-      if (last && last.offset === offset) break; // stopped inside this block: batch full
+      ends.add(segment.base, offset, end, count, skip, i - skip);
+      if (i < count) break; // stopped inside this block: batch full
       offset = end;
       skip = 0;
     }
