@@ -10,6 +10,7 @@ const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { evaluateGoals } = require('./lib/goals');
 const { describeMachine } = require('./lib/machine');
+const { progress } = require('./lib/childRuns');
 const { measure } = require('./lib/measure');
 const { runPeerSuites } = require('./lib/peerSuites');
 const { buildPlan } = require('./lib/plan');
@@ -67,10 +68,6 @@ function describeOutcome(o) {
 
 function printGoals(goals) {
   for (const g of goals) progress(`goal: ${g.goal}: ${g.measured} (target ${g.target}) ${g.met === null ? 'not run' : g.met ? 'met' : 'MISSED'}`);
-}
-
-function progress(line) {
-  process.stderr.write(`${line}\n`);
 }
 
 main().catch((err) => {

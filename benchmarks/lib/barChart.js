@@ -23,7 +23,7 @@ const TEXT_ROOM = 124; // room right of the longest bar for its label
 const MAX_RATIO = 64;
 const FONT = 'font-family="-apple-system, BlinkMacSystemFont, Segoe UI, Helvetica, Arial, sans-serif"';
 const COLORS = Object.freeze({ prodlog: '#0969da', pino: '#1a7f37', limit: '#57606a', other: '#afb8c1' });
-const MEMORY_GOAL_MB = 200;
+const { MEMORY_LIMIT_MB: MEMORY_GOAL_MB } = require('./goals');
 
 function chartSvg({ summary, machine, startedAt }) {
   const out = [];

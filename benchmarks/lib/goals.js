@@ -80,4 +80,4 @@ function fmtNs(ns) {
   return Math.round(ns).toLocaleString('en-US');
 }
 
-module.exports = { evaluateGoals };
+module.exports = { evaluateGoals, MEMORY_LIMIT_MB };

@@ -69,4 +69,4 @@ function readJson(path) {
   }
 }
 
-module.exports = { runPeerSuites, PEER_SUITES };
+module.exports = { runPeerSuites };

@@ -1,6 +1,7 @@
 'use strict';
 const { LOGGERS } = require('../loggers');
 const { CASE_IDS } = require('./plan');
+const { readInteger } = require('./readInteger');
 
 /**
  * Run settings from the environment, so a quick run needs no code change:
@@ -40,14 +41,6 @@ function readSettings(env) {
  */
 const SLOW_AT_A_MILLION = ['log4js', 'tslog'];
 const MEMORY_LOGGERS = LOGGERS.filter((l) => !SLOW_AT_A_MILLION.includes(l));
-
-function readInteger(env, key, fallback, min) {
-  const text = env[key];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${key}: "${text}" is not an integer >= ${min}`);
-  return value;
-}
 
 function readList(env, key, allowed, fallback = allowed) {
   const text = env[key];

@@ -1,5 +1,6 @@
 'use strict';
 const { loadLogger } = require('../loggers');
+const { median, stats } = require('./stats');
 
 /**
  * Turns the runs of one (case, destination, logger) into the figures the
@@ -9,25 +10,30 @@ const { loadLogger } = require('../loggers');
  */
 function summarise(plan, measurements) {
   const cases = [];
+  const allLoggers = [...new Set(plan.runs.map((r) => r.logger))];
   for (const c of plan.cases) {
+    const metric = metricOf(c);
+    const loggers = [...new Set(plan.runs.filter((r) => r.case.id === c.id).map((r) => r.logger))];
     const dests = c.dests.map((dest) => {
-      const loggers = [...new Set(plan.runs.filter((r) => r.case.id === c.id).map((r) => r.logger))];
-      const rows = loggers.map((logger) => summariseRuns(c, logger, measurements.filter((m) => m.caseId === c.id && m.dest === dest && m.logger === logger)));
+      const rows = loggers.map((logger) => summariseRuns(metric, logger, measurements.filter((m) => m.caseId === c.id && m.dest === dest && m.logger === logger)));
       const fastestPino = fastest(rows.filter((r) => r.family === 'pino'));
       for (const row of rows) row.ratioToPino = fastestPino && row.median !== null ? row.median / fastestPino.median : null;
       return { dest, rows, fastestPino: fastestPino ? fastestPino.logger : null };
     });
-    const ran = new Set(plan.runs.filter((r) => r.case.id === c.id).map((r) => r.logger));
-    const omitted = [...new Set(plan.runs.map((r) => r.logger))].filter((l) => !ran.has(l));
-    cases.push({ id: c.id, title: c.title, n: c.n, lines: c.lines, metric: c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord', dests, omitted });
+    const omitted = allLoggers.filter((l) => !loggers.includes(l));
+    cases.push({ id: c.id, title: c.title, n: c.n, lines: c.lines, metric, dests, omitted });
   }
   return cases;
 }
 
-function summariseRuns(c, logger, runs) {
-  const metric = c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord';
+/** The per-run figure a case is judged by: time from fatal() to exit, or time per record. */
+function metricOf(c) {
+  return c.id === 'fatal' ? 'fatalToExitNs' : 'nsPerRecord';
+}
+
+function summariseRuns(metric, logger, runs) {
   const ok = runs.filter((r) => r.error === undefined);
-  const values = ok.map((r) => r[metric]).sort((a, b) => a - b);
+  const values = stats(ok.map((r) => r[metric]));
   const { label, family } = loadLogger(logger);
   return {
     logger,
@@ -35,21 +41,15 @@ function summariseRuns(c, logger, runs) {
     family,
     runs: runs.length,
     errors: runs.filter((r) => r.error !== undefined).map((r) => r.error),
-    median: median(values),
-    min: values.length > 0 ? values[0] : null,
-    max: values.length > 0 ? values[values.length - 1] : null,
-    cpuMedian: median(ok.map((r) => r.cpuNsPerRecord).filter((v) => typeof v === 'number').sort((a, b) => a - b)),
+    median: values.median,
+    min: values.min,
+    max: values.max,
+    cpuMedian: median(ok.map((r) => r.cpuNsPerRecord).filter((v) => typeof v === 'number')),
     maxRssKb: ok.length > 0 ? Math.max(...ok.map((r) => r.maxRssKb ?? 0)) : null,
     lost: sumOrNull(ok.map((r) => r.lost)),
     tornRuns: ok.filter((r) => r.torn).length,
     exitCodes: [...new Set(ok.map((r) => r.exitCode).filter((code) => code !== undefined))],
   };
-}
-
-function median(sorted) {
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function sumOrNull(values) {

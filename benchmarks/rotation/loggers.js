@@ -6,8 +6,7 @@
  */
 const { join } = require('node:path');
 
-const FIELDS = { method: 'GET', url: '/api/orders/4711?expand=items', status: 200, durationMs: 12.5, userId: 'u-42', requestId: 'req-9f1c2a7e', cached: false };
-const MESSAGE = 'request completed';
+const { OBJECT_FIELDS: FIELDS, OBJECT_MESSAGE: MESSAGE } = require('../cases/records');
 const ROTATE_SIZE = '1M';
 
 function prodlog(dir, rotate) {

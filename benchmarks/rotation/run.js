@@ -10,34 +10,50 @@
  * Usage (after `npm run build`): node benchmarks/rotation/run.js [results.json]
  * Environment: ROTATION_BENCH_RECORDS (default 200000), ROTATION_BENCH_ROUNDS (default 5).
  */
-const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { cpus, tmpdir } = require('node:os');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { LOGGERS } = require('./loggers');
+const { ROOT, runBenchmark, runChild, positiveIntSetting, progress } = require('../lib/childRuns');
+const { describeMachine } = require('../lib/machine');
+const { median, stats } = require('../lib/stats');
 const { countRecords } = require('./countRecords');
+const { LOGGERS } = require('./loggers');
 
-const RECORDS = Number(process.env.ROTATION_BENCH_RECORDS ?? 200_000);
-const ROUNDS = Number(process.env.ROTATION_BENCH_ROUNDS ?? 5);
+const RECORDS = positiveIntSetting('ROTATION_BENCH_RECORDS', 200_000);
+const ROUNDS = positiveIntSetting('ROTATION_BENCH_ROUNDS', 5);
 const BASELINE = 'prodlog file';
 const SUBJECT = 'prodlog rotate 1M gzip';
 
-function measureOnce(name) {
+runBenchmark({ main, measure, exitAtOnce: false });
+
+async function measureOnce(name) {
   const dir = mkdtempSync(join(tmpdir(), 'prodlog-rotation-bench-'));
   try {
-    const run = spawnSync(process.execPath, [join(__dirname, 'child.js'), name, String(RECORDS), dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`${name} failed (exit ${run.status}): ${run.stderr}`);
-    const { ns, cpuUs, maxRssKb } = JSON.parse(run.stdout.trim().split('\n').pop());
+    const { ns, cpuUs, maxRssKb } = await runChild(__filename, { kind: name, records: RECORDS, dir });
     return { usPerRecord: ns / 1000 / RECORDS, cpuUsPerRecord: cpuUs / RECORDS, maxRssKb, ...countRecords(dir, RECORDS) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/**
+ * One run, in a fresh process: logs in a tight loop that never yields (full
+ * logging speed), then waits until the logger says its last byte is on disk.
+ */
+async function measure({ kind: name, records, dir }) {
+  const setup = LOGGERS[name];
+  if (!setup) throw new Error(`unknown logger ${name}`);
+  const logger = setup(dir);
+  const cpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < records; i++) logger.log(i);
+  // Worker-thread transports (pino-roll) do not hold the event loop open while they finish.
+  const keepAlive = setInterval(() => undefined, 1000);
+  await logger.finish();
+  clearInterval(keepAlive);
+  const ns = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpuStart); // all threads of the process: a compression worker counts too
+  return { ns, cpuUs: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS };
 }
 
 /**
@@ -50,14 +66,14 @@ function pairedRatios(runs, baselineRuns) {
 }
 
 function summarise(name, runs, baselineRuns) {
-  const us = runs.map((r) => r.usPerRecord);
+  const us = stats(runs.map((r) => r.usPerRecord));
   return {
     logger: name,
     medianPairedThroughputVsPlainFile: median(pairedRatios(runs, baselineRuns)),
     runs: runs.length,
-    medianUsPerRecord: median(us),
-    minUsPerRecord: Math.min(...us),
-    maxUsPerRecord: Math.max(...us),
+    medianUsPerRecord: us.median,
+    minUsPerRecord: us.min,
+    maxUsPerRecord: us.max,
     medianCpuUsPerRecord: median(runs.map((r) => r.cpuUsPerRecord)),
     medianMaxRssMb: median(runs.map((r) => r.maxRssKb)) / 1024,
     files: median(runs.map((r) => r.files)),
@@ -88,8 +104,8 @@ function table(results) {
   return lines.join('\n');
 }
 
-function main() {
-  if (!existsSync(join(__dirname, '..', '..', 'dist', 'src', 'index.js'))) {
+async function main(out) {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'index.js'))) {
     process.stderr.write('benchmarks/rotation: prodlog is not built; run `npm run build` first\n');
     process.exit(1);
   }
@@ -97,18 +113,14 @@ function main() {
   const runs = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const name of names) {
-      runs[name].push(measureOnce(name));
-      process.stderr.write(`round ${round}/${ROUNDS} ${name}: ${runs[name].at(-1).usPerRecord.toFixed(2)} us/record\n`);
+      runs[name].push(await measureOnce(name));
+      progress(`round ${round}/${ROUNDS} ${name}: ${runs[name].at(-1).usPerRecord.toFixed(2)} us/record`);
     }
   }
   const results = names.map((n) => summarise(n, runs[n], runs[BASELINE]));
   const markdown = table(results);
   process.stdout.write(`${markdown}\n`);
-  const out = process.argv[2];
   if (out) {
-    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, platform: `${process.platform} ${process.arch}` };
-    writeFileSync(out, `${JSON.stringify({ benchmark: 'rotation', date: new Date().toISOString(), machine, records: RECORDS, rounds: ROUNDS, results, markdown }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ benchmark: 'rotation', date: new Date().toISOString(), machine: describeMachine(), records: RECORDS, rounds: ROUNDS, results, markdown }, null, 2)}\n`);
   }
 }
-
-main();

@@ -18,7 +18,8 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { gzipSync } = require('node:zlib');
 const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
-const { ROOT, runBenchmark, runChild, requireTypeScript, positiveIntSetting, stats, progress } = require('../lib/childRuns');
+const { ROOT, runBenchmark, runChild, stopOnTerm, timeCalls, requireTypeScript, positiveIntSetting, progress } = require('../lib/childRuns');
+const { median, stats } = require('../lib/stats');
 const { describeMachine } = require('../lib/machine');
 
 const N = positiveIntSetting('HTTP_BENCH_N', 200_000);
@@ -38,14 +39,13 @@ async function main(outPath) {
     await clickhouse.close();
     rmSync(work, { recursive: true, force: true });
   };
-  process.once('SIGTERM', () => stop().then(() => process.exit(143)));
-  try {
+  await stopOnTerm(stop, async () => {
     const delivery = [];
     const calls = { file: [], http: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const compress of [undefined, 'gzip']) {
         await clickhouse.query('TRUNCATE TABLE logs');
-        const r = child({ kind: 'deliver', url: clickhouse.insertUrl, compress, n: N, spool: join(work, `spool-${round}-${compress ?? 'none'}`) });
+        const r = await child({ kind: 'deliver', url: clickhouse.insertUrl, compress, n: N, spool: join(work, `spool-${round}-${compress ?? 'none'}`) });
         const rows = await clickhouse.count();
         if (rows < N) throw new Error(`ClickHouse holds ${rows} rows after delivering ${N}`);
         delivery.push({ compress: compress ?? 'none', ...r, rows });
@@ -53,7 +53,7 @@ async function main(outPath) {
       }
       // Interleaved, so a change in machine load hits both transports alike.
       for (const transport of ['file', 'http']) {
-        const r = child({ kind: 'calls', transport, url: clickhouse.insertUrl, n: CALL_N, dir: join(work, `calls-${round}-${transport}`) });
+        const r = await child({ kind: 'calls', transport, url: clickhouse.insertUrl, n: CALL_N, dir: join(work, `calls-${round}-${transport}`) });
         calls[transport].push(r);
       }
     }
@@ -61,9 +61,7 @@ async function main(outPath) {
     const results = { machine: describeMachine(), n: N, rounds: ROUNDS, delivery: summariseDelivery(delivery), calls: summariseCalls(calls), wire, runs: { delivery, calls } };
     printMarkdown(results);
     if (outPath) writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
-  } finally {
-    await stop();
-  }
+  });
 }
 
 function child(params) {
@@ -115,23 +113,8 @@ async function callCost(createLogger, { transport, url, n, dir }) {
       ? { type: 'file', path: join(dir, 'app.log') }
       : { type: 'http', url, format: 'ndjson', spool: { dir: join(dir, 'spool') } };
   const log = createLogger({ name: 'bench', capture: false, transports: [options] });
-  const warmup = 20_000;
-  let ns = 0n;
-  let cpuUs = 0;
-  for (let i = 0; i < warmup + n; ) {
-    const t = process.hrtime.bigint();
-    const c = process.cpuUsage();
-    // The same record as the main suite's object case, so the figures compare.
-    for (const end = Math.min(warmup + n, i + BURST); i < end; i++) log.info(OBJECT_MESSAGE, OBJECT_FIELDS);
-    if (i > warmup) {
-      const used = process.cpuUsage(c);
-      cpuUs += used.user + used.system;
-      ns += process.hrtime.bigint() - t;
-    }
-    await turn();
-  }
-  // Wall time per call and CPU time per call: on a shared machine the second is the steadier one.
-  return { nsPerCall: Number(ns) / n, cpuNsPerCall: (cpuUs * 1000) / n };
+  // The same record as the main suite's object case, so the figures compare.
+  return timeCalls(() => log.info(OBJECT_MESSAGE, OBJECT_FIELDS), { warmup: 20_000, n, burst: BURST });
 }
 
 function record(i) {
@@ -195,13 +178,13 @@ function summariseDelivery(runs) {
     const rates = runs.filter((r) => r.compress === compress).map((r) => r.recordsPerSecond);
     const cpu = runs.filter((r) => r.compress === compress).map((r) => r.cpuUsPerRecord);
     const rate = stats(rates);
-    out[compress] = { medianRecordsPerSecond: rate.median, min: rate.min, max: rate.max, cpuUsPerRecord: stats(cpu).median };
+    out[compress] = { medianRecordsPerSecond: rate.median, min: rate.min, max: rate.max, cpuUsPerRecord: median(cpu) };
   }
   return out;
 }
 
 function summariseCalls(calls) {
-  const of = (runs, key) => stats(runs.map((r) => r[key])).median;
+  const of = (runs, key) => median(runs.map((r) => r[key]));
   const wall = { file: of(calls.file, 'nsPerCall'), http: of(calls.http, 'nsPerCall') };
   const cpu = { file: of(calls.file, 'cpuNsPerCall'), http: of(calls.http, 'cpuNsPerCall') };
   return { wall: { ...wall, ratio: wall.http / wall.file }, cpu: { ...cpu, ratio: cpu.http / cpu.file } };

@@ -16,7 +16,8 @@ const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { countLines } = require('../lib/countLines');
-const { ROOT, runBenchmark, runChild, requireTypeScript, positiveIntSetting, stats, progress } = require('../lib/childRuns');
+const { ROOT, runBenchmark, runChild, stopOnTerm, timeCalls, requireTypeScript, positiveIntSetting, progress } = require('../lib/childRuns');
+const { stats } = require('../lib/stats');
 const { describeMachine } = require('../lib/machine');
 const { OBJECT_FIELDS, OBJECT_MESSAGE } = require('../cases/records');
 
@@ -38,15 +39,14 @@ async function main(outPath) {
     rmSync(work, { recursive: true, force: true });
     rmSync(rsyslog.dir, { recursive: true, force: true });
   };
-  process.once('SIGTERM', () => stop().then(() => process.exit(143)));
-  try {
+  await stopOnTerm(stop, async () => {
     const deliveries = [];
     const calls = [];
     let expected = 0;
     const unreachable = await freePort();
     for (let round = 1; round <= ROUNDS; round++) {
       for (const protocol of ['tcp', 'relp']) {
-        const r = child({ kind: 'deliver', protocol, port: rsyslog.ports[protocol], n: N, dir: join(work, `spool-${protocol}-${round}`) });
+        const r = await child({ kind: 'deliver', protocol, port: rsyslog.ports[protocol], n: N, dir: join(work, `spool-${protocol}-${round}`) });
         expected += N;
         const received = await receivedAtLeast(rsyslog.outFile, expected);
         deliveries.push({ round, protocol, ...r, received });
@@ -56,7 +56,7 @@ async function main(outPath) {
       // listens on: the logging call alone, without a local rsyslogd and delivery taking turns on the cores.
       for (const transport of ['file', 'syslog', 'spooled']) {
         const port = transport === 'spooled' ? unreachable : rsyslog.ports.relp;
-        const r = child({ kind: 'calls', transport, port, dir: join(work, `calls-${transport}-${round}`) });
+        const r = await child({ kind: 'calls', transport, port, dir: join(work, `calls-${transport}-${round}`) });
         calls.push({ round, transport, ...r });
         expected += transport === 'syslog' ? WARMUP + CALLS : 0;
       }
@@ -64,9 +64,7 @@ async function main(outPath) {
     const results = summarise(deliveries, calls);
     printMarkdown(results);
     if (outPath) writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
-  } finally {
-    await stop();
-  }
+  });
 }
 
 /** Fills the spool with n records without yielding, then times delivery from the first send to the last acknowledgement. */
@@ -88,21 +86,9 @@ async function deliver({ protocol, port, n, dir }) {
 /** ns per logging call, timing the calls only, in bursts with event-loop turns between them (where delivery runs). */
 async function callCost({ transport, port, dir }) {
   const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir }, closeTimeoutMs: transport === 'spooled' ? 0 : 120_000 });
-  let ns = 0n;
-  let cpuUs = 0;
-  for (let i = 0; i < WARMUP + CALLS; ) {
-    const t = process.hrtime.bigint();
-    const c = process.cpuUsage();
-    for (const end = i + BURST; i < end; i++) log.info(OBJECT_MESSAGE, { ...OBJECT_FIELDS, seq: i });
-    if (i > WARMUP) {
-      ns += process.hrtime.bigint() - t;
-      const used = process.cpuUsage(c);
-      cpuUs += used.user + used.system;
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const cost = await timeCalls((i) => log.info(OBJECT_MESSAGE, { ...OBJECT_FIELDS, seq: i }), { warmup: WARMUP, n: CALLS, burst: BURST });
   if (transport === 'syslog') await log.close(); // deliver, so the receiver check in main() holds
-  return { nsPerCall: Number(ns) / CALLS, cpuNsPerCall: (cpuUs * 1000) / CALLS };
+  return cost;
 }
 
 function logger(transport) {
