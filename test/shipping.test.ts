@@ -13,9 +13,12 @@ import { tempDir } from './support/runFixture';
 class ScriptedSink implements Sink {
   readonly endpoint = 'test://sink';
   readonly received: SpoolRecord[] = [];
+  readonly batchSizes: number[] = [];
+  maxBatchChars = Infinity;
   calls = 0;
   constructor(private readonly answer: (records: readonly SpoolRecord[], call: number) => SinkResult) {}
   async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
+    this.batchSizes.push(records.length);
     const result = this.answer(records, this.calls++);
     this.received.push(...records.slice(0, result.accepted));
     return result;
@@ -116,6 +119,28 @@ describe('the shipping core', () => {
     await until(() => t.health().backlogRecords === 0 && dead.length === 1);
     expect(indexes(dead)).toEqual([3]);
     expect(t.health()).toMatchObject({ delivered: 9, failed: 1 });
+    await t.close();
+  });
+
+  it('records refused without saying which count as failed, not delivered, and go to their hook', async () => {
+    const told: [number, string][] = [];
+    const sink = new ScriptedSink((records) => ({ accepted: records.length, unidentifiedRejects: { count: 2, reason: 'too old' } }));
+    const t = transport(sink, { onUnidentifiedRejects: (count, reason) => told.push([count, reason]) });
+    for (let i = 0; i < 10; i++) t.write(line(i));
+    await until(() => t.health().backlogRecords === 0);
+    expect(told).toEqual([[2, 'too old']]);
+    expect(t.health()).toMatchObject({ delivered: 8, failed: 2 });
+    await t.close();
+  });
+
+  it('reads batches no larger than the sink says its receiver takes', async () => {
+    const sink = new ScriptedSink(all);
+    sink.maxBatchChars = 5 * line(0).length; // about 5 records
+    const t = transport(sink);
+    for (let i = 0; i < 40; i++) t.write(line(i));
+    await until(() => t.health().delivered === 40);
+    expect(Math.max(...sink.batchSizes)).toBeLessThanOrEqual(6);
+    expect(indexes(sink.received)).toEqual(range(40));
     await t.close();
   });
 

@@ -9,8 +9,6 @@ export interface HttpSinkSettings {
   readonly endpoint: string;
   /** How long a batch answered with 500 (or another failing 5xx) is sent again before it is dead-lettered. */
   readonly serverErrorMs: number;
-  /** Told about records a receiver refused without saying which (OTLP partial success). */
-  readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
 }
 
 /**
@@ -21,8 +19,8 @@ export interface HttpSinkSettings {
  * Two answers get more than a yes or no:
  * - 413 (body too large): the batch is sent again in halves, down to single
  *   records; only a record too large on its own is dead-lettered. The size
- *   that failed is remembered for a minute, so later batches are split
- *   before sending instead of being refused first.
+ *   that failed is remembered for a minute (`maxBatchChars`), so the core
+ *   reads smaller batches instead of having them refused first.
  * - 500 and other failing 5xx: usually passing (ClickHouse over its memory
  *   or part limits answers 500), so retried with backoff; but a record the
  *   receiver chokes on would block everything behind it forever, so a batch
@@ -30,8 +28,8 @@ export interface HttpSinkSettings {
  */
 export class HttpSink implements Sink {
   readonly endpoint: string;
-  /** The largest batch, in characters, the receiver may take: learnt from 413s, until `sizeLimitUntil`. */
-  private maxBatchChars = Infinity;
+  /** The largest batch, in characters, the receiver may take: learnt from 413s, valid until `sizeLimitUntil`. */
+  private learntMaxChars = Infinity;
   private sizeLimitUntil = -Infinity;
   /** The batch (by its first record) that the receiver answered with a failing 5xx, and since when. */
   private failing: { readonly firstId: string | undefined; readonly since: number } | undefined;
@@ -47,32 +45,32 @@ export class HttpSink implements Sink {
   async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
     // Closed in the middle of a split batch: the rest stays in the spool for the next start.
     if (this.closed) return { accepted: 0, error: { error: this.error('ECLOSED', 'the transport is closing'), retryable: true } };
-    const chars = charsOf(records);
-    if (records.length > 1 && chars > this.sizeLimit()) return this.sendInHalves(records);
+    // The halves of a batch refused with 413 are split further before sending once a smaller size is known.
+    const limit = this.maxBatchChars;
+    if (records.length > 1 && limit !== Infinity && charsOf(records) > limit) return this.sendInHalves(records);
     const result = await this.sender.send(records);
     if (result.kind === 'tooLarge' && records.length > 1) {
-      this.maxBatchChars = Math.min(this.sizeLimit(), Math.floor(chars / 2));
+      this.learntMaxChars = Math.min(limit, Math.floor(charsOf(records) / 2));
       this.sizeLimitUntil = performance.now() + SIZE_LIMIT_MS;
       return this.sendInHalves(records);
     }
     return this.toSinkResult(result, records);
   }
 
+  /**
+   * The size learnt from 413s, for SIZE_LIMIT_MS after the last 413 that
+   * lowered it: a receiver whose limit was raised again, or a proxy that
+   * refused everything for a while, costs smaller requests for a minute, not
+   * for the life of the process.
+   */
+  get maxBatchChars(): number {
+    return performance.now() < this.sizeLimitUntil ? this.learntMaxChars : Infinity;
+  }
+
   close(): Promise<void> {
     this.closed = true;
     this.sender.close();
     return Promise.resolve();
-  }
-
-  /**
-   * The learnt limit lasts SIZE_LIMIT_MS after the last 413 that lowered it:
-   * a receiver whose limit was raised again, or a proxy that refused
-   * everything for a while, costs smaller requests for a minute, not for the
-   * life of the process.
-   */
-  private sizeLimit(): number {
-    if (performance.now() >= this.sizeLimitUntil) this.maxBatchChars = Infinity;
-    return this.maxBatchChars;
   }
 
   /** The first half, then (if it all went) the second, as one result over the whole batch. */
@@ -109,12 +107,16 @@ export class HttpSink implements Sink {
         return { accepted: 0, error: { error: this.error(result.code, result.reason), retryable: false } };
       case 'partial': {
         const { retry, rejected, rejectedUnidentified, reason } = result.result;
-        if (rejectedUnidentified > 0) this.settings.onUnidentifiedRejects?.(rejectedUnidentified, reason);
         // The core takes a prefix: everything before the first record to resend. Records after it
         // that were stored are sent again and come back as duplicates (409 on their id): delivered.
-        const accepted = retry.length === 0 ? n : Math.min(...retry);
+        // (A reduce, not Math.min(...retry): a batch may hold 100,000 records, too many arguments.)
+        const accepted = retry.length === 0 ? n : retry.reduce((a, b) => Math.min(a, b));
         const refused = rejected.filter((i) => i < accepted).map((index) => ({ index, reason }));
-        const out: SinkResult = { accepted, ...(refused.length > 0 ? { rejected: refused } : {}) };
+        const out: SinkResult = {
+          accepted,
+          ...(refused.length > 0 ? { rejected: refused } : {}),
+          ...(rejectedUnidentified > 0 ? { unidentifiedRejects: { count: rejectedUnidentified, reason } } : {}),
+        };
         return accepted < n ? { ...out, error: { error: this.error('EPARTIAL', reason), retryable: true } } : out;
       }
     }

@@ -14,19 +14,14 @@ export interface HttpSinkOptions {
   readonly wire: WireFormatSettings;
 }
 
-export interface SinkHooks {
-  readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
-}
-
 /** The sink for an http transport; the FATAL drain process calls it by this name. */
-export function createSink(options: HttpSinkOptions, hooks: SinkHooks = {}): Sink {
+export function createSink(options: HttpSinkOptions): Sink {
   const format = createWireFormat(options.wire);
   const url = withQueryDefaults(options.url, format.queryDefaults);
   const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs });
   return new HttpSink(new HttpBatchSender(format, poster), {
     endpoint: endpointOf(options.url),
     serverErrorMs: options.serverErrorMs,
-    ...(hooks.onUnidentifiedRejects ? { onUnidentifiedRejects: hooks.onUnidentifiedRejects } : {}),
   });
 }
 

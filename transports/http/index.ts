@@ -6,7 +6,7 @@ import { createSink, endpointOf, type HttpSinkOptions } from './createSink';
 import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
 import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
-import { HttpTransport } from './HttpTransport';
+import { createHttpTransport } from './createHttpTransport';
 
 export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
 
@@ -40,10 +40,10 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
         elasticsearch: { index: options.elasticsearch?.index ?? DEFAULT_INDEX_PATTERN },
       },
     };
-    return new HttpTransport({
+    return createHttpTransport({
       shipping: settings,
       deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
-      createSink: (hooks) => createSink(sinkOptions, hooks),
+      sink: createSink(sinkOptions),
       recipe: { module: join(__dirname, 'createSink.js'), options: sinkOptions },
     });
   },

@@ -1,7 +1,7 @@
 import { Backoff, type RetrySettings } from './Backoff';
 import type { Sink, SinkResult } from './Sink';
 import type { Spool } from './Spool';
-import { charsOf, type SpoolBatch, type SpoolRecord } from './SpoolReader';
+import type { SpoolBatch, SpoolRecord } from './SpoolReader';
 
 export interface BatchSettings {
   /** Most records handed to the sink in one `send`. */
@@ -21,6 +21,8 @@ export interface DeliveryListener {
   delivered(records: number): void;
   /** Records given up on: refused for good by the receiver. They have left the spool. */
   deadLetter(records: readonly SpoolRecord[], reason: string): void;
+  /** `count` records refused for good, the receiver did not say which (see SinkResult). */
+  unidentifiedRejects(count: number, reason: string): void;
   /** A send failed; the records stay in the spool and are sent again after a pause. */
   failed(err: Error, pauseMs: number): void;
 }
@@ -104,7 +106,7 @@ export class DeliveryLoop {
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
         this.lastSendAt = performance.now();
-        inFlight.push({ batch, chars: charsOf(batch.records), result: this.sendSafely(batch) });
+        inFlight.push({ batch, result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
       if (!head) {
@@ -141,21 +143,27 @@ export class DeliveryLoop {
     let chars = this.spool.backlogBytes;
     for (const f of inFlight) {
       records -= f.batch.records.length;
-      chars -= f.chars;
+      chars -= f.batch.chars;
     }
     // Nothing waiting: the read finds nothing and the loop waits for data, holding no timer.
-    if (records <= 0 || records >= this.batch.maxRecords || chars >= this.batch.maxChars) return true;
+    if (records <= 0 || records >= this.batch.maxRecords || chars >= this.maxChars()) return true;
     return inFlight.length === 0 && performance.now() >= this.lastSendAt + intervalMs;
   }
 
   private readNext(after: SpoolBatch | undefined): SpoolBatch | null {
     try {
       const from = after?.ends.last();
-      return from ? this.spool.readFrom(from, this.batch.maxRecords, this.batch.maxChars) : this.spool.read(this.batch.maxRecords, this.batch.maxChars);
+      const maxChars = this.maxChars();
+      return from ? this.spool.readFrom(from, this.batch.maxRecords, maxChars) : this.spool.read(this.batch.maxRecords, maxChars);
     } catch (err) {
       this.listener.failed(asError(err), 0);
       return null;
     }
+  }
+
+  /** The batch size in characters: the configured one, or less when the receiver is known to take less. */
+  private maxChars(): number {
+    return Math.min(this.batch.maxChars, this.sink.maxBatchChars ?? Infinity);
   }
 
   private async sendSafely(batch: SpoolBatch): Promise<SinkResult> {
@@ -174,8 +182,11 @@ export class DeliveryLoop {
     if (rejected.length > 0) {
       this.listener.deadLetter(rejected.map((r) => records[r.index] as SpoolRecord), rejected[0]?.reason ?? 'rejected');
     }
-    if (accepted - rejected.length > 0) {
-      this.listener.delivered(accepted - rejected.length);
+    const unidentified = Math.min(result.unidentifiedRejects?.count ?? 0, accepted - rejected.length);
+    if (unidentified > 0) this.listener.unidentifiedRejects(unidentified, result.unidentifiedRejects?.reason ?? 'rejected');
+    const delivered = accepted - rejected.length - unidentified;
+    if (delivered > 0) {
+      this.listener.delivered(delivered);
       this.backoff.reset();
     }
     const error = result.error;
@@ -225,8 +236,6 @@ export class DeliveryLoop {
 
 interface InFlight {
   readonly batch: SpoolBatch;
-  /** Characters of its lines, to tell what of the backlog is not yet in flight. */
-  readonly chars: number;
   readonly result: Promise<SinkResult>;
 }
 

@@ -28,6 +28,8 @@ export interface ShippingSettings {
   readonly recipe?: SinkRecipe;
   /** Called with records the receiver refused for good; they have left the spool. */
   readonly onDeadLetter?: (records: readonly SpoolRecord[], reason: string) => void;
+  /** `count` records the receiver refused for good without saying which (OTLP partial success). */
+  readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
 }
 
 /**
@@ -69,7 +71,8 @@ export class ShippingTransport implements Transport {
         this.counters.failing = false;
         this.armSync();
       },
-      deadLetter: (records, reason) => this.deadLetter(records, reason),
+      deadLetter: (records, reason) => this.refused(records.length, reason, () => this.settings.onDeadLetter?.(records, reason)),
+      unidentifiedRejects: (count, reason) => this.refused(count, reason, () => this.settings.onUnidentifiedRejects?.(count, reason)),
       failed: (err) => this.counters.recordFailure(err, 0),
     });
     this.loop.start();
@@ -190,10 +193,11 @@ export class ShippingTransport implements Transport {
     this.spool.append(line);
   }
 
-  private deadLetter(records: readonly SpoolRecord[], reason: string): void {
-    this.counters.recordFailure(Object.assign(new Error(`${records.length} records refused by the receiver: ${reason}`), { code: 'EREJECTED' }), records.length);
+  /** Records refused for good count as failed; `hook` tells the transport's owner (dead-letter file). */
+  private refused(count: number, reason: string, hook: () => void): void {
+    this.counters.recordFailure(Object.assign(new Error(`${count} records refused by the receiver: ${reason}`), { code: 'EREJECTED' }), count);
     try {
-      this.settings.onDeadLetter?.(records, reason);
+      hook();
     } catch {
       // a throwing hook must not stop delivery
     }

@@ -20,6 +20,12 @@ export interface Sink {
    */
   readonly maxInFlight?: number;
   /**
+   * The most characters of records the receiver is known to take in one
+   * send, when that is less than the configured batch size (learnt from an
+   * HTTP 413); the core reads batches no larger than this.
+   */
+  readonly maxBatchChars?: number;
+  /**
    * Delivers `records` in order. Never rejects: the result says how many
    * records, from the first, the receiver has taken, and why it stopped if it
    * did not take them all. Connecting (and reconnecting after an error) is the
@@ -39,6 +45,12 @@ export interface SinkResult {
    * to the dead-letter hook and the `failed` count instead of `delivered`.
    */
   readonly rejected?: readonly RejectedRecord[];
+  /**
+   * Records among the accepted ones that the receiver refused for good
+   * without saying which (OTLP partial success gives a count only): they
+   * count as failed, not delivered, and go to the `onUnidentifiedRejects` hook.
+   */
+  readonly unidentifiedRejects?: { readonly count: number; readonly reason: string };
   /** Set when the sink stopped before the end of the batch. */
   readonly error?: SinkError;
 }

@@ -68,6 +68,9 @@ export class Spool {
       },
       failed: (err, records) => {
         this.backlogRecords -= records;
+        // A failed append may leave a torn tail that the segment's size now counts: count it too, or
+        // dropping the segment later subtracts bytes never added and the cap lets that much more in.
+        this.bytesOnDisk = this.segments.reduce((n, segment) => n + segment.bytes, 0);
         this.events.onError?.(err as Error, records);
       },
     });

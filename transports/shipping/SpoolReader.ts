@@ -17,6 +17,8 @@ export interface SpoolBatch {
   readonly records: readonly SpoolRecord[];
   /** `ends.after(i)`: the position after `records[i]`. */
   readonly ends: BatchEnds;
+  /** Characters of the records' lines, as the batch limits count them. */
+  readonly chars: number;
 }
 
 /** Characters of the records' lines: what batch limits count. */
@@ -85,7 +87,7 @@ export class SpoolReader {
       offset = end;
       skip = 0;
     }
-    return { records, ends };
+    return { records, ends, chars };
   }
 
   /** Records in `segment` from `offset` on, counted from block headers alone (startup backlog). */

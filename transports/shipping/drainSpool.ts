@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const backoff = new Backoff({ initialMs: 20, maxMs: DEFAULT_RETRY.maxMs });
   const timeLeft = (): number => job.deadline - MARGIN_MS - Date.now();
   while (timeLeft() > 0) {
-    const batch = spool.read(BATCH_RECORDS, BATCH_CHARS);
+    const batch = spool.read(BATCH_RECORDS, Math.min(BATCH_CHARS, sink.maxBatchChars ?? Infinity));
     if (batch.records.length === 0) break;
     const result = await Promise.race([sink.send(batch.records), sleep(timeLeft()).then(() => null)]);
     if (!result) break;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictOptions } from '../../src/config/schemaHelpers';
+import { parseSize } from '../shared/parseSize';
 
 /** Defaults of the options every shipping transport shares; docs/shipping.md lists them for users. */
 export const SHIPPING_DEFAULTS = {
@@ -13,15 +14,14 @@ export const SHIPPING_DEFAULTS = {
   dropWarnIntervalMs: 10_000,
 } as const;
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-
-/** A byte count: a positive integer, or a string like "512K", "256M", "1G" (binary units). */
+/**
+ * A byte count: a positive integer, or a size string as everywhere else in
+ * the config ("512K", "256M", "1G"; see parseSize).
+ */
 export const sizeSchema = z.union([z.int().min(1), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([BKMG]?)i?B?\s*$/i.exec(value);
-  const bytes = m ? Math.floor(Number(m[1]) * (UNITS[(m[2] ?? '').toUpperCase()] ?? 1)) : NaN;
-  if (!Number.isFinite(bytes) || bytes < 1) {
-    ctx.addIssue({ code: 'custom', message: 'is not a size like "256M" (a number of bytes, or digits with K, M or G)' });
+  const bytes = typeof value === 'number' ? value : parseSize(value);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is not a size like "256M" (a number of bytes, or digits with K, M, G or T)' });
     return z.NEVER;
   }
   return bytes;
