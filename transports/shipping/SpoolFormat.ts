@@ -59,8 +59,9 @@ export function blockIsIntact(headerBytes: Buffer, header: BlockHeader, payload:
   return payload.length === header.payloadBytes && crc32(payload, crc32(headerBytes.subarray(0, 16))) === header.crc;
 }
 
+const MAGIC_BYTES = Buffer.from('PLS1', 'latin1');
+
 /** The offset of the next block magic at or after `from`, or -1. */
 export function findMagic(buf: Buffer, from: number): number {
-  const magic = Buffer.from('PLS1', 'latin1');
-  return buf.indexOf(magic, from);
+  return buf.indexOf(MAGIC_BYTES, from);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strictOptions } from '../../src/config/schemaHelpers';
 import { parseSize } from '../shared/parseSize';
+import { DEFAULT_RETRY } from './Backoff';
 
 /** Defaults of the options every shipping transport shares; docs/shipping.md lists them for users. */
 export const SHIPPING_DEFAULTS = {
@@ -8,8 +9,8 @@ export const SHIPPING_DEFAULTS = {
   fsyncIntervalMs: 200,
   batchMaxRecords: 1_000,
   batchMaxBytes: 1024 * 1024,
-  retryInitialMs: 100,
-  retryMaxMs: 30_000,
+  retryInitialMs: DEFAULT_RETRY.initialMs,
+  retryMaxMs: DEFAULT_RETRY.maxMs,
   closeTimeoutMs: 5_000,
   dropWarnIntervalMs: 10_000,
 } as const;

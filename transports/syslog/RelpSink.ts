@@ -150,7 +150,7 @@ export class RelpSink implements Sink {
         const message = this.encoder.encode(b.records[b.next] as SpoolRecord);
         const txnr = this.nextTxnr();
         if (b.next === 0) b.firstTxnr = txnr;
-        out += `${txnr} syslog ${Buffer.byteLength(message)} ${message}\n`;
+        out += relpFrame(txnr, 'syslog', message);
         b.next++;
         this.inFlight++;
       }
@@ -259,8 +259,7 @@ export class RelpSink implements Sink {
 
   private write(command: string, data: string): number {
     const txnr = this.nextTxnr();
-    const len = Buffer.byteLength(data);
-    this.socket?.write(len > 0 ? `${txnr} ${command} ${len} ${data}\n` : `${txnr} ${command} 0\n`);
+    this.socket?.write(relpFrame(txnr, command, data));
     return txnr;
   }
 
@@ -268,4 +267,10 @@ export class RelpSink implements Sink {
     this.txnr = this.txnr >= MAX_TXNR ? 1 : this.txnr + 1;
     return this.txnr;
   }
+}
+
+/** One RELP frame: `TXNR SP COMMAND SP DATALEN [SP DATA] LF` (the RELP spec: no data, and no space before it, when the length is 0). */
+function relpFrame(txnr: number, command: string, data: string): string {
+  const len = Buffer.byteLength(data);
+  return len > 0 ? `${txnr} ${command} ${len} ${data}\n` : `${txnr} ${command} 0\n`;
 }
