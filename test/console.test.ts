@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createPrettyFormatter } from '../transports/console/createPrettyFormatter';
 import { runFixture } from './support/runFixture';
 
 describe('console transport', () => {
@@ -25,5 +26,18 @@ describe('console transport', () => {
     expect(levels).toEqual(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
     expect(run.stdout).toContain('orderId: 42');
     expect(run.stdout).toContain('payment failed');
+  });
+});
+
+describe('pretty formatter', () => {
+  it.each([
+    ['42\n', '42\n'],
+    ['null\n', 'null\n'],
+    ['"text"\n', '"text"\n'],
+    ['true\r\n', 'true\\r\n'],
+  ])('prints a JSON value that is not an object as it is, escaped, on one line: %j', (line, printed) => {
+    const format = createPrettyFormatter({ colorize: false });
+    expect(format(line)).toBe(printed);
+    expect(format(line.slice(0, -1))).toBe(printed); // the same without its newline
   });
 });

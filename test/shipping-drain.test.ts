@@ -20,7 +20,9 @@ describe('the FATAL drain process', () => {
     const started = Date.now();
     const deadline = started + 700;
     const err = drainInChild({ dir, recipe: { module: join(__dirname, 'fixtures', 'ship-stuck-sink.js'), options: {} }, deadline });
-    expect(Date.now()).toBeLessThanOrEqual(deadline + 30);
+    // Killed 50 ms before the deadline; the rest is slack for reaping it on a busy machine (seen: 42 ms late
+    // with the whole suite running). Without the kill the stuck sink would hold the process for good.
+    expect(Date.now()).toBeLessThanOrEqual(deadline + 250);
     expect(Date.now() - started).toBeGreaterThanOrEqual(600); // it was given the time, not abandoned at once
     expect(err).toMatchObject({ code: 'EDRAINTIMEOUT' });
   });

@@ -1,7 +1,6 @@
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { SyncChunkWriter } from '../shared/SyncChunkWriter';
-import { flushAfterSync } from '../shared/flushAfterSync';
+import { fdSink, SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { createPrettyFormatter } from './createPrettyFormatter';
 
 export interface ConsoleTransportSettings {
@@ -27,7 +26,7 @@ export class ConsoleTransport implements Transport {
   constructor(settings: ConsoleTransportSettings) {
     this.name = `console:${settings.stream}`;
     this.counters = new HealthCounters(this.type, this.name);
-    this.writer = new SyncChunkWriter(settings.stream === 'stdout' ? 1 : 2, this.counters);
+    this.writer = new SyncChunkWriter(fdSink(settings.stream === 'stdout' ? 1 : 2, this.counters));
     this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : undefined;
   }
 
@@ -39,8 +38,10 @@ export class ConsoleTransport implements Transport {
     this.writer.write(this.format ? this.format(line) : line);
   }
 
+  /** Writes are synchronous: once what is pending is written there is nothing left to wait for. */
   flush(): Promise<void> {
-    return flushAfterSync(() => this.writer.writeOut());
+    this.flushSync();
+    return Promise.resolve();
   }
 
   flushSync(): void {

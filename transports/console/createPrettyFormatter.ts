@@ -15,6 +15,11 @@ function escapeControl(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+/** A line printed as it is, on one line: its own newline dropped, other control characters escaped. */
+function escapeLine(line: string): string {
+  return `${line.replace(/\n$/, '').replace(CONTROL, escapeControl)}\n`;
+}
+
 /**
  * pino-pretty for JSON lines, with one safety step: pino-pretty prints the
  * message verbatim, so a message holding "\n[time] FATAL: ..." or terminal
@@ -29,9 +34,9 @@ export function createPrettyFormatter(options: PrettyOptions): (line: string) =>
     try {
       record = JSON.parse(line);
     } catch {
-      return `${line.replace(/\n$/, '').replace(CONTROL, escapeControl)}\n`;
+      return escapeLine(line);
     }
-    if (typeof record !== 'object' || record === null) return `${line.replace(CONTROL, escapeControl)}\n`;
+    if (typeof record !== 'object' || record === null) return escapeLine(line);
     const msg = (record as { msg?: unknown }).msg;
     if (typeof msg === 'string') (record as { msg: string }).msg = msg.replace(CONTROL, escapeControl);
     return pretty(record);

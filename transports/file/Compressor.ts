@@ -25,7 +25,7 @@ interface Job {
 }
 
 interface WorkerReply {
-  readonly id: number;
+  readonly source: string;
   readonly error?: { readonly message: string; readonly code?: string };
 }
 
@@ -48,10 +48,8 @@ interface WorkerReply {
  */
 export class Compressor {
   private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly jobs = new Map<number, Job>();
-  private readonly bySource = new Map<string, Job>();
-
+  /** Jobs in hand by source path: one per file, however often it is asked for. */
+  private readonly jobs = new Map<string, Job>();
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly onError: (err: unknown) => void) {}
@@ -76,12 +74,12 @@ export class Compressor {
   }
 
   busyWith(source: string): boolean {
-    return this.bySource.has(source);
+    return this.jobs.has(source);
   }
 
   /** Resolves once `source` is replaced by `source.gz`, or the failure has been reported. */
   compress(source: string): Promise<void> {
-    const queued = this.bySource.get(source);
+    const queued = this.jobs.get(source);
     if (queued) return queued.done;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
@@ -94,12 +92,10 @@ export class Compressor {
       this.onError(err);
       return Promise.resolve();
     }
-    const id = this.nextId++;
-    this.jobs.set(id, job);
-    this.bySource.set(source, job);
+    this.jobs.set(source, job);
     clearTimeout(this.idleTimer);
     worker.ref();
-    worker.postMessage({ id, source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE });
+    worker.postMessage({ source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE });
     return done;
   }
 
@@ -126,19 +122,23 @@ export class Compressor {
     if (this.worker) return this.worker;
     const worker = new Worker(COMPRESS_WORKER_SOURCE, { eval: true });
     worker.unref(); // held open only while it has jobs
-    worker.on('message', (reply: WorkerReply) => this.finish(reply));
+    worker.on('message', (reply: WorkerReply) => this.finish(worker, reply));
     worker.on('error', (err) => this.abandon(worker, err));
     worker.on('exit', () => this.abandon(worker, undefined));
     this.worker = worker;
     return worker;
   }
 
-  private finish({ id, error }: WorkerReply): void {
-    const job = this.jobs.get(id);
+  private finish(worker: Worker, { source, error }: WorkerReply): void {
+    // A reply from a worker already abandoned is not about the job a new
+    // worker may now have for the same file: committing it would rename a
+    // temporary file still being written.
+    if (this.worker !== worker) return;
+    const job = this.jobs.get(source);
     if (!job) return;
     if (error) this.onError(Object.assign(new Error(`compressing ${job.source}: ${error.message}`), { code: error.code }));
     else this.commit(job);
-    this.settle(id, job);
+    this.settle(job);
   }
 
   /** The only step that changes which log files exist: synchronous, so nothing can stop between its two calls. */
@@ -151,9 +151,8 @@ export class Compressor {
     }
   }
 
-  private settle(id: number, job: Job): void {
-    this.jobs.delete(id);
-    this.bySource.delete(job.source);
+  private settle(job: Job): void {
+    this.jobs.delete(job.source);
     if (this.jobs.size === 0) {
       this.worker?.unref();
       this.stopWhenIdle();
@@ -166,6 +165,6 @@ export class Compressor {
     if (this.worker !== worker) return;
     this.worker = undefined;
     if (err !== undefined) this.onError(err);
-    for (const [id, job] of [...this.jobs]) this.settle(id, job);
+    for (const job of [...this.jobs.values()]) this.settle(job);
   }
 }

@@ -2,15 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { flushAfterSync } from '../shared/flushAfterSync';
+import { SyncChunkWriter } from '../shared/SyncChunkWriter';
+import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 import { ActiveFile, type AppendFailure } from './ActiveFile';
 import { onReopenSignal, type ReopenSignal } from './reopenSignals';
 import { Rotator, type RotationSettings } from './Rotator';
-import { SinkChunkWriter } from './SinkChunkWriter';
 import { WriterLock } from './WriterLock';
-import { encodeUtf8Scratch } from '../shared/utf8Scratch';
-
-export { FILE_MODE } from './ActiveFile';
 
 export interface FileTransportSettings {
   readonly path: string;
@@ -41,7 +38,7 @@ export class FileTransport implements Transport {
   readonly type = 'file';
   readonly name: string;
   private readonly counters: HealthCounters;
-  private readonly writer: SinkChunkWriter;
+  private readonly writer: SyncChunkWriter;
   private readonly file: ActiveFile;
   private readonly rotator: Rotator | undefined;
   private readonly lock: WriterLock | undefined;
@@ -51,7 +48,8 @@ export class FileTransport implements Transport {
   constructor(settings: FileTransportSettings) {
     this.name = `file:${settings.path}`;
     this.counters = new HealthCounters(this.type, this.name);
-    this.writer = new SinkChunkWriter(this.counters, (data, records) => this.writeChunk(data, records));
+    // The file is reopened and rotated between chunks, so the sink is this transport, not one descriptor.
+    this.writer = new SyncChunkWriter((data, records) => this.writeChunk(data, records));
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
     if (settings.rotate) {
@@ -80,8 +78,10 @@ export class FileTransport implements Transport {
     this.writer.write(line);
   }
 
+  /** Writes are synchronous: once what is pending is written there is nothing left to wait for. */
   flush(): Promise<void> {
-    return flushAfterSync(() => this.writer.writeOut());
+    this.flushSync();
+    return Promise.resolve();
   }
 
   /** Compression needs nothing here: a rotated file is complete before it is compressed (see Compressor). */
@@ -107,7 +107,6 @@ export class FileTransport implements Transport {
 
   private async shutdown(): Promise<void> {
     this.stopSignal?.();
-    this.rotator?.stop();
     this.writer.writeOut();
     const closeError = this.file.close();
     if (closeError !== undefined) this.counters.recordFailure(closeError, 0);

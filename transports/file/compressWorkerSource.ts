@@ -69,7 +69,7 @@ function removeTemp(temp) {
 }
 
 function reply(job, err) {
-  parentPort.postMessage(err ? { id: job.id, error: { message: String(err && err.message), code: err && err.code } } : { id: job.id });
+  parentPort.postMessage(err ? { source: job.source, error: { message: String(err && err.message), code: err && err.code } } : { source: job.source });
 }
 
 function finish(job, { out, atime, mtime }, syncError) {

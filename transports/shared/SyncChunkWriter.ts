@@ -2,15 +2,26 @@ import { writeSync } from 'node:fs';
 import type { HealthCounters } from './HealthCounters';
 import { encodeUtf8Scratch } from './utf8Scratch';
 
-/** Lines are joined into chunks of about this many characters before a write. */
+/**
+ * Lines are joined into chunks of about this many characters before a write.
+ * Exported so that every transport that writes chunks can use the same size.
+ */
 export const DEFAULT_CHUNK_CHARS = 64 * 1024;
 /** How long a write to a non-blocking fd (a full pipe) is retried before it counts as failed. */
 const EAGAIN_BUDGET_MS = 1000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Buffers lines and writes them to a file descriptor with synchronous writes
- * of about 64 KiB.
+ * Where a chunk of whole lines goes, `records` of them, written synchronously.
+ * It must not throw: each sink counts or reports its own failures.
+ */
+export type ChunkSink = (data: string, records: number) => void;
+
+/**
+ * Buffers lines and hands them to a sink in chunks of about 64 KiB, which the
+ * sink writes synchronously: one descriptor (console, see fdSink), a file
+ * that rotates between chunks (file transport), a checksummed block of the
+ * spool (SpoolWriter).
  *
  * Why synchronous: a synchronous write of a large chunk costs a few
  * microseconds per kilobyte and, unlike an asynchronous write, it is finished
@@ -22,7 +33,6 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * `setImmediate`, so a quiet service shows its lines at once.
  */
 export class SyncChunkWriter {
-  fd: number;
   private pending = '';
   private pendingRecords = 0;
   private scheduled = false;
@@ -32,14 +42,12 @@ export class SyncChunkWriter {
   };
 
   constructor(
-    fd: number,
-    private readonly counters: HealthCounters,
+    private readonly sink: ChunkSink,
     private readonly chunkChars: number = DEFAULT_CHUNK_CHARS,
-  ) {
-    this.fd = fd;
-  }
+  ) {}
 
-  get pendingLength(): number {
+  /** Characters buffered but not yet handed to the sink. */
+  get pendingChars(): number {
     return this.pending.length;
   }
 
@@ -54,33 +62,35 @@ export class SyncChunkWriter {
     }
   }
 
-  /** Writes everything pending now. Never throws: failures are counted. */
+  /** Hands everything pending to the sink now. Never throws: sinks do not. */
   writeOut(): void {
     if (this.pendingRecords === 0) return;
     const data = this.pending;
     const records = this.pendingRecords;
     this.pending = '';
     this.pendingRecords = 0;
-    this.writeChunk(data, records);
-  }
-
-  /**
-   * Where a chunk of whole lines goes. Subclasses that do more than append to
-   * one descriptor (the rotating file transport splits chunks at record
-   * boundaries and rotates between them) override this; it must not throw.
-   */
-  protected writeChunk(data: string, records: number): void {
-    try {
-      writeFully(this.fd, encodeUtf8Scratch(data));
-      this.counters.recordSuccess(records);
-    } catch (err) {
-      this.counters.recordFailure(err, records);
-    }
+    this.sink(data, records);
   }
 }
 
+/**
+ * The sink for one descriptor that is never reopened (stdout, stderr): the
+ * whole chunk is written, and its records counted as written or failed. A
+ * closed pipe (EPIPE) is one more failure, counted; it never throws.
+ */
+export function fdSink(fd: number, counters: HealthCounters): ChunkSink {
+  return (data, records) => {
+    try {
+      writeFully(fd, encodeUtf8Scratch(data));
+      counters.recordSuccess(records);
+    } catch (err) {
+      counters.recordFailure(err, records);
+    }
+  };
+}
+
 /** Writes the whole buffer, resuming after short writes and waiting out EAGAIN on non-blocking fds. */
-export function writeFully(fd: number, buf: Buffer): void {
+function writeFully(fd: number, buf: Buffer): void {
   let offset = 0;
   let waitedMs = 0;
   while (offset < buf.length) {

@@ -1,6 +1,7 @@
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, writevSync } from 'node:fs';
 import { encodeHeader } from './SpoolFormat';
 import { createSegmentFile, newSegmentBase, removeFile, segmentPath, type Segment } from './SegmentFiles';
+import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 
 export interface SpoolWriterSettings {
@@ -19,46 +20,40 @@ export interface AppendListener {
 }
 
 /**
- * The hot path of the spool: lines are buffered in a string and appended to
- * the active segment as one checksummed block of ~64 KiB with one synchronous
- * `writev`, the same trade as the file transport's SyncChunkWriter: a
- * synchronous append of a large chunk costs microseconds, is finished when it
- * returns (so memory stays bounded in a loop that never yields, and FATAL
- * needs one more append plus an fsync), and one syscall carries hundreds of
- * records. What is pending when the tick ends is appended by a setImmediate.
+ * The hot path of the spool: lines are buffered by the same SyncChunkWriter
+ * as the console and file transports and appended to the active segment as
+ * one checksummed block of ~64 KiB with one synchronous `writev`: an append
+ * of a large chunk costs microseconds, is finished when it returns (so memory
+ * stays bounded in a loop that never yields, and FATAL needs one more append
+ * plus an fsync), and one syscall carries hundreds of records. What is
+ * pending when the tick ends is appended by a setImmediate.
  *
  * fsync is not done per append: `syncSoon` (on a timer, asynchronous) and
  * `syncNow` (flush, close, FATAL) make the appended blocks durable.
  */
 export class SpoolWriter {
-  private pending = '';
-  private pendingCount = 0;
-  private scheduled = false;
+  private readonly buffer: SyncChunkWriter;
   private fd = -1;
   private active: Segment | null = null;
   private activeRecords = 0;
   /** Segments closed for appending but not yet fsynced. */
   private retired: number[] = [];
+  /** Retired segments a background round is fsyncing; it closes them when it is done. */
+  private retiredInRound: number[] = [];
   private dirty = false;
   private syncing = false;
-  private readonly onImmediate = (): void => {
-    this.scheduled = false;
-    this.writeOut();
-  };
 
   constructor(
     private readonly settings: SpoolWriterSettings,
     private readonly segments: Segment[],
     private readonly listener: AppendListener,
-  ) {}
+  ) {
+    this.buffer = new SyncChunkWriter((data, records) => this.appendBlock(data, records), settings.chunkChars);
+  }
 
   /** Characters buffered but not yet appended: counted against the spool cap. */
   get pendingChars(): number {
-    return this.pending.length;
-  }
-
-  get pendingRecords(): number {
-    return this.pendingCount;
+    return this.buffer.pendingChars;
   }
 
   /** The segment being appended to; the reader stops at its known end instead of taking it as torn. */
@@ -67,23 +62,73 @@ export class SpoolWriter {
   }
 
   append(line: string): void {
-    this.pending += line;
-    this.pendingCount++;
-    if (this.pending.length >= this.settings.chunkChars) {
-      this.writeOut();
-    } else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.onImmediate);
-    }
+    this.buffer.write(line);
   }
 
   /** Appends everything pending as one block. Never throws: a failure is reported to the listener. */
   writeOut(): void {
-    if (this.pendingCount === 0) return;
-    const payload = encodeUtf8Scratch(this.pending);
-    const records = this.pendingCount;
-    this.pending = '';
-    this.pendingCount = 0;
+    this.buffer.writeOut();
+  }
+
+  /** fsync in the background (the periodic timer); at most one round at a time. */
+  syncSoon(done?: () => void): void {
+    if (this.syncing || (!this.dirty && this.retired.length === 0)) {
+      done?.();
+      return;
+    }
+    this.syncing = true;
+    this.dirty = false;
+    const fds = this.active ? [this.fd] : [];
+    const retired = this.retired;
+    this.retired = [];
+    this.retiredInRound = retired;
+    let left = fds.length + retired.length;
+    const one = (): void => {
+      if (--left > 0) return;
+      for (const fd of retired) closeQuietly(fd);
+      this.retiredInRound = [];
+      this.syncing = false;
+      done?.();
+    };
+    if (left === 0) {
+      this.syncing = false;
+      done?.();
+      return;
+    }
+    // An fsync error is not fatal here: the data is in the page cache and the next round retries.
+    for (const fd of [...fds, ...retired]) fdatasync(fd, () => one());
+  }
+
+  /** Appends what is pending and fsyncs every segment written to; synchronous (FATAL, close). */
+  syncNow(): void {
+    this.writeOut();
+    // Nothing appended since the last sync: a FATAL calls this several times
+    // in a row (pino's flushSync, the logger's, the drain before exit), and
+    // each fsync waits for the disk. A background round still in progress has
+    // already cleared `dirty` but not finished its fsync, so it counts as unsynced.
+    if (!this.dirty && !this.syncing && this.retired.length === 0) return;
+    if (this.active) fdatasyncSync(this.fd);
+    // A round in progress has not finished with its segments: FATAL must not exit before they are on disk.
+    for (const fd of this.retiredInRound) fdatasyncSync(fd);
+    for (const fd of this.retired) {
+      fdatasyncSync(fd);
+      closeQuietly(fd);
+    }
+    this.retired = [];
+    this.dirty = false;
+  }
+
+  /** Ends appending: the next append (if any) starts a new segment. */
+  close(): void {
+    this.syncNow();
+    if (this.active) closeQuietly(this.fd);
+    this.active = null;
+    this.fd = -1;
+  }
+
+  /** The chunk sink: `data` (whole lines, `records` of them) as one block of the active segment. Never throws. */
+  private appendBlock(data: string, records: number): void {
+    const payload = encodeUtf8Scratch(data);
     try {
       const segment = this.activeOrNew();
       const header = encodeHeader(payload, records, this.activeRecords);
@@ -100,53 +145,6 @@ export class SpoolWriter {
       this.sealAfterFailure();
       this.listener.failed(err, records);
     }
-  }
-
-  /** fsync in the background (the periodic timer); at most one round at a time. */
-  syncSoon(done?: () => void): void {
-    if (this.syncing || (!this.dirty && this.retired.length === 0)) {
-      done?.();
-      return;
-    }
-    this.syncing = true;
-    this.dirty = false;
-    const fds = this.active ? [this.fd] : [];
-    const retired = this.retired;
-    this.retired = [];
-    let left = fds.length + retired.length;
-    const one = (): void => {
-      if (--left > 0) return;
-      for (const fd of retired) closeQuietly(fd);
-      this.syncing = false;
-      done?.();
-    };
-    if (left === 0) {
-      this.syncing = false;
-      done?.();
-      return;
-    }
-    // An fsync error is not fatal here: the data is in the page cache and the next round retries.
-    for (const fd of [...fds, ...retired]) fdatasync(fd, () => one());
-  }
-
-  /** Appends what is pending and fsyncs every segment written to; synchronous (FATAL, close). */
-  syncNow(): void {
-    this.writeOut();
-    if (this.active) fdatasyncSync(this.fd);
-    for (const fd of this.retired) {
-      fdatasyncSync(fd);
-      closeQuietly(fd);
-    }
-    this.retired = [];
-    this.dirty = false;
-  }
-
-  /** Ends appending: the next append (if any) starts a new segment. */
-  close(): void {
-    this.syncNow();
-    if (this.active) closeQuietly(this.fd);
-    this.active = null;
-    this.fd = -1;
   }
 
   private activeOrNew(): Segment {

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import type { z } from 'zod';
+import { DEFAULT_CHUNK_CHARS } from '../shared/SyncChunkWriter';
 import type { ShippingSettings } from './ShippingTransport';
 import { SHIPPING_DEFAULTS, type batchOptionsSchema, type retryOptionsSchema, type spoolOptionsSchema } from './shippingSchema';
 
-/** Append blocks of about this many characters (the same chunk size as the file transport). */
-const CHUNK_CHARS = 64 * 1024;
+/** Append blocks of the same size as the file transport's writes. */
+const CHUNK_CHARS = DEFAULT_CHUNK_CHARS;
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export interface ParsedShippingOptions {
