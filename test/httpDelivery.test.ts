@@ -1,11 +1,14 @@
 import { createServer } from 'node:net';
+import { createSink } from '../transports/http/createSink';
 import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
 import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
+import { DEFAULT_LOKI_LABELS } from '../transports/http/formats/lokiLabels';
 import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
 import { createOtlpFormat } from '../transports/http/formats/otlpFormat';
 import type { WireFormat } from '../transports/http/formats/WireFormat';
 import { HttpBatchSender, withQueryDefaults } from '../transports/http/HttpBatchSender';
 import { HttpPoster, type HttpPosterSettings } from '../transports/http/HttpPoster';
+import { HealthCounters } from '../transports/shared/HealthCounters';
 import { closedPort, HttpReceiver } from './support/httpReceiver';
 
 const LINES = Array.from({ length: 50 }, (_, i) => ({
@@ -110,10 +113,30 @@ describe('posting batches', () => {
     const result = await sender(ndjsonFormat, { timeoutMs: 150 }).send(LINES);
     const elapsed = Date.now() - started;
     expect(result).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
-    expect(result.kind === 'retry' && result.reason).toMatch(/ETIMEDOUT: request timed out after 150 ms: POST http:\/\/127\.0\.0\.1:\d+\/ingest/);
+    expect(result).toMatchObject({ code: 'ETIMEDOUT', reason: 'request timed out after 150 ms' });
     expect(elapsed).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(2_000);
     await waitFor(async () => (await receiver.connections()) === 0);
+  });
+
+  it('reports a timeout in health naming the code, the endpoint and what happened, each once', async () => {
+    receiver.responder = () => 'hang';
+    const sink = createSink({
+      url: `${receiver.url}/ingest?token=secret`,
+      headers: {},
+      timeoutMs: 150,
+      serverErrorMs: 60_000,
+      wire: { format: 'ndjson', serviceName: 's', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
+    });
+    try {
+      const result = await sink.send(LINES.map((l, i) => ({ id: `seg.${i}`, line: l.line.slice(0, -1) })));
+      expect(result).toMatchObject({ accepted: 0, error: { retryable: true } });
+      const counters = new HealthCounters('http', 'http', () => {});
+      counters.recordFailure(result.error?.error, 0);
+      expect(counters.lastError).toBe(`ETIMEDOUT: ${receiver.url}/ingest: request timed out after 150 ms`);
+    } finally {
+      await sink.close();
+    }
   });
 });
 

@@ -62,6 +62,18 @@ describe('elasticsearch format', () => {
     expect(item!.action['create']!['_index']).toMatch(/^prodlog-fallback-\d{4}\.\d\d\.\d\d$/);
     expect(Math.abs(Date.parse(item!.doc['@timestamp'] as string) - Date.now())).toBeLessThan(5_000);
   });
+
+  it('allocates the body of a large batch once, instead of growing it', () => {
+    const records = Array.from({ length: 10_000 }, (_, i) => ({ line: line({ orderId: i, route: '/api/orders/:id' }), id: `mbx3k2a1c0001-3f2a1b.${100000 + i}` }));
+    const allocations = jest.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const body = format.encode(records);
+      expect(allocations).toHaveBeenCalledTimes(1);
+      expect(parseBulk(body)).toHaveLength(10_000);
+    } finally {
+      allocations.mockRestore();
+    }
+  });
 });
 
 describe('index patterns', () => {
@@ -69,6 +81,21 @@ describe('index patterns', () => {
     const at = Date.parse('2026-01-02T03:04:05Z');
     expect(compileIndexPattern('logs-%{service}-%{+yyyy.MM.dd.HH}')('My Service/1', at)).toBe('logs-my-service-1-2026.01.02.03');
     expect(compileIndexPattern('logs-%{+yyyy-MM}')('x', at)).toBe('logs-2026-01');
+  });
+
+  it('gives each record the name for its own service and hour, however services and hours alternate', () => {
+    const indexFor = compileIndexPattern('logs-%{service}-%{+yyyy.MM.dd.HH}');
+    const at = (iso: string) => Date.parse(iso);
+    expect(indexFor('A', at('2026-01-02T03:59:59.999Z'))).toBe('logs-a-2026.01.02.03');
+    expect(indexFor('B', at('2026-01-02T03:00:00.000Z'))).toBe('logs-b-2026.01.02.03');
+    expect(indexFor('A', at('2026-01-02T04:00:00.000Z'))).toBe('logs-a-2026.01.02.04');
+    expect(indexFor('B', at('2026-01-02T04:30:00.000Z'))).toBe('logs-b-2026.01.02.04');
+    expect(indexFor('A', at('2026-01-02T03:10:00.000Z'))).toBe('logs-a-2026.01.02.03');
+    expect(indexFor('A', at('2026-01-03T03:10:00.000Z'))).toBe('logs-a-2026.01.03.03');
+    // More services in one hour than the cache keeps: every name is still right.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2_500; i++) expect(indexFor(`S${i}`, at('2026-01-02T05:00:00.000Z'))).toBe(`logs-s${i}-2026.01.02.05`);
+    }
   });
 
   it('rejects patterns that cannot give a valid index name, saying why', () => {

@@ -82,6 +82,40 @@ describe('loki format', () => {
     expect(request.streams.find((s) => s.stream['user'] === '_other')!.values).toHaveLength(7);
   });
 
+  it('puts a value that was seen before the cap and a folded value called _other in one stream', () => {
+    const lines = ['_other', 'a', 'b'].map((user) => line('info', '2026-11-26T06:30:53.078Z', user, { user }));
+    const request = encode(lines, { labels: { user: 'user' }, maxValuesPerLabel: 2 });
+    expect(request.streams.map((s) => [s.stream, s.values.map((v) => JSON.parse(v[1]).msg)])).toEqual([
+      [{ user: '_other' }, ['_other', 'b']],
+      [{ user: 'a' }, ['a']],
+    ]);
+  });
+
+  it('lets a record label take the place of a static label of the same name, which stays when the record has no value', () => {
+    const lines = [line('info', '2026-11-26T06:30:53.078Z', 'none'), line('info', '2026-11-26T06:30:53.078Z', 'same', { env: 'prod' }), line('info', '2026-11-26T06:30:53.078Z', 'other', { env: 'dev' })];
+    const request = encode(lines, { labels: { env: 'env', level: 'level' }, staticLabels: { env: 'prod', team: 'pay' } });
+    expect(request.streams.map((s) => [s.stream, s.values.map((v) => JSON.parse(v[1]).msg)])).toEqual([
+      [{ env: 'prod', team: 'pay', level: 'info' }, ['none', 'same']],
+      [{ env: 'dev', team: 'pay', level: 'info' }, ['other']],
+    ]);
+    expect(Object.keys(request.streams[0]!.stream)).toEqual(['env', 'team', 'level']);
+  });
+
+  it('keeps streams apart whose label values differ only in where a NUL character falls', () => {
+    const lines = [
+      line('info', '2026-11-26T06:30:53.078Z', '1', { a: 'x\u0000y', b: 'z' }),
+      line('info', '2026-11-26T06:30:53.078Z', '2', { a: 'x', b: 'y\u0000z' }),
+      line('info', '2026-11-26T06:30:53.078Z', '3', { a: 'x\u0000y\u0000z' }),
+      line('info', '2026-11-26T06:30:53.078Z', '4', { a: 'x', b: 'y\u0000z' }),
+    ];
+    const request = encode(lines, { labels: { a: 'a', b: 'b' } });
+    expect(request.streams.map((s) => [s.stream, s.values.map((v) => JSON.parse(v[1]).msg)])).toEqual([
+      [{ a: 'x\u0000y', b: 'z' }, ['1']],
+      [{ a: 'x', b: 'y\u0000z' }, ['2', '4']],
+      [{ a: 'x\u0000y\u0000z' }, ['3']],
+    ]);
+  });
+
   it('uses the logger name when a record has none and stamps a line without a readable time with now', () => {
     const before = Date.now();
     const request = encode(['not json at all']);

@@ -24,4 +24,16 @@ describe('ndjson format', () => {
     ];
     expect(ndjsonFormat.encode(lines).toString()).toBe('{"msg":"no id"}\n{"logId":"mine","msg":"x"}\ntorn {"lev\n{}\n');
   });
+
+  it('allocates the body of a large batch once, instead of growing it', () => {
+    const records = Array.from({ length: 10_000 }, (_, i) => ({ line: `{"level":"info","time":"2026-11-26T06:30:53.078Z","seq":${i},"msg":"${'x'.repeat(100)}"}\n`, id: `mbx3k2a1c0001-3f2a1b.${100000 + i}` }));
+    const allocations = jest.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const body = ndjsonFormat.encode(records);
+      expect(allocations).toHaveBeenCalledTimes(1);
+      expect(body.toString().split('\n')).toHaveLength(10_001);
+    } finally {
+      allocations.mockRestore();
+    }
+  });
 });

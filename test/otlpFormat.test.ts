@@ -137,6 +137,18 @@ describe('otlp format', () => {
     expect(byText).toEqual({ debug: 5, info: 9, warn: 13, error: 17, fatal: 21 });
   });
 
+  it("reads pino's numeric levels as the five names, and leaves a number that is no level without one", () => {
+    const lines = [20, 30, 40, 50, 60, 35].map((level) => `{"level":${level},"time":"2026-11-26T06:30:53.078Z","msg":"x"}`);
+    expect(logRecords(encode(lines)).map((r) => [r.severityText, r.severityNumber])).toEqual([
+      ['debug', 5],
+      ['info', 9],
+      ['warn', 13],
+      ['error', 17],
+      ['fatal', 21],
+      [undefined, 0],
+    ]);
+  });
+
   it('writes timeUnixNano as an exact decimal string of nanoseconds', () => {
     const line = '{"level":"info","time":"2026-11-26T06:30:53.078Z","pid":1,"hostname":"h","name":"svc","msg":"hello"}\n';
     const [record] = logRecords(encode([line]));
@@ -177,6 +189,13 @@ describe('otlp format', () => {
     const camel = records.find((r) => (r.body as { stringValue: string }).stringValue === 'traced camel')!;
     expect(camel).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID });
     expect(camel.flags).toBe(0);
+  });
+
+  it('keeps every other field of a traced record as attributes, in their order', () => {
+    const line = `{"level":"info","time":"2026-11-26T06:30:53.078Z","a":1,"trace_id":"${TRACE_ID}","b":2,"span_id":"${SPAN_ID}","trace_flags":"01","c":3,"traceId":"x","msg":"x"}`;
+    const [record] = logRecords(encode([line]));
+    expect(record).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, flags: 1 });
+    expect(record!.attributes.map((a) => a.key)).toEqual(['a', 'b', 'c', 'traceId']);
   });
 
   it('leaves ids that are not valid trace context as ordinary attributes', () => {

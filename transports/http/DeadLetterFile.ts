@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { stripNewline } from './formats/readRecord';
 import type { ShippedRecord } from './formats/ShippedRecord';
 
 /** Readable by owner and group only, like log files: dead letters are log records. */
@@ -14,11 +15,11 @@ const DEAD_LETTER_MODE = 0o640;
  *
  * The file is capped: a receiver that refuses everything (a revoked token)
  * would otherwise turn it into a second, unbounded copy of the log. Past the
- * cap records are counted as dropped; the first drop is reported once.
+ * cap records are not written (they are counted as failed in health all the
+ * same); the first drop is reported once.
  */
 export class DeadLetterFile {
   private size: number;
-  dropped = 0;
   private warned = false;
 
   constructor(
@@ -30,27 +31,33 @@ export class DeadLetterFile {
   }
 
   write(records: readonly ShippedRecord[], reason: string): void {
-    const deadAt = new Date().toISOString();
+    const head = `{"deadAt":"${new Date().toISOString()}","reason":${JSON.stringify(reason)}`;
+    // A lower bound on the batch's bytes, found without formatting it: each line holds at least the head,
+    // `,"record":`, the record less its newline, and `}\n`; UTF-8 takes at least one byte per character.
+    // At the cap, where a receiver that refuses everything keeps the file, this is all that runs per batch.
+    const framing = head.length + ',"record":}\n'.length - 1;
+    let minBytes = 0;
+    for (const r of records) minBytes += framing + r.line.length;
+    if (this.size + minBytes > this.maxBytes) {
+      this.reportCapOnce();
+      return;
+    }
     let text = '';
     for (const r of records) {
-      text += `{"deadAt":"${deadAt}","reason":${JSON.stringify(reason)}${r.id === undefined ? '' : `,"id":${JSON.stringify(r.id)}`},"record":${embeddable(r.line)}}\n`;
+      text += `${head}${r.id === undefined ? '' : `,"id":${JSON.stringify(r.id)}`},"record":${embeddable(r.line)}}\n`;
     }
-    this.append(text, records.length);
+    this.append(text);
   }
 
   /** A refusal the receiver did not attribute to records (OTLP partial success gives only a count). */
   note(count: number, reason: string): void {
-    this.append(`{"deadAt":"${new Date().toISOString()}","reason":${JSON.stringify(reason)},"unidentifiedRecords":${count}}\n`, count);
+    this.append(`{"deadAt":"${new Date().toISOString()}","reason":${JSON.stringify(reason)},"unidentifiedRecords":${count}}\n`);
   }
 
-  private append(text: string, records: number): void {
+  private append(text: string): void {
     const bytes = Buffer.byteLength(text);
     if (this.size + bytes > this.maxBytes) {
-      this.dropped += records;
-      if (!this.warned) {
-        this.warned = true;
-        this.report(`dead-letter file ${this.path} is at its cap of ${this.maxBytes} bytes; further refused records are dropped and counted`);
-      }
+      this.reportCapOnce();
       return;
     }
     try {
@@ -58,15 +65,20 @@ export class DeadLetterFile {
       appendFileSync(this.path, text, { mode: DEAD_LETTER_MODE });
       this.size += bytes;
     } catch (err) {
-      this.dropped += records;
       this.report(`cannot write dead-letter file ${this.path}: ${(err as Error).message}`);
     }
+  }
+
+  private reportCapOnce(): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.report(`dead-letter file ${this.path} is at its cap of ${this.maxBytes} bytes; further refused records are dropped and counted`);
   }
 }
 
 /** A valid JSON record goes in as is; anything else as a string, so the file stays one JSON object per line. */
 function embeddable(line: string): string {
-  const text = line.endsWith('\n') ? line.slice(0, -1) : line;
+  const text = stripNewline(line);
   try {
     JSON.parse(text);
     return text;

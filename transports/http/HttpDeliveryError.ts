@@ -1,4 +1,8 @@
-/** A batch the receiver did not take; `code` is `HTTP_<status>` or the network error code. */
+/**
+ * A batch the receiver did not take; `code` is `HTTP_<status>` or the network
+ * error code. The message is `<endpoint>: <reason>`, the one place the
+ * endpoint is added; health puts the code in front.
+ */
 export class HttpDeliveryError extends Error {
   constructor(
     readonly code: string,

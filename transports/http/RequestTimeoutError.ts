@@ -1,12 +1,13 @@
-/** A receiver took longer than `timeoutMs` to answer; the request was cut off. */
+/**
+ * A receiver took longer than `timeoutMs` to answer; the request was cut off.
+ * The message names neither the code nor the URL: health shows the code, and
+ * the sink adds its endpoint (see HttpDeliveryError).
+ */
 export class RequestTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 
-  constructor(
-    readonly url: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`request timed out after ${timeoutMs} ms: POST ${url}`);
+  constructor(readonly timeoutMs: number) {
+    super(`request timed out after ${timeoutMs} ms`);
     this.name = 'RequestTimeoutError';
   }
 }

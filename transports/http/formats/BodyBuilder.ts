@@ -1,3 +1,5 @@
+import type { ShippedRecord } from './ShippedRecord';
+
 /**
  * Builds a request body as bytes, string by string.
  *
@@ -35,4 +37,14 @@ export class BodyBuilder {
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }
+}
+
+/**
+ * Initial room for a body made of the records' lines plus `extraCharsPerRecord`
+ * characters each, so that mostly-ASCII batches are built without growing.
+ */
+export function estimateBodyBytes(records: readonly ShippedRecord[], extraCharsPerRecord: number): number {
+  let chars = 0;
+  for (const r of records) chars += r.line.length + extraCharsPerRecord;
+  return Math.max(1024, chars);
 }

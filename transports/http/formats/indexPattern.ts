@@ -16,29 +16,31 @@ export function checkIndexPattern(pattern: string): string | undefined {
 
 /**
  * Turns a pattern into a function from (service, time) to an index name.
- * The date text is cached for the current UTC hour, so records of one batch
- * format their date once.
+ * A name changes only with the service or the UTC hour (the smallest date
+ * unit a pattern has), so finished names are cached per service for the
+ * current hour: records of one batch build their name once per service.
  */
 export function compileIndexPattern(pattern: string): (service: string, timeMs: number) => string {
   let cachedHour = Number.NaN;
-  const cachedDates = new Map<string, string>();
+  const names = new Map<string, string>();
   return (service, timeMs) => {
     const hour = Math.floor(timeMs / 3_600_000);
-    if (hour !== cachedHour) {
+    // Services are record names, so their number is not bounded: past MAX_CACHED_NAMES the cache starts again.
+    if (hour !== cachedHour || names.size >= MAX_CACHED_NAMES) {
       cachedHour = hour;
-      cachedDates.clear();
+      names.clear();
     }
-    return pattern.replace(TOKEN, (_, token: string) => {
-      if (token === 'service') return indexSafe(service);
-      let date = cachedDates.get(token);
-      if (date === undefined) {
-        date = formatDate(token.slice(1), new Date(timeMs));
-        cachedDates.set(token, date);
-      }
-      return date;
-    });
+    let name = names.get(service);
+    if (name === undefined) {
+      const date = new Date(timeMs);
+      name = pattern.replace(TOKEN, (_, token: string) => (token === 'service' ? indexSafe(service) : formatDate(token.slice(1), date)));
+      names.set(service, name);
+    }
+    return name;
   };
 }
+
+const MAX_CACHED_NAMES = 1_000;
 
 function formatDate(format: string, d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');

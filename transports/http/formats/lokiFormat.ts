@@ -31,10 +31,10 @@ export function createLokiFormat(settings: LokiLabelSettings): WireFormat {
       const now = Date.now();
       records.forEach((shipped, order) => {
         const record = readRecord(shipped);
-        const { labels, key } = labeler.labelsOf(record);
+        const key = labeler.keyOf(record);
         let stream = streams.get(key);
         if (stream === undefined) {
-          stream = { labels, entries: [] };
+          stream = { labels: labeler.labelsOf(key), entries: [] };
           streams.set(key, stream);
         }
         stream.entries.push({ ms: record.timeMs ?? now, order, line: record.line });

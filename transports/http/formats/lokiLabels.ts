@@ -28,38 +28,76 @@ export interface LokiLabelSettings {
  * number of distinct values, so a field that turns out to be unbounded (a
  * user id someone chose as a label) folds into `_other` instead of creating
  * a stream per value. The full record stays in the line either way.
+ *
+ * Per record only a stream key is made (keyOf); the label object is built
+ * from the key once per stream (labelsOf), not once per record.
  */
 export class LokiLabels {
-  private readonly seen = new Map<string, Set<string>>();
-  /** Values folded into `_other` so far; exposed for tests and health. */
-  overflowed = 0;
+  /** The configured labels in their order, each with the values it has admitted so far. */
+  private readonly dynamic: readonly DynamicLabel[];
+  /** Starts a key written as JSON (see keyOf); a plain key has fewer '\0' than this. */
+  private readonly jsonKeyMark: string;
 
   constructor(private readonly settings: LokiLabelSettings) {
-    for (const name of Object.keys(settings.labels)) this.seen.set(name, new Set());
+    this.dynamic = Object.entries(settings.labels).map(([label, source]) => ({
+      label,
+      source,
+      seen: new Set<string>(),
+      // A static label of the same name is what the stream shows when the record has no value for it.
+      absent: Object.hasOwn(settings.staticLabels, label) ? (settings.staticLabels[label] as string) : '',
+    }));
+    this.jsonKeyMark = '\0'.repeat(this.dynamic.length + 1);
   }
 
-  /** The label set of a record and its stream key (labels in a fixed order). */
-  labelsOf(record: RecordView): { labels: Record<string, string>; key: string } {
-    const labels: Record<string, string> = { ...this.settings.staticLabels };
-    for (const [label, source] of Object.entries(this.settings.labels)) {
-      const value = this.bounded(label, valueOf(record, source, this.settings.serviceName));
-      if (value !== undefined) labels[label] = value;
+  /**
+   * The stream key of a record: what each label shows, in the configured
+   * order, joined with '\0'. A label the record has no value for shows its
+   * static value or nothing (''; an empty value is never a label). Static
+   * labels are the same on every stream and stay out of the key.
+   */
+  keyOf(record: RecordView): string {
+    let key = '';
+    // Only for a value holding '\0', which would make the joined key ambiguous: such keys are written
+    // as JSON (which escapes it) after more '\0' than a joined key has, so they cannot match one.
+    let parts: string[] | undefined;
+    for (let i = 0; i < this.dynamic.length; i++) {
+      const entry = this.dynamic[i] as DynamicLabel;
+      const shown = this.bounded(entry.seen, valueOf(record, entry.source, this.settings.serviceName)) ?? entry.absent;
+      if (parts === undefined && shown.includes('\0')) parts = i === 0 ? [] : key.split('\0');
+      if (parts !== undefined) parts.push(shown);
+      else key = i === 0 ? shown : `${key}\0${shown}`;
     }
-    return { labels, key: JSON.stringify(labels) };
+    return parts === undefined ? key : this.jsonKeyMark + JSON.stringify(parts);
   }
 
-  private bounded(label: string, value: string | undefined): string | undefined {
+  /** The label set of a stream, from its key. */
+  labelsOf(key: string): Record<string, string> {
+    const shown: readonly string[] = key.startsWith(this.jsonKeyMark) ? (JSON.parse(key.slice(this.jsonKeyMark.length)) as string[]) : key.split('\0');
+    const labels: Record<string, string> = { ...this.settings.staticLabels };
+    this.dynamic.forEach((entry, i) => {
+      const value = shown[i];
+      if (value !== undefined && value !== '') labels[entry.label] = value;
+    });
+    return labels;
+  }
+
+  private bounded(seen: Set<string>, value: string | undefined): string | undefined {
     // Loki treats an empty label value as no label at all.
     if (value === undefined || value === '') return undefined;
-    const seen = this.seen.get(label);
-    if (seen === undefined || seen.has(value)) return value;
-    if (seen.size >= this.settings.maxValuesPerLabel) {
-      this.overflowed++;
-      return OVERFLOW_VALUE;
-    }
+    if (seen.has(value)) return value;
+    if (seen.size >= this.settings.maxValuesPerLabel) return OVERFLOW_VALUE;
     seen.add(value);
     return value;
   }
+}
+
+interface DynamicLabel {
+  readonly label: string;
+  /** The record key the value comes from. */
+  readonly source: string;
+  readonly seen: Set<string>;
+  /** What the label shows on a record without a value: the static label of the same name, or '' for no label. */
+  readonly absent: string;
 }
 
 function valueOf(record: RecordView, source: string, serviceName: string): string | undefined {

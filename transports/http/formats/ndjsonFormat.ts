@@ -1,4 +1,4 @@
-import { BodyBuilder } from './BodyBuilder';
+import { BodyBuilder, estimateBodyBytes } from './BodyBuilder';
 import type { ShippedRecord } from './ShippedRecord';
 import type { WireFormat } from './WireFormat';
 
@@ -20,7 +20,7 @@ export const ndjsonFormat: WireFormat = {
   name: 'ndjson',
   contentType: 'application/x-ndjson',
   encode(records: readonly ShippedRecord[]): Buffer {
-    const body = new BodyBuilder(estimateBytes(records));
+    const body = new BodyBuilder(estimateBodyBytes(records, ID_CHARS_ESTIMATE));
     let chunk = '';
     let inChunk = 0;
     for (const r of records) {
@@ -53,9 +53,5 @@ function withId(line: string, id: string | undefined): string {
 /** Spool ids (segment name, a dot, an index) need no JSON escaping; JSON.stringify costs more than the test. */
 const PLAIN_ID = /^[\w.-]+$/;
 
-/** Room for the lines and their ids without growing, for mostly-ASCII records. */
-function estimateBytes(records: readonly ShippedRecord[]): number {
-  let chars = 0;
-  for (const r of records) chars += r.line.length + 64;
-  return Math.max(1024, chars);
-}
+/** Room per line for `,"logId":"<id>"`, generously: spool ids are under 30 characters. */
+const ID_CHARS_ESTIMATE = 64;

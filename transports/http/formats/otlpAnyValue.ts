@@ -40,8 +40,12 @@ export function toAnyValue(value: unknown): OtlpAnyValue {
   }
 }
 
-export function toKeyValues(obj: Readonly<Record<string, unknown>>): OtlpKeyValue[] {
+/** The entries of an object as key-values, in order, leaving out the keys in `skip`. */
+export function toKeyValues(obj: Readonly<Record<string, unknown>>, skip?: readonly string[]): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [];
-  for (const key of Object.keys(obj)) out.push({ key, value: toAnyValue(obj[key]) });
+  for (const key of Object.keys(obj)) {
+    if (skip?.includes(key)) continue;
+    out.push({ key, value: toAnyValue(obj[key]) });
+  }
   return out;
 }

@@ -82,13 +82,8 @@ function toLogRecord(record: RecordView): OtlpLogRecord {
   // Milliseconds to nanoseconds by appending digits: exact, where a multiplication would pass 2^53.
   const nanos = record.timeMs === undefined ? '0' : `${record.timeMs}000000`;
   const trace = readTraceContext(record.fields);
-  let fields = record.fields;
-  if (trace !== undefined) {
-    const rest = { ...fields };
-    for (const key of trace.keys) delete rest[key];
-    fields = rest;
-  }
-  const attributes = toKeyValues(fields);
+  // The trace ids go into their own record fields, not into the attributes as well.
+  const attributes = toKeyValues(record.fields, trace?.keys);
   if (record.err !== undefined) attributes.push(...exceptionAttributes(record.err));
   if (record.id !== undefined) attributes.push({ key: 'log.record.uid', value: { stringValue: record.id } });
   const out: OtlpLogRecord = {

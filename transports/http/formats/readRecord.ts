@@ -1,3 +1,4 @@
+import { levelName } from '../../../src/levels';
 import type { ShippedRecord } from './ShippedRecord';
 
 /** The keys the logger itself writes on every record; everything else is a field. */
@@ -30,8 +31,6 @@ export interface RecordView {
   readonly line: string;
   readonly id: string | undefined;
 }
-
-const NUMERIC_LEVELS: Readonly<Record<number, string>> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 /**
  * Parses one spooled line. Never throws: a line that is not a JSON object
@@ -76,7 +75,7 @@ export function readRecord(record: ShippedRecord): RecordView {
 
 function levelOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return NUMERIC_LEVELS[v];
+  if (typeof v === 'number') return levelName(v);
   return undefined;
 }
 

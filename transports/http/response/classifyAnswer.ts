@@ -29,12 +29,15 @@ export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize
   return { kind: 'rejected', code, reason };
 }
 
-/** No answer at all (refused, reset, timed out): always worth another try. */
+/**
+ * No answer at all (refused, reset, timed out): always worth another try.
+ * The reason is the error's message alone: health puts the code in front.
+ */
 export function classifyFailure(err: unknown): Delivery {
   const raw = (err as { code?: unknown } | null)?.code;
   const code = typeof raw === 'string' ? raw : 'ENETWORK';
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'retry', code, reason: message.includes(code) ? message : `${code}: ${message}`, retryAfterMs: undefined };
+  const reason = err instanceof Error ? err.message : String(err);
+  return { kind: 'retry', code, reason, retryAfterMs: undefined };
 }
 
 function describeBody(body: string): string {
