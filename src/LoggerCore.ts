@@ -26,9 +26,8 @@ export class LoggerCore implements ProcessBoundLogger {
   closed = false;
   droppedAfterClose = 0;
   internalErrors = 0;
-  /** The root logger and its record name, set by createLogger: process-wide features log through it. */
+  /** The root logger, set by createLogger once it exists: process-wide features log through it. */
   log: Logger | undefined;
-  name = '';
   private closing: Promise<void> | undefined;
   private exiting = false;
   private readonly flusher: SharedFlush;
@@ -40,7 +39,9 @@ export class LoggerCore implements ProcessBoundLogger {
     readonly sanitizer: Sanitizer,
     private readonly exitFn: ExitFunction,
     /** The root pino logger, used to write crash records. */
-    private readonly root: () => PinoLogger,
+    private readonly root: PinoLogger,
+    /** The record name, reported by health(). */
+    readonly name: string,
   ) {
     this.flusher = new SharedFlush(() => this.fanout.flush());
     register(this, config.capture);
@@ -86,7 +87,7 @@ export class LoggerCore implements ProcessBoundLogger {
   recordCrash(err: unknown, what: CrashKind): void {
     try {
       const fields = this.sanitizer.withError(toError(err), undefined);
-      this.root().fatal(fields, what); // pino's fatal() calls our flushSync
+      this.root.fatal(fields, what); // pino's fatal() calls our flushSync
     } catch {
       this.internalErrors++;
     }

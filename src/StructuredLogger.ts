@@ -3,7 +3,7 @@ import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels'
 import type { EventLevel, EventMap, Fields, Logger, LoggerHealth, NoEvents } from './Logger';
 import type { LoggerCore } from './LoggerCore';
 import { runTask } from './readiness/task';
-import { isError, type JsonFields } from './serialize/Sanitizer';
+import { isError, RESERVED_KEYS } from './serialize/Sanitizer';
 import { truncateString } from './serialize/limits';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
@@ -11,7 +11,13 @@ type LevelMethod = (msg: string, fields?: Fields) => void;
 function noop(): void {}
 
 /** The key of a record that holds the event name. */
-export const EVENT_KEY = 'event';
+const EVENT_KEY = 'event';
+/**
+ * An event's own keys: a field called `event` (only an untyped caller can
+ * pass one) is kept as `event_`, as the logger does for its other own keys,
+ * so it cannot forge the name.
+ */
+const EVENT_RESERVED_KEYS: ReadonlySet<string> = new Set([...RESERVED_KEYS, EVENT_KEY]);
 const EVENT_LEVELS: Readonly<Record<EventLevel, true>> = { debug: true, info: true, warn: true, error: true };
 
 /**
@@ -64,7 +70,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   fatal(msgOrErr: string | Error, fields?: Fields): never {
     // FATAL exits even when its record is filtered out (level "silent").
-    if (levelValue(this.level) <= LEVELS.fatal) {
+    if (this.min <= LEVELS.fatal) {
       if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.fatal, msgOrErr, fields);
       else this.emit(this.pino.fatal, msgOrErr, fields);
     }
@@ -79,8 +85,13 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const core = this.core;
     try {
       const text = truncateString(String(name), core.config.limits.maxStringLength);
-      const safe = fields === undefined || fields === null ? undefined : typeof fields === 'object' ? core.sanitizer.fields(fields) : { fields: core.sanitizer.value(fields) };
-      method.call(this.pino, withEventName(text, safe), text);
+      // The event name first, then the fields, built as one object.
+      const head = { [EVENT_KEY]: text };
+      let record: object;
+      if (fields === undefined || fields === null) record = head;
+      else if (typeof fields === 'object') record = core.sanitizer.fields(fields, EVENT_RESERVED_KEYS, head);
+      else record = { [EVENT_KEY]: text, fields: core.sanitizer.value(fields) }; // untyped callers
+      method.call(this.pino, record, text);
     } catch (err) {
       this.emitInternalError(method, err);
     }
@@ -97,7 +108,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   isLevelEnabled(level: LevelName): boolean {
-    return levelValue(this.level) <= LEVELS[level];
+    return this.min <= LEVELS[level];
   }
 
   flush(): Promise<void> {
@@ -163,18 +174,6 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
       // nothing more can be done without throwing at the caller
     }
   }
-}
-
-/**
- * The event name first, then the fields. A field called `event` (only an
- * untyped caller can pass one) is kept as `event_`, as the logger does for its
- * other own keys, so it cannot forge the name.
- */
-function withEventName(name: string, fields: JsonFields | undefined): JsonFields {
-  if (fields === undefined) return { [EVENT_KEY]: name };
-  if (!Object.hasOwn(fields, EVENT_KEY)) return { [EVENT_KEY]: name, ...fields };
-  const { [EVENT_KEY]: given, ...rest } = fields;
-  return { [EVENT_KEY]: name, ...rest, [`${EVENT_KEY}_`]: given };
 }
 
 /**

@@ -45,7 +45,7 @@ function defaultExit(code: number): never {
   return process.exit(code);
 }
 
-export function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, exit: ExitFunction): Logger<Events> {
+function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, exit: ExitFunction): Logger<Events> {
   const name = config.name ?? packageName() ?? 'app';
   const entries: FanoutEntry[] = config.transports.map((t) => ({
     transport: createTransport(t, { loggerName: name }),
@@ -67,11 +67,10 @@ export function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(con
     },
     fanout,
   );
-  const core = new LoggerCore(config, fanout, sanitizer, exit, () => root);
+  const core = new LoggerCore(config, fanout, sanitizer, exit, root, name);
   const log = new StructuredLogger<Events>(core, root, level);
   core.log = log;
-  core.name = name;
-  installReadiness(core, log, config, level);
+  installReadiness(core, log, config);
   return log;
 }
 

@@ -20,7 +20,7 @@ export const LEVEL_NAMES: readonly LevelName[] = Object.freeze(['debug', 'info',
 export const LEVEL_SETTINGS: readonly LevelSetting[] = Object.freeze([...LEVEL_NAMES, 'silent']);
 
 /** `silent` sorts above every level, so comparisons need no special case. */
-export const SILENT_VALUE = Infinity;
+const SILENT_VALUE = Infinity;
 
 export function levelValue(setting: LevelSetting): number {
   return setting === 'silent' ? SILENT_VALUE : LEVELS[setting];

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogFollower } from '../src/cli/LogFollower';
+import { LogFollower, READ_CHUNK } from '../src/cli/LogFollower';
+import { withoutSecrets } from '../src/config/withoutSecrets';
 import { tempDir } from './support/runFixture';
 
 const BIN = join(__dirname, '..', 'bin', 'prodlog.js');
@@ -38,6 +39,26 @@ describe('prodlog check', () => {
     expect(printed).toMatchObject({ name: 'svc', level: 'info', capture: true, transports: [{ type: 'file', path: 'x.log' }] });
   });
 
+  it('prints no credential: not a URL query token, URL password, header or TLS private key', () => {
+    const path = join(dir, 'secrets.json');
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    writeFileSync(path, JSON.stringify({
+      transports: [
+        { type: 'http', url: 'https://ingest:pw-in-url@logs.example/v1/logs?api_key=query-token-123', format: 'ndjson', headers: { Authorization: 'Bearer header-token-456' } },
+        { type: 'syslog', host: 'logs.example', protocol: 'tls', tls: { key: pem, cert: 'client-cert-pem', ca: 'ca-pem' } },
+      ],
+    }));
+    const r = cli(['check', path]);
+    expect(r.status).toBe(0);
+    for (const secret of ['query-token-123', 'api_key', 'pw-in-url', 'ingest', 'header-token-456', 'PRIVATE KEY', 'client-cert-pem']) expect(r.stdout).not.toContain(secret);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      transports: [
+        { type: 'http', url: 'https://logs.example/v1/logs', headers: { Authorization: '[Redacted]' } },
+        { type: 'syslog', host: 'logs.example', tls: { key: '[Redacted]', cert: '[Redacted]', ca: 'ca-pem' } },
+      ],
+    });
+  });
+
   it('exits non-zero with the same message as the library', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ transports: [{ type: 'nope' }] }));
@@ -53,19 +74,34 @@ describe('prodlog check', () => {
   });
 });
 
-describe('hideSecrets', () => {
-  it('hides secret-looking keys and URL passwords', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { hideSecrets } = require('../src/cli/hideSecrets') as typeof import('../src/cli/hideSecrets');
-    expect(hideSecrets({ url: 'https://user:s3cret@logs.example/v1', headers: { Authorization: 'Bearer t', 'X-Scope': 'a' }, tls: { key: 'PEM', ca: 'CA' } })).toEqual({
-      url: 'https://user:[hidden]@logs.example/v1',
-      headers: { Authorization: '[hidden]', 'X-Scope': 'a' },
-      tls: { key: '[hidden]', ca: 'CA' },
+describe('withoutSecrets (prodlog check and the startup record)', () => {
+  it('censors secret-looking keys and TLS key material, and drops user, password, query and fragment from URLs', () => {
+    expect(withoutSecrets({ url: 'https://user:s3cret@logs.example/v1?api_key=abc#t', headers: { Authorization: 'Bearer t', 'X-Scope': 'a' }, tls: { key: 'PEM', cert: 'CERT', ca: 'CA' } })).toEqual({
+      url: 'https://logs.example/v1',
+      headers: { Authorization: '[Redacted]', 'X-Scope': 'a' },
+      tls: { key: '[Redacted]', cert: '[Redacted]', ca: 'CA' },
     });
+  });
+
+  it('shows everything at any depth unless given a depth, past which objects and arrays are cut', () => {
+    const deep = { a: { b: { c: { d: 'e' }, list: [[1]] } } };
+    expect(withoutSecrets(deep)).toEqual(deep);
+    expect(withoutSecrets(deep, 2)).toEqual({ a: { b: '[Object]' } });
+    expect(withoutSecrets([deep], 3)).toEqual([{ a: { b: '[Object]' } }]);
+    expect(withoutSecrets({ list: [1], map: {} }, 1)).toEqual({ list: '[Array]', map: '[Object]' });
   });
 });
 
 describe('LogFollower (prodlog tail)', () => {
+  it('keeps a UTF-8 character that a read cuts in two whole', () => {
+    const file = join(tempDir('follow-utf8'), 'app.log');
+    const long = `${'a'.repeat(READ_CHUNK - 1)}é`; // "é" is two bytes: the first read ends between them
+    writeFileSync(file, `${long}\nnext\n`);
+    const follower = new LogFollower(file);
+    expect(follower.start(10)).toEqual([long, 'next']);
+    follower.close();
+  });
+
   it('starts with the last lines, then returns appended lines across rename rotation and truncation', () => {
     const dir = tempDir('follow');
     const file = join(dir, 'app.log');
@@ -87,6 +123,32 @@ describe('LogFollower (prodlog tail)', () => {
     appendFileSync(file, 'h\n');
     expect(follower.poll()).toEqual(['h']);
     follower.close();
+  });
+
+  it('reads only the last lines of a file many blocks long, backwards from its end', () => {
+    const dir = tempDir('follow-large');
+    const file = join(dir, 'app.log');
+    const lines = Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'x'.repeat(40)}`);
+    writeFileSync(file, `${lines.join('\n')}\npart`); // ~2 MB, ending in a line not yet complete
+    const bytesOf = (n: number): number => Buffer.byteLength(`${lines.slice(-n).join('\n')}\npart`);
+    expect(bytesOf(lines.length)).toBeGreaterThan(20 * READ_CHUNK);
+    const readSync = jest.spyOn(fs, 'readSync');
+    try {
+      for (const n of [3, 2_000, 0]) { // 2 000 lines take more than one block
+        readSync.mockClear();
+        const follower = new LogFollower(file);
+        expect(follower.start(n)).toEqual(lines.slice(lines.length - n));
+        const read = readSync.mock.results.reduce((sum, r) => sum + (r.value as number), 0);
+        // What is shown, plus at most a block searched back past it and a block read forwards past it.
+        expect(read).toBeLessThanOrEqual(2 * bytesOf(n) + 2 * READ_CHUNK);
+        appendFileSync(file, 'ial\n');
+        expect(follower.poll()).toEqual(['partial']);
+        follower.close();
+        truncateSync(file, Buffer.byteLength(`${lines.join('\n')}\npart`));
+      }
+    } finally {
+      readSync.mockRestore();
+    }
   });
 
   it('runs as a command and stops on SIGINT', async () => {

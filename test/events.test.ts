@@ -121,6 +121,20 @@ describe('typed events from untyped callers never throw', () => {
     expect(memory.records.map((r) => r.level)).toEqual(['info', 'info']);
   });
 
+  it('keep the name first when the fields are copied (a secret censored, a field called `event` renamed)', () => {
+    const { log, memory } = shopLogger();
+    untyped(log)('login.failed', { user: 'ann', event: 'forged', password: 'hunter2' });
+    expect(Object.keys(memory.records[0] as object)).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'event', 'user', 'event_', 'password', 'msg']);
+    expect(memory.records[0]).toMatchObject({ event: 'login.failed', event_: 'forged', password: '[Redacted]', msg: 'login.failed' });
+  });
+
+  it('put an Error given as the fields under `err`, after the name', () => {
+    const { log, memory } = shopLogger();
+    untyped(log)('stock.low', new Error('sensor offline'));
+    expect(Object.keys(memory.records[0] as object)).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'event', 'err', 'msg']);
+    expect(memory.records[0]).toMatchObject({ event: 'stock.low', err: { type: 'Error', message: 'sensor offline' } });
+  });
+
   it('put fields that are not an object under `fields`', () => {
     const { log, memory } = shopLogger();
     untyped(log)('cache.cleared', 42);

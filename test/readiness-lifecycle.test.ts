@@ -1,5 +1,5 @@
 import { ConfigError, resolveConfig, type Logger } from '../src';
-import { describeTransports } from '../src/readiness/startupRecord';
+import { describeTransports, logStartup } from '../src/readiness/startupRecord';
 import { Watchdog, type WatchdogProbes } from '../src/readiness/Watchdog';
 import { MemoryTransport } from '../src/testing';
 import { memoryLogger } from './support/memoryLogger';
@@ -34,6 +34,18 @@ describe('the startup record', () => {
 
   it('is not logged by default, so tools and tests that create loggers get only their own records', () => {
     expect(logger().memory.records).toHaveLength(0);
+  });
+
+  it('shows no TLS private key or certificate: a syslog tls.key PEM stays out of the record', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+    // The configuration as the logger resolves it; the record goes to a memory logger, so no connection is tried.
+    const config = resolveConfig({ transports: [{ type: 'syslog', host: 'logs.example', protocol: 'tls', tls: { key: pem, cert: 'client-cert-pem', ca: 'ca-pem' } }] }, 'test');
+    const { log, memory } = logger({ redact: { defaults: false } });
+    logStartup(log, config);
+    expect(memory.records[0]).toMatchObject({ msg: 'startup', transports: [{ type: 'syslog', protocol: 'tls', tls: { key: '[Redacted]', cert: '[Redacted]', ca: 'ca-pem' } }] });
+    expect(memory.lines[0]).not.toContain('PRIVATE KEY');
+    expect(memory.lines[0]).not.toContain('MIIEvQ');
+    expect(memory.lines[0]).not.toContain('client-cert-pem');
   });
 
   it('shows transports without their secrets, even with default redaction off', () => {

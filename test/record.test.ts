@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { runInNewContext } from 'node:vm';
 import { memoryLogger } from './support/memoryLogger';
 
 describe('record shape', () => {
@@ -84,6 +85,17 @@ describe('errors', () => {
     (a as Error & { cause: unknown }).cause = b;
     log.error(a);
     expect(memory.records[0]!['err']).toMatchObject({ message: 'a', cause: { message: 'b', cause: '[Circular]' } });
+  });
+
+  it('recognises an Error given as the fields whatever its prototype: from another realm, or moved onto Object.prototype', () => {
+    const { log, memory } = memoryLogger();
+    log.info('x', runInNewContext('new TypeError("from a vm context")') as Error);
+    // An error object all the same (a test for a plain-object prototype alone would log it as `{}`).
+    log.info('x', Reflect.construct(Error, ['prototype replaced'], Object) as Error);
+    expect(memory.records.map((r) => r['err'])).toEqual([
+      expect.objectContaining({ type: 'TypeError', message: 'from a vm context' }),
+      expect.objectContaining({ message: 'prototype replaced' }),
+    ]);
   });
 
   it('uses the class name of a custom error as its type', () => {

@@ -1,6 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
-const READ_CHUNK = 64 * 1024;
+/** The size of one read, forwards when following and backwards when looking for the last lines. */
+export const READ_CHUNK = 64 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * Reads the lines appended to a log file, across rotations: when the path
@@ -17,13 +20,24 @@ export class LogFollower {
   private ino = -1;
   private position = 0;
   private partial = '';
+  /** Keeps a UTF-8 character cut by the end of one read for the next, instead of garbling it. */
+  private decoder = new StringDecoder('utf8');
 
   constructor(private readonly path: string) {}
 
-  /** Starts at the end of the file, after returning its last `lastLines` lines. */
+  /**
+   * Starts at the end of the file, after returning its last `lastLines`
+   * complete lines. Only those are read: the file is searched backwards from
+   * its end for the newline before them, so a large log costs no more than
+   * the lines shown.
+   */
   start(lastLines: number): string[] {
-    const lines = this.poll();
-    return lastLines === 0 ? [] : lines.slice(-lastLines);
+    const out: string[] = [];
+    this.openFile(); // a file not there yet is opened by a later poll()
+    if (this.fd === undefined) return out;
+    this.position = this.startOfLastLines(this.fd, lastLines);
+    this.readAll(out);
+    return out;
   }
 
   poll(): string[] {
@@ -40,6 +54,7 @@ export class LogFollower {
     if (this.fd !== undefined && fstatSync(this.fd).size < this.position) {
       this.position = 0; // truncated in place
       this.partial = '';
+      this.decoder = new StringDecoder('utf8');
     }
     this.readAll(out);
     return out;
@@ -63,6 +78,7 @@ export class LogFollower {
       this.ino = fstatSync(this.fd).ino;
       this.position = 0;
       this.partial = '';
+      this.decoder = new StringDecoder('utf8');
     } catch {
       this.fd = undefined;
     }
@@ -73,6 +89,29 @@ export class LogFollower {
     this.fd = undefined;
   }
 
+  /**
+   * The offset where the last `lines` complete lines begin: just after the
+   * newline that precedes them (the lines + 1st from the end, since the last
+   * complete line ends with the last newline), or 0 when the file holds no
+   * more lines than that. A partial last line (no newline yet) is not counted.
+   */
+  private startOfLastLines(fd: number, lines: number): number {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let newlines = 0;
+    let end = fstatSync(fd).size;
+    while (end > 0) {
+      const from = Math.max(0, end - READ_CHUNK);
+      const block = buf.subarray(0, readSync(fd, buf, 0, end - from, from));
+      for (let i = block.length; i > 0; ) {
+        i = block.lastIndexOf(NEWLINE, i - 1);
+        if (i === -1) break;
+        if (++newlines > lines) return from + i + 1;
+      }
+      end = from;
+    }
+    return 0;
+  }
+
   private readAll(out: string[]): void {
     if (this.fd === undefined) return;
     const buf = Buffer.allocUnsafe(READ_CHUNK);
@@ -80,7 +119,7 @@ export class LogFollower {
       const n = readSync(this.fd, buf, 0, READ_CHUNK, this.position);
       if (n === 0) return;
       this.position += n;
-      const parts = (this.partial + buf.toString('utf8', 0, n)).split('\n');
+      const parts = (this.partial + this.decoder.write(buf.subarray(0, n))).split('\n');
       this.partial = parts.pop() ?? '';
       out.push(...parts);
     }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/ConfigError';
 import { loadConfig } from '../config/loadConfig';
-import { hideSecrets } from './hideSecrets';
+import { withoutSecrets } from '../config/withoutSecrets';
 import type { CommandIo } from './CommandIo';
 
 /**
@@ -12,7 +12,7 @@ export function checkCommand(args: readonly string[], io: CommandIo): number {
   const path = args[0];
   try {
     const config = loadConfig(path === undefined ? { env: io.env, cwd: io.cwd } : { path, env: io.env, cwd: io.cwd });
-    io.stdout(`${JSON.stringify(hideSecrets(config), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(withoutSecrets(config), null, 2)}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

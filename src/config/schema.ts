@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { transportOptionsSchema } from '../../transports';
 import { DEFAULT_LIMITS } from '../serialize/limits';
+import { DEFAULT_CENSOR } from '../serialize/secretKeys';
 import { readinessConfigShape } from '../readiness/readinessOptions';
 import { levelSettingSchema, strictOptions } from './schemaHelpers';
-
-export const DEFAULT_CENSOR = '[Redacted]';
 
 const redactSchema = z
   .union([

@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/schema';
-import type { LevelSetting } from '../levels';
 import type { Logger } from '../Logger';
 import type { LoggerCore } from '../LoggerCore';
 import { forwardProcessWarnings } from './processWarnings';
@@ -14,8 +13,8 @@ import { Watchdog } from './Watchdog';
  * watchdog. Each process-wide part lets go of the logger when it closes or
  * exits.
  */
-export function installReadiness(core: LoggerCore, log: Logger, config: ResolvedConfig, level: LevelSetting): void {
-  if (config.startup) logStartup(log, config, level);
+export function installReadiness(core: LoggerCore, log: Logger, config: ResolvedConfig): void {
+  if (config.startup) logStartup(log, config);
   if (config.warnings) core.onDetach(forwardProcessWarnings(log));
   if (config.shutdown.enabled) {
     core.onDetach(

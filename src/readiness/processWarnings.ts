@@ -19,7 +19,7 @@ function state(): WarningsState {
  * `ExperimentalWarning`, ...). The stack shows which code called the
  * deprecated API.
  */
-export function warningFields(warning: Error): Record<string, unknown> {
+function warningFields(warning: Error): Record<string, unknown> {
   const code = (warning as { code?: unknown }).code;
   return {
     category: warning.name === 'DeprecationWarning' ? 'deprecation' : warning.name,

@@ -71,5 +71,4 @@ export const readinessConfigShape = {
   trace: z.boolean().default(true),
 };
 
-export type ShutdownConfig = z.output<(typeof readinessConfigShape)['shutdown']>;
 export type WatchdogConfig = z.output<(typeof readinessConfigShape)['watchdog']>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../Logger';
-import { SecretKeyMatcher } from '../serialize/secretKeys';
+import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
 import { observeRequest } from './requestMetrics';
 import { elapsedMs } from './task';
 
@@ -27,9 +27,6 @@ export interface RequestLoggerOptions {
 /** Express and connect call middleware with a `next`; node:http does not. */
 export type RequestMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
-// Censored whatever `redact.defaults` says: a request log must never carry credentials.
-const secrets = new SecretKeyMatcher(true);
-const CENSOR = '[Redacted]';
 /** An incoming id is used only if it is a short printable token: it goes into every record of the request. */
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 const childLoggers = new WeakMap<IncomingMessage, Logger>();
@@ -151,8 +148,9 @@ function pathOf(req: IncomingMessage): string {
   return q === -1 ? full : full.slice(0, q);
 }
 
+/** Censored whatever `redact.defaults` says: a request log must never carry credentials. */
 function censorHeaders(headers: IncomingHttpHeaders): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers)) out[key] = secrets.isSecret(key) ? CENSOR : value;
+  for (const [key, value] of Object.entries(headers)) out[key] = ALWAYS_ON_SECRET_KEYS.isSecret(key) ? DEFAULT_CENSOR : value;
   return out;
 }

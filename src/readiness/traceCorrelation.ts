@@ -9,7 +9,7 @@ interface OtelApi {
   isSpanContextValid(context: SpanContext): boolean;
 }
 
-export interface TraceFields {
+interface TraceFields {
   trace_id: string;
   span_id: string;
   trace_flags: string;
@@ -22,7 +22,7 @@ let api: OtelApi | null | undefined;
  * an optional peer dependency: the require is tried once per process and
  * its failure is the normal case for a service without tracing.
  */
-export function otelApi(): OtelApi | undefined {
+function otelApi(): OtelApi | undefined {
   if (api === undefined) {
     try {
       api = require('@opentelemetry/api') as OtelApi;

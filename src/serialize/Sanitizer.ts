@@ -26,16 +26,23 @@ export class Sanitizer {
     private readonly censor: string,
   ) {}
 
-  /** The fields object as given, or a sanitised copy if anything in it needs a change. */
-  fields(input: object): JsonFields {
-    if (isError(input)) return this.withError(input, undefined);
-    if (this.isCleanTopSafely(input)) return input as JsonFields;
-    return this.copyObject(input, 1, [], true);
+  /**
+   * The fields object as given, or a sanitised copy if anything in it needs a
+   * change. A top-level field named in `reserved` is renamed `<key>_`.
+   *
+   * With `head` (keys the logger writes itself, such as the event name; they
+   * must be in `reserved`, so no field can overwrite them), the result is
+   * always one new object: head's keys first, then the fields.
+   */
+  fields(input: object, reserved: ReadonlySet<string> = RESERVED_KEYS, head?: JsonFields): JsonFields {
+    if (isError(input)) return this.withError(input, undefined, head);
+    if (this.isCleanTopSafely(input, reserved)) return head === undefined ? (input as JsonFields) : { ...head, ...input };
+    return this.copyObject(input, 1, [], reserved, head);
   }
 
   /** The fields with `err` set to the serialised error (used by `log.error(err, fields)`). */
-  withError(err: Error, fields: object | undefined): JsonFields {
-    const out = fields === undefined || isError(fields) ? nullObject() : this.copyObject(fields, 1, [], true);
+  withError(err: Error, fields: object | undefined, head?: JsonFields): JsonFields {
+    const out = fields === undefined || isError(fields) ? startedWith(head) : this.copyObject(fields, 1, [], RESERVED_KEYS, head);
     out['err'] = this.copy(err, 2, []);
     return out;
   }
@@ -45,17 +52,17 @@ export class Sanitizer {
     return this.copy(v, 1, []);
   }
 
-  private isCleanTopSafely(obj: object): boolean {
+  private isCleanTopSafely(obj: object, reserved: ReadonlySet<string>): boolean {
     try {
-      return this.isCleanTop(obj);
+      return this.isCleanTop(obj, reserved);
     } catch {
       return false; // e.g. a Proxy whose traps throw: the copy pass marks the value
     }
   }
 
-  private isCleanTop(obj: object): boolean {
+  private isCleanTop(obj: object, reserved: ReadonlySet<string>): boolean {
     for (const k in obj) {
-      if (RESERVED_KEYS.has(k) || this.secrets.isSecret(k)) return false;
+      if (reserved.has(k) || this.secrets.isSecret(k)) return false;
       let v: unknown;
       try {
         v = (obj as JsonFields)[k];
@@ -140,7 +147,7 @@ export class Sanitizer {
     if (Array.isArray(obj)) return this.copyArray(obj, depth, path);
     if (isError(obj)) return this.copyError(obj, depth, path);
     if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
-    if (obj instanceof Map) return this.copyObject(Object.fromEntries(obj), depth, path, false);
+    if (obj instanceof Map) return this.copyObject(Object.fromEntries(obj), depth, path);
     if (obj instanceof Set) return this.copyArray([...obj], depth, path);
     let toJSON: unknown;
     try {
@@ -155,7 +162,7 @@ export class Sanitizer {
         return `[toJSON threw: ${describe(err)}]`;
       }
     }
-    return this.copyObject(obj, depth, path, false);
+    return this.copyObject(obj, depth, path);
   }
 
   private copyArray(arr: readonly unknown[], depth: number, path: object[]): unknown[] {
@@ -176,11 +183,12 @@ export class Sanitizer {
     return out;
   }
 
-  private copyObject(obj: object, depth: number, path: object[], top: boolean): JsonFields {
-    const out = nullObject();
+  /** `reserved` is given for the top level only; `head` holds keys that go first. */
+  private copyObject(obj: object, depth: number, path: object[], reserved?: ReadonlySet<string>, head?: JsonFields): JsonFields {
+    const out = startedWith(head);
     for (const k in obj) {
       if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-      const key = top && RESERVED_KEYS.has(k) ? `${k}_` : k;
+      const key = reserved?.has(k) === true ? `${k}_` : k;
       if (this.secrets.isSecret(k)) {
         out[key] = this.censor;
         continue;
@@ -248,4 +256,9 @@ function describe(err: unknown): string {
 /** A prototype-less object, so a field named "__proto__" is data, not a prototype change. */
 function nullObject(): JsonFields {
   return Object.create(null) as JsonFields;
+}
+
+/** A prototype-less object holding head's keys, if any. */
+function startedWith(head: JsonFields | undefined): JsonFields {
+  return head === undefined ? nullObject() : Object.assign(nullObject(), head);
 }

@@ -14,21 +14,19 @@ export const DEFAULT_SECRET_SUFFIXES: readonly string[] = Object.freeze([
   'password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'signature',
 ]);
 
+/** What replaces a secret value unless `redact.censor` says otherwise. */
+export const DEFAULT_CENSOR = '[Redacted]';
+
 const NORMALIZE = /[-_.\s]/g;
 /** Distinct keys whose verdict is cached; past this, keys are checked uncached (bounded memory). */
 const CACHE_LIMIT = 10_000;
+const EXACT: ReadonlySet<string> = new Set(DEFAULT_SECRET_EXACT);
 
 export class SecretKeyMatcher {
   private readonly cache = new Map<string, boolean>();
-  private readonly exact: ReadonlySet<string>;
 
-  constructor(
-    readonly enabled: boolean,
-    private readonly suffixes: readonly string[] = DEFAULT_SECRET_SUFFIXES,
-    exact: readonly string[] = DEFAULT_SECRET_EXACT,
-  ) {
-    this.exact = new Set(exact);
-  }
+  /** `enabled` false (`redact.defaults: false`) matches no key. */
+  constructor(readonly enabled: boolean) {}
 
   isSecret(key: string): boolean {
     if (!this.enabled) return false;
@@ -41,8 +39,16 @@ export class SecretKeyMatcher {
 
   private check(key: string): boolean {
     const k = key.toLowerCase().replace(NORMALIZE, '');
-    if (this.exact.has(k)) return true;
-    for (const suffix of this.suffixes) if (k.endsWith(suffix)) return true;
+    if (EXACT.has(k)) return true;
+    for (const suffix of DEFAULT_SECRET_SUFFIXES) if (k.endsWith(suffix)) return true;
     return false;
   }
 }
+
+/**
+ * The default list, on whatever `redact.defaults` says: for the places where
+ * credentials are expected and must never be shown (request headers,
+ * transport options in the startup record and in `prodlog check`). One
+ * instance, so its cache is shared.
+ */
+export const ALWAYS_ON_SECRET_KEYS = new SecretKeyMatcher(true);

@@ -1,0 +1,49 @@
+import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
+
+/**
+ * TLS key material (syslog's `tls.key` is a PEM private key, `tls.cert` its
+ * certificate) under names too short and common for the default secret list,
+ * which applies to every logged field.
+ */
+const KEY_MATERIAL: ReadonlySet<string> = new Set(['key', 'cert']);
+
+/**
+ * A configuration, or part of one, as it may be shown: by `prodlog check` and
+ * in the startup record. Whatever `redact.defaults` says, the values of
+ * secret-looking keys (the default secret list, plus `key` and `cert`) become
+ * the censor, and URLs lose their user, password, query string and fragment,
+ * where tokens are often passed. Functions are left out, and objects that are
+ * not plain data (a custom transport instance) are shown by their `name`.
+ * Objects and arrays nested `maxDepth` levels deep become "[Object]" and
+ * "[Array]".
+ */
+export function withoutSecrets(value: unknown, maxDepth = Infinity): unknown {
+  return shown(value, 0, maxDepth);
+}
+
+function shown(value: unknown, depth: number, maxDepth: number): unknown {
+  if (typeof value === 'string') return withoutUrlSecrets(value);
+  if (typeof value !== 'object' || value === null) return typeof value === 'function' ? undefined : value;
+  if (Array.isArray(value)) return depth >= maxDepth ? '[Array]' : value.map((v) => shown(v, depth + 1, maxDepth));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value as { name?: unknown }).name;
+    return typeof name === 'string' ? name : '[Object]';
+  }
+  if (depth >= maxDepth) return '[Object]';
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = KEY_MATERIAL.has(key) || ALWAYS_ON_SECRET_KEYS.isSecret(key) ? DEFAULT_CENSOR : shown(v, depth + 1, maxDepth);
+  }
+  return out;
+}
+
+function withoutUrlSecrets(text: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  try {
+    const url = new URL(text);
+    return `${url.protocol}//${url.host}${url.pathname === '/' && !text.endsWith('/') ? '' : url.pathname}`;
+  } catch {
+    return text;
+  }
+}
