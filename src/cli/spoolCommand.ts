@@ -1,7 +1,8 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { listSegments, type Segment } from '../../transports/shipping/SegmentFiles';
+import { listSegments, lockHolder } from '../../transports/shipping/SegmentFiles';
+import { deliveredOfFirst, resumePosition } from '../../transports/shipping/Spool';
 import { SpoolCursor, type SpoolPosition } from '../../transports/shipping/SpoolCursor';
 import { SpoolReader } from '../../transports/shipping/SpoolReader';
 import type { CommandIo } from './CommandIo';
@@ -69,7 +70,7 @@ export async function spoolCommand(args: readonly string[], io: CommandIo): Prom
 export function inspectSpool(dir: string): Omit<SpoolReport, 'deadLetters'> {
   const all = listSegments(dir);
   const saved = new SpoolCursor(dir).read();
-  const start = startPosition(all, saved);
+  const start = resumePosition(all, saved);
   // Segments before the delivery position are delivered; the service deletes them on its next start.
   const segments = all.filter((s) => start.segment === '' || s.base >= start.segment);
   const newest = segments.at(-1);
@@ -96,21 +97,8 @@ export function inspectSpool(dir: string): Omit<SpoolReport, 'deadLetters'> {
   } finally {
     reader.close();
   }
-  const first = segments[0];
-  const deliveredOfFirst = first && first.base === start.segment ? start.offset : 0;
-  const backlogBytes = segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst;
+  const backlogBytes = segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst(segments, start);
   return { dir, segments: segments.length, backlogRecords, backlogBytes, oldestRecordTime, position: start.segment === '' ? null : start, lock: lockHolder(dir), damagedBytes, incompleteTailBytes };
-}
-
-/**
- * Where delivery resumes, as the spool itself decides on opening: the saved
- * position if its segment is still there, else the first segment after it
- * (the saved one was delivered and deleted), else the first segment.
- */
-function startPosition(segments: readonly Segment[], saved: SpoolPosition | null): SpoolPosition {
-  if (saved && segments.some((s) => s.base === saved.segment)) return saved;
-  const next = saved ? segments.find((s) => s.base > saved.segment) : segments[0];
-  return { segment: next?.base ?? '', offset: 0, skip: 0 };
 }
 
 function timeOf(line: string | undefined): string | null {
@@ -119,22 +107,6 @@ function timeOf(line: string | undefined): string | null {
     return typeof time === 'string' ? time : null;
   } catch {
     return null;
-  }
-}
-
-function lockHolder(dir: string): SpoolReport['lock'] {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(resolve(dir, 'lock'), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return { pid, running: true };
-  } catch (err) {
-    return { pid, running: (err as NodeJS.ErrnoException).code === 'EPERM' };
   }
 }
 

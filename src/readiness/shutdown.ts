@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import type { Logger } from '../Logger';
+import { writeStderr } from '../../transports/shared/writeStderr';
 
 /** What a logger with graceful shutdown on gives the process-wide signal handling. */
 export interface ShutdownParticipant {
@@ -138,12 +139,4 @@ function exitAtOnce(participants: readonly ShutdownParticipant[], signal: NodeJS
   for (const p of participants) p.flushSync();
   const code = 128 + (constants.signals[signal] ?? 0);
   participants[0]?.exit(code);
-}
-
-function writeStderr(text: string): void {
-  try {
-    process.stderr.write(text);
-  } catch {
-    // nowhere left to report to
-  }
 }

@@ -1,6 +1,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { FileInUseError } from './FileInUseError';
 import { FILE_MODE } from './ActiveFile';
+import { writeStderr } from '../shared/writeStderr';
 
 interface NativeLocks {
   tryLock(fd: number): boolean;
@@ -24,11 +25,7 @@ function locks(): NativeLocks | null {
       native = require('fs-native-extensions') as NativeLocks;
     } catch (err) {
       native = null;
-      try {
-        process.stderr.write(`prodlog: file locks are not available here (${(err as Error).message}); two processes rotating one log file will not be detected\n`);
-      } catch {
-        // stderr is closed: nothing to tell.
-      }
+      writeStderr(`prodlog: file locks are not available here (${(err as Error).message}); two processes rotating one log file will not be detected\n`);
     }
   }
   return native;

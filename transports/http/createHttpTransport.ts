@@ -1,6 +1,7 @@
 import type { Sink, SinkRecipe } from '../shipping/Sink';
 import { ShippingTransport, type ShippingSettings } from '../shipping/ShippingTransport';
 import { DeadLetterFile } from './DeadLetterFile';
+import { writeStderr } from '../shared/writeStderr';
 
 export interface HttpTransportSettings {
   readonly shipping: Omit<ShippingSettings, 'sink' | 'recipe' | 'onDeadLetter' | 'onUnidentifiedRejects'>;
@@ -32,12 +33,4 @@ export function createHttpTransport(settings: HttpTransportSettings): ShippingTr
     },
     onUnidentifiedRejects: (count, reason) => deadLetters.note(count, reason),
   });
-}
-
-function writeStderr(text: string): void {
-  try {
-    process.stderr.write(text);
-  } catch {
-    // nowhere left to report to
-  }
 }

@@ -1,4 +1,5 @@
 import type { TransportHealth } from '../../src/transport';
+import { writeStderr } from './writeStderr';
 
 /**
  * Counters behind a transport's `health()`. An error is printed to stderr the
@@ -59,12 +60,4 @@ function errorCode(err: unknown): string {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function writeStderr(text: string): void {
-  try {
-    process.stderr.write(text);
-  } catch {
-    // stderr itself may be closed; there is nowhere left to report to.
-  }
 }

@@ -85,11 +85,11 @@ export function takeLock(dir: string, sharedWith?: number): void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = Number(readTextOr(path, ''));
-    if (holder === sharedWith) return;
+    const holder = lockHolder(dir);
+    if (holder?.pid === sharedWith) return;
     // Our own pid without our own hold: left by an earlier process that had this pid.
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`spool directory ${dir} is in use by process ${holder}; give each process its own spool.dir`);
+    if (holder && holder.pid !== process.pid && holder.running) {
+      throw new Error(`spool directory ${dir} is in use by process ${holder.pid}; give each process its own spool.dir`);
     }
     removeFile(path);
   }
@@ -100,6 +100,13 @@ export function releaseLock(dir: string): void {
   const path = resolve(dir, 'lock');
   heldHere.delete(path);
   if (readTextOr(path, '') === String(process.pid)) removeFile(path);
+}
+
+/** The pid in the spool's lock file and whether that process is running; null without a readable lock. */
+export function lockHolder(dir: string): { readonly pid: number; readonly running: boolean } | null {
+  const pid = Number(readTextOr(resolve(dir, 'lock'), ''));
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return { pid, running: isAlive(pid) };
 }
 
 function readTextOr(path: string, fallback: string): string {

@@ -7,6 +7,7 @@ import { DeliveryLoop, type BatchSettings } from './DeliveryLoop';
 import { drainInChild } from './drainInChild';
 import type { Sink, SinkRecipe, SpoolRecord } from './Sink';
 import { Spool, type SpoolSettings } from './Spool';
+import { writeStderr } from '../shared/writeStderr';
 
 export interface ShippingSettings {
   readonly type: string;
@@ -209,13 +210,5 @@ function openSpool(settings: SpoolSettings, events: ConstructorParameters<typeof
     return new Spool(settings, events);
   } catch (err) {
     throw new ConfigError('spool', [`spool.dir: ${JSON.stringify(settings.dir)} cannot be used: ${(err as Error).message}`]);
-  }
-}
-
-function writeStderr(text: string): void {
-  try {
-    process.stderr.write(text);
-  } catch {
-    // nowhere left to report to
   }
 }

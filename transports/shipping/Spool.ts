@@ -89,9 +89,7 @@ export class Spool {
 
   /** Bytes still to deliver: the segments on disk less what is delivered of the oldest. */
   get backlogBytes(): number {
-    const first = this.segments[0];
-    const deliveredOfFirst = first && first.base === this.position.segment ? this.position.offset : 0;
-    return this.bytesOnDisk - deliveredOfFirst + this.writer.pendingChars;
+    return this.bytesOnDisk - deliveredOfFirst(this.segments, this.position) + this.writer.pendingChars;
   }
 
   /** Whether a line of `chars` characters fits under the cap (pending characters count as bytes, plus their block header). */
@@ -152,10 +150,7 @@ export class Spool {
   }
 
   private startPosition(): SpoolPosition {
-    const saved = this.cursor.read();
-    if (saved && this.segments.some((s) => s.base === saved.segment)) return saved;
-    // No usable position: every segment left is undelivered (delivered ones are deleted).
-    return saved ? { segment: this.segments.find((s) => s.base > saved.segment)?.base ?? '', offset: 0, skip: 0 } : START;
+    return resumePosition(this.segments, this.cursor.read());
   }
 
   /** Deletes segments wholly before the delivery position (never the one being appended to). */
@@ -186,3 +181,19 @@ export class Spool {
   }
 }
 
+/**
+ * Where delivery resumes on opening a spool: the saved position if its
+ * segment is still there, else the start of the first segment after it (the
+ * saved one was delivered and deleted), else the start (nothing saved: every
+ * segment left is undelivered, delivered ones are deleted).
+ */
+export function resumePosition(segments: readonly Segment[], saved: SpoolPosition | null): SpoolPosition {
+  if (saved && segments.some((s) => s.base === saved.segment)) return saved;
+  return saved ? { segment: segments.find((s) => s.base > saved.segment)?.base ?? '', offset: 0, skip: 0 } : START;
+}
+
+/** Bytes of the oldest segment already delivered. */
+export function deliveredOfFirst(segments: readonly Segment[], position: SpoolPosition): number {
+  const first = segments[0];
+  return first && first.base === position.segment ? position.offset : 0;
+}
