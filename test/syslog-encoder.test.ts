@@ -119,7 +119,7 @@ describe('syslog configuration', () => {
     expect(problems({ facility: 'local9' })).toMatch(/^transports\[0\]\.facility: "local9" is not one of kern, user/);
     expect(problems({ spool: { maxBytes: 'lots' } })).toBe('transports[0].spool.maxBytes: "lots" is not a size like "256M" (a number of bytes, or digits with K, M, G or T)');
     expect(problems({ protocol: 'tcp', tls: { caFile: '/x' } })).toMatch(/^transports\[0\]\.tls: .* use protocol "tls"/);
-    expect(problems({ structuredData: { 'bad id': { a: 'b' } } })).toMatch(/^transports\[0\]\.structuredData: .* has "bad id", which is not an SD-NAME/);
+    expect(problems({ structuredData: { 'bad id': { a: 'b' } } })).toBe('transports[0].structuredData.bad id: {"a":"b"} is under a key that is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)');
     expect(problems({ hots: 'x' })).toMatch(/unknown key "hots"; allowed keys: type, level, host, port, protocol/);
   });
 

@@ -17,3 +17,18 @@ export function strictOptions<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 export const levelSettingSchema = z.enum(LEVEL_SETTINGS as readonly LevelSetting[] as [LevelSetting, ...LevelSetting[]]);
+
+/**
+ * A record whose keys are checked one by one. Zod reports a bad record key
+ * only as "Invalid key in record"; this names the key in the path and says
+ * what is wrong with it, e.g. `transports[0].headers.content-length: "5" is
+ * under a header the transport sets itself`.
+ */
+export function recordWithKeys<V extends z.ZodType>(value: V, keyProblem: (key: string) => string | undefined) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      const problem = keyProblem(key);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+  });
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/config/schemaHelpers';
 import { retryOptionsSchema, shippingOptionsShape, sizeSchema } from '../shipping/shippingSchema';
 import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';
@@ -52,20 +52,6 @@ const OWN_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-enc
 
 // A CR or LF would make every request fail at send time, forever; refuse it at startup.
 const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'contains a line break or NUL, which HTTP header values cannot hold');
-
-/**
- * A record whose keys are checked one by one. Zod reports a bad record key
- * only as "Invalid key in record"; this names the key in the path and says
- * what is wrong with it.
- */
-function recordWithKeys<V extends z.ZodType>(value: V, keyProblem: (key: string) => string | undefined) {
-  return z.record(z.string(), value).superRefine((record, ctx) => {
-    for (const key of Object.keys(record)) {
-      const problem = keyProblem(key);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
-    }
-  });
-}
 
 function headerNameProblem(name: string): string | undefined {
   if (!HEADER_NAME.test(name)) return 'is under a key that is not an HTTP header name';

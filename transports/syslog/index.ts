@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../src/config/ConfigError';
-import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/config/schemaHelpers';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingOptionsShape } from '../shipping/shippingSchema';
@@ -15,13 +15,9 @@ export const DEFAULT_PORTS = { tcp: 514, tls: 6514, relp: 2514 } as const;
 /** rsyslog's default maxMessageSize: longer messages would be cut by the receiver anyway. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024;
 
-/** A record whose keys must be SD-NAMEs; the message quotes the bad key (zod's own says only "Invalid key"). */
+/** A record whose keys must be SD-NAMEs. */
 function sdNamed<T extends z.ZodType>(values: T) {
-  return z.record(z.string(), values).superRefine((rec, ctx) => {
-    for (const key of Object.keys(rec)) {
-      if (!isSdName(key)) ctx.addIssue({ code: 'custom', message: `has ${JSON.stringify(key)}, which is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)` });
-    }
-  });
+  return recordWithKeys(values, (key) => (isSdName(key) ? undefined : 'is under a key that is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)'));
 }
 
 const schema = strictOptions({
