@@ -8,5 +8,7 @@ module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
+  // Worker threads run the compiled files in dist/ (built by pretest), not TypeScript source.
+  setupFiles: ['<rootDir>/test/support/workerFiles.js'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

@@ -1,8 +1,9 @@
 import { renameSync, unlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { constants } from 'node:zlib';
+import { resolveWorkerFile } from '../shared/workerFile';
 import { FILE_MODE } from './ActiveFile';
-import { COMPRESS_WORKER_SOURCE } from './compressWorkerSource';
+import type { CompressJob, CompressReply } from './compressWorker';
 import { gzipPathOf, TEMP_SUFFIX } from './rotatedNames';
 
 /**
@@ -24,11 +25,6 @@ interface Job {
   resolve(): void;
 }
 
-interface WorkerReply {
-  readonly source: string;
-  readonly error?: { readonly message: string; readonly code?: string };
-}
-
 /**
  * Compresses rotated files in a worker thread. A worker, not the thread pool
  * behind zlib's async API: a stream pipeline needs the main event loop for
@@ -44,13 +40,18 @@ interface WorkerReply {
  * whenever the process stops, and FATAL has nothing to wait for. A temporary
  * file left by an exit is not a log file and is removed at the next start.
  *
- * The worker holds the process open only while it has jobs.
+ * The worker holds the process open only while it has jobs. It runs from
+ * its own file, compressWorker.js, found when the Compressor is created (see
+ * resolveWorkerFile): a missing file is a ConfigError at startup, never a
+ * failure at the first rotation. docs/design.md has the reasons at length.
  */
 export class Compressor {
   private worker: Worker | undefined;
   /** Jobs in hand by source path: one per file, however often it is asked for. */
   private readonly jobs = new Map<string, Job>();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** The worker's entry file; throws ConfigError when there is none. */
+  private readonly workerFile = resolveWorkerFile('compress', __dirname);
 
   constructor(private readonly onError: (err: unknown) => void) {}
 
@@ -95,7 +96,8 @@ export class Compressor {
     this.jobs.set(source, job);
     clearTimeout(this.idleTimer);
     worker.ref();
-    worker.postMessage({ source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE });
+    const message: CompressJob = { source, temp: job.temp, level: GZIP_LEVEL, mode: FILE_MODE };
+    worker.postMessage(message);
     return done;
   }
 
@@ -120,16 +122,16 @@ export class Compressor {
 
   private startedWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(COMPRESS_WORKER_SOURCE, { eval: true });
+    const worker = new Worker(this.workerFile);
     worker.unref(); // held open only while it has jobs
-    worker.on('message', (reply: WorkerReply) => this.finish(worker, reply));
+    worker.on('message', (reply: CompressReply) => this.finish(worker, reply));
     worker.on('error', (err) => this.abandon(worker, err));
     worker.on('exit', () => this.abandon(worker, undefined));
     this.worker = worker;
     return worker;
   }
 
-  private finish(worker: Worker, { source, error }: WorkerReply): void {
+  private finish(worker: Worker, { source, error }: CompressReply): void {
     // A reply from a worker already abandoned is not about the job a new
     // worker may now have for the same file: committing it would rename a
     // temporary file still being written.

@@ -53,6 +53,8 @@ export class FileTransport implements Transport {
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
     if (settings.rotate) {
+      // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.
+      this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
       mkdirSync(dirname(settings.path), { recursive: true });
       // Locked before the file is touched: a second process must not rotate what the first is writing.
       this.lock = WriterLock.acquire(settings.path);
@@ -62,7 +64,6 @@ export class FileTransport implements Transport {
         this.lock.release();
         throw err;
       }
-      this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
       this.rotator.start(now);
     } else {
       this.file.open(now);

@@ -40,11 +40,14 @@ export class Housekeeper {
           this.report(err);
         })
       : undefined;
-    this.compressor?.prestart();
   }
 
-  /** At startup: finish what an earlier run left (temporary files, uncompressed files), then prune. */
+  /**
+   * At startup: start the compression worker, finish what an earlier run
+   * left (temporary files, uncompressed files), then prune.
+   */
   start(): void {
+    this.compressor?.prestart();
     this.sweep.request();
   }
 

@@ -31,7 +31,8 @@ declare global {
 export function resolveWorkerFile(name: WorkerName, packageDir: string, bundleDir: string = __dirname): string {
   const fileName = WORKER_FILE_NAMES[name];
   const override = globalThis.__prodlogWorkerFiles?.[name];
-  const candidates = [...(override ? [override] : []), join(packageDir, fileName), join(bundleDir, fileName)];
+  // In a bundle both folders are the bundle's: each path is looked at and named once.
+  const candidates = [...new Set([...(override ? [override] : []), join(packageDir, fileName), join(bundleDir, fileName)])];
   const found = candidates.find((path) => existsSync(path));
   if (found) return found;
   throw new ConfigError('worker', [
