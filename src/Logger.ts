@@ -71,6 +71,14 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
   isLevelEnabled(level: LevelName): boolean;
   /** Resolves when every record logged before the call is written (file) or spooled (shippers). */
   flush(): Promise<void>;
+  /**
+   * With `delivered: true`, resolves once every record logged before the call
+   * is also acknowledged by the shippers' receivers (or refused for good), or
+   * at `timeoutMs` (default `closeTimeoutMs`), reporting what is still
+   * pending: for serverless handlers and short jobs that must not end with
+   * records in the spool.
+   */
+  flush(options: FlushOptions): Promise<DeliveryReport>;
   /** Flushes and closes every transport, once, within `closeTimeoutMs`. Later records are dropped and counted. */
   close(): Promise<void>;
   health(): LoggerHealth;
@@ -80,6 +88,21 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
    * rethrows. Resolves to what `fn` returns.
    */
   task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T>;
+}
+
+export interface FlushOptions {
+  readonly delivered: true;
+  /** How long to wait for the receivers, in ms; default the logger's `closeTimeoutMs`. */
+  readonly timeoutMs?: number;
+}
+
+export interface DeliveryReport {
+  /** Every record logged before the flush reached its receivers (or was refused for good). */
+  readonly complete: boolean;
+  /** Records logged before the flush still waiting for a receiver, over all shippers. */
+  readonly pending: number;
+  /** Per shipping transport. */
+  readonly transports: readonly { readonly name: string; readonly pending: number }[];
 }
 
 export interface LoggerHealth {

@@ -2,7 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { ResolvedConfig } from './config/schema';
 import type { Fanout } from './Fanout';
 import { LEVEL_NAMES, type LevelName } from './levels';
-import type { Logger, LoggerHealth } from './Logger';
+import type { DeliveryReport, Logger, LoggerHealth } from './Logger';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 import { SharedFlush } from './SharedFlush';
@@ -61,6 +61,20 @@ export class LoggerCore implements ProcessBoundLogger {
 
   flushSync(): void {
     this.fanout.flushSync();
+  }
+
+  /** Flushes, then waits for every shipper's receivers to take what was logged before the call. */
+  async flushDelivered(timeoutMs: number = this.config.closeTimeoutMs): Promise<DeliveryReport> {
+    const started = Date.now();
+    await this.flush();
+    const left = Math.max(0, timeoutMs - (Date.now() - started));
+    const transports = await Promise.all(
+      this.fanout.entries.flatMap(({ transport }) =>
+        transport.waitDelivered ? [transport.waitDelivered(left).then(({ pending }) => ({ name: transport.name, pending }))] : [],
+      ),
+    );
+    const pending = transports.reduce((n, t) => n + t.pending, 0);
+    return { complete: pending === 0, pending, transports };
   }
 
   drainBeforeExit(deadline: number): void {

@@ -1,6 +1,6 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
-import type { EventLevel, EventMap, Fields, Logger, LoggerHealth, NoEvents } from './Logger';
+import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents } from './Logger';
 import type { LoggerCore } from './LoggerCore';
 import { runTask } from './readiness/task';
 import { isError, RESERVED_KEYS } from './serialize/Sanitizer';
@@ -111,8 +111,10 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return this.min <= LEVELS[level];
   }
 
-  flush(): Promise<void> {
-    return this.core.flush();
+  flush(): Promise<void>;
+  flush(options: FlushOptions): Promise<DeliveryReport>;
+  flush(options?: FlushOptions): Promise<void | DeliveryReport> {
+    return options?.delivered ? this.core.flushDelivered(options.timeoutMs) : this.core.flush();
   }
 
   close(): Promise<void> {

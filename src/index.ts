@@ -2,7 +2,7 @@ export { createLogger, type LoggerOptions } from './createLogger';
 export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment } from './config/loadConfig';
 export { ConfigError } from './config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
-export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents } from './Logger';
+export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport } from './Logger';
 export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './levels';
 export type { Transport, TransportHealth, TransportContext } from './transport';
 export type { TransportOptions } from '../transports';

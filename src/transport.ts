@@ -26,6 +26,12 @@ export interface Transport {
   flush(): Promise<void>;
   flushSync(): void;
   drainBeforeExit?(deadline: number): void;
+  /**
+   * Shippers: resolves once every record written before the call has left
+   * for its receiver (acknowledged, or refused for good), or at `timeoutMs`
+   * with the count still pending.
+   */
+  waitDelivered?(timeoutMs: number): Promise<{ readonly pending: number }>;
   close(): Promise<void>;
   health(): TransportHealth;
 }
@@ -48,6 +54,8 @@ export interface TransportHealth {
   readonly backlogBytes?: number;
   readonly delivered?: number;
   readonly lastSuccessAt?: string | null;
+  /** Shippers: times the delivery worker was restarted after it stopped. */
+  readonly deliveryRestarts?: number;
 }
 
 /** What a transport factory gets from the logger besides its own options. */

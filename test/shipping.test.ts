@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Backoff } from '../transports/shipping/Backoff';
 import { ShippingTransport, type ShippingSettings } from '../transports/shipping/ShippingTransport';
+import type { DeliveryKit } from '../transports/shipping/DeliveryService';
 import type { Sink, SinkResult, SpoolRecord } from '../transports/shipping/Sink';
 import { tempDir } from './support/runFixture';
 
@@ -29,7 +30,11 @@ class ScriptedSink implements Sink {
 const all = (records: readonly SpoolRecord[]): SinkResult => ({ accepted: records.length });
 const refused = (): SinkResult => ({ accepted: 0, error: { error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), retryable: true } });
 
-function transport(sink: Sink, over: Partial<ShippingSettings> = {}, spool: Partial<ShippingSettings['spool']> = {}): ShippingTransport {
+type Hooks = Omit<DeliveryKit, 'sink'>;
+
+/** The core with the scripted sink on this thread (InThreadDelivery: the same messages as the worker). */
+function transport(sink: Sink, over: Partial<Omit<ShippingSettings, 'delivery'>> & Hooks = {}, spool: Partial<ShippingSettings['spool']> = {}): ShippingTransport {
+  const { onDeadLetter, onUnidentifiedRejects, ...settings } = over;
   return new ShippingTransport({
     type: 'test',
     name: 'test:sink',
@@ -39,8 +44,8 @@ function transport(sink: Sink, over: Partial<ShippingSettings> = {}, spool: Part
     retry: { initialMs: 1, maxMs: 5 },
     closeTimeoutMs: 2_000,
     dropWarnIntervalMs: 60_000,
-    sink,
-    ...over,
+    delivery: { inThread: { sink, ...(onDeadLetter ? { onDeadLetter } : {}), ...(onUnidentifiedRejects ? { onUnidentifiedRejects } : {}) } },
+    ...settings,
   });
 }
 
@@ -114,7 +119,7 @@ describe('the shipping core', () => {
   it('records refused for good go to the dead-letter hook and count as failed, not delivered', async () => {
     const dead: SpoolRecord[] = [];
     const sink = new ScriptedSink((records) => ({ accepted: records.length, rejected: [{ index: 3, reason: 'bad row' }] }));
-    const t = transport(sink, { onDeadLetter: (records) => dead.push(...records) });
+    const t = transport(sink, { onDeadLetter: (records: readonly SpoolRecord[]) => dead.push(...records) });
     for (let i = 0; i < 10; i++) t.write(line(i));
     await until(() => t.health().backlogRecords === 0 && dead.length === 1);
     expect(indexes(dead)).toEqual([3]);
@@ -125,7 +130,7 @@ describe('the shipping core', () => {
   it('records refused without saying which count as failed, not delivered, and go to their hook', async () => {
     const told: [number, string][] = [];
     const sink = new ScriptedSink((records) => ({ accepted: records.length, unidentifiedRejects: { count: 2, reason: 'too old' } }));
-    const t = transport(sink, { onUnidentifiedRejects: (count, reason) => told.push([count, reason]) });
+    const t = transport(sink, { onUnidentifiedRejects: (count: number, reason: string) => told.push([count, reason]) });
     for (let i = 0; i < 10; i++) t.write(line(i));
     await until(() => t.health().backlogRecords === 0);
     expect(told).toEqual([[2, 'too old']]);
@@ -147,7 +152,7 @@ describe('the shipping core', () => {
   it('a batch refused for good (not retryable) is dead-lettered and delivery moves on', async () => {
     const dead: SpoolRecord[] = [];
     const sink = new ScriptedSink((records, call) => (call === 0 ? { accepted: 0, error: { error: new Error('400 bad request'), retryable: false } } : all(records)));
-    const t = transport(sink, { onDeadLetter: (records) => dead.push(...records) });
+    const t = transport(sink, { onDeadLetter: (records: readonly SpoolRecord[]) => dead.push(...records) });
     for (let i = 0; i < 150; i++) t.write(line(i));
     await until(() => t.health().backlogRecords === 0);
     expect(indexes(dead)).toEqual(range(100));
@@ -193,9 +198,11 @@ describe('the shipping core', () => {
     a.write(line(999));
     expect(a.health().dropped).toBe(1); // after close
 
-    const up = new ScriptedSink(all);
+    let receiverUp = false;
+    const up = new ScriptedSink((records) => (receiverUp ? all(records) : refused()));
     const b = transport(up, {}, { dir });
-    expect(b.health().backlogRecords).toBe(500);
+    await until(() => b.health().backlogRecords === 500); // counted from the spool by the delivery side as it starts
+    receiverUp = true;
     await b.close(); // waits until the backlog is delivered
     expect(indexes(up.received)).toEqual(range(500));
   });

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TransportDefinition } from '../shared/TransportDefinition';
+import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
-import { createSink, endpointOf, type HttpSinkOptions } from './createSink';
+import type { HttpDeliveryOptions } from './createHttpDelivery';
+import { endpointOf, type HttpSinkOptions } from './createSink';
 import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
 import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
-import { createHttpTransport } from './createHttpTransport';
 
 export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
 
@@ -40,12 +41,12 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
         elasticsearch: { index: options.elasticsearch?.index ?? DEFAULT_INDEX_PATTERN },
       },
     };
-    return createHttpTransport({
-      shipping: settings,
+    const delivery: HttpDeliveryOptions = {
+      name,
+      sink: sinkOptions,
       deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
-      sink: createSink(sinkOptions),
-      recipe: { module: join(__dirname, 'createSink.js'), options: sinkOptions },
-    });
+    };
+    return new ShippingTransport({ ...settings, delivery: { worker: { module: 'http', options: delivery } } });
   },
 };
 

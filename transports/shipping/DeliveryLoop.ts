@@ -1,7 +1,16 @@
 import { Backoff, type RetrySettings } from './Backoff';
 import type { Sink, SinkResult } from './Sink';
-import type { Spool } from './Spool';
+import type { SpoolPosition } from './SpoolCursor';
 import type { SpoolBatch, SpoolRecord } from './SpoolReader';
+
+/** Where the loop reads from and commits to: the delivering half of a spool. */
+export interface DeliverySource {
+  readonly backlogRecords: number;
+  readonly backlogBytes: number;
+  read(maxRecords: number, maxChars: number): SpoolBatch;
+  readFrom(from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch;
+  commit(batch: SpoolBatch, count: number): void;
+}
 
 export interface BatchSettings {
   /** Most records handed to the sink in one `send`. */
@@ -25,6 +34,14 @@ export interface DeliveryListener {
   unidentifiedRejects(count: number, reason: string): void;
   /** A send failed; the records stay in the spool and are sent again after a pause. */
   failed(err: Error, pauseMs: number): void;
+  /** A batch was settled: the spool moved past it. */
+  settled?(): void;
+  /**
+   * Whether the loop has work in hand that should keep the process alive: a
+   * send in flight or a batch waiting out the interval (not a retry pause,
+   * not waiting for data).
+   */
+  busy?(busy: boolean): void;
 }
 
 /**
@@ -49,7 +66,7 @@ export class DeliveryLoop {
   private readonly backoff: Backoff;
 
   constructor(
-    private readonly spool: Spool,
+    private readonly spool: DeliverySource,
     private readonly sink: Sink,
     private readonly batch: BatchSettings,
     retry: RetrySettings,
@@ -106,6 +123,7 @@ export class DeliveryLoop {
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
         this.lastSendAt = performance.now();
+        this.listener.busy?.(true);
         inFlight.push({ batch, result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
@@ -195,6 +213,7 @@ export class DeliveryLoop {
       done = records.length;
     }
     this.spool.commit(batch, done);
+    this.listener.settled?.();
     if (error?.retryable || (!error && accepted < records.length)) {
       const err = error?.error ?? new Error(`${this.sink.endpoint} accepted ${accepted} of ${records.length} records`);
       const pauseMs = Math.max(this.backoff.next(), error?.retryAfterMs ?? 0);
@@ -212,6 +231,7 @@ export class DeliveryLoop {
    */
   private pause(ms: number | undefined, kind: 'data' | 'retry' | 'linger'): Promise<void> {
     if (this.stopping) return Promise.resolve();
+    this.listener.busy?.(kind === 'linger');
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
@@ -230,6 +250,8 @@ export class DeliveryLoop {
   }
 
   private settleIdle(): void {
+    // Hurrying lasts while someone waits for the backlog (close, a flush that waits for delivery).
+    if (this.idleWaiters.length > 0 && !this.stopping) this.hurrying = false;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

@@ -2,12 +2,16 @@ import { hostname } from 'node:os';
 import { ConfigError } from '../../src/config/ConfigError';
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import type { RetrySettings } from './Backoff';
-import { DeliveryLoop, type BatchSettings } from './DeliveryLoop';
-import { drainInChild } from './drainInChild';
-import type { Sink, SinkRecipe, SpoolRecord } from './Sink';
-import { Spool, type SpoolSettings } from './Spool';
 import { writeStderr } from '../shared/writeStderr';
+import type { RetrySettings } from './Backoff';
+import type { BatchSettings } from './DeliveryLoop';
+import type { DeliveryHost } from './DeliveryHost';
+import type { DeliveryKit } from './DeliveryService';
+import type { FromDelivery, ToDelivery } from './deliveryProtocol';
+import { InThreadDelivery } from './InThreadDelivery';
+import type { SinkRecipe } from './Sink';
+import { SpoolAppender, type SpoolSettings } from './SpoolAppender';
+import { WorkerDelivery } from './WorkerDelivery';
 
 export interface ShippingSettings {
   readonly type: string;
@@ -24,30 +28,46 @@ export interface ShippingSettings {
   readonly closeTimeoutMs: number;
   /** The least time between two warnings about records dropped over the spool cap. */
   readonly dropWarnIntervalMs: number;
-  readonly sink: Sink;
-  /** How the FATAL drain process rebuilds the sink; without it `drainBeforeExit` does nothing. */
-  readonly recipe?: SinkRecipe;
-  /** Called with records the receiver refused for good; they have left the spool. */
-  readonly onDeadLetter?: (records: readonly SpoolRecord[], reason: string) => void;
-  /** `count` records the receiver refused for good without saying which (OTLP partial success). */
-  readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
+  /**
+   * Where delivery runs: in a worker thread that builds its sink from a
+   * recipe (every built-in shipper), or on this thread with a sink object
+   * (tests that script a receiver; it cannot deliver during a FATAL).
+   */
+  readonly delivery: { readonly worker: SinkRecipe } | { readonly inThread: DeliveryKit };
+}
+
+/** Past closeTimeoutMs, delivery gets this long to save its position before it is stopped. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** What `flush({ delivered: true })` reports per transport. */
+export interface DeliveryWait {
+  /** Records logged before the call that the receiver has not yet taken (nor refused for good). */
+  readonly pending: number;
 }
 
 /**
  * A transport that ships records to a central receiver through the on-disk
- * spool: `write` appends to the spool (synchronously, in chunks), a
- * DeliveryLoop sends from the spool to the sink, and FATAL makes the spool
- * durable and then gives a child process until the deadline to deliver it.
- * Any protocol (syslog, HTTP) plugs in as a Sink.
+ * spool. On the service's thread it only appends to the spool (synchronous
+ * 64 KiB blocks) and keeps counters; reading the spool, encoding, compression
+ * and network I/O run in a worker thread (WorkerDelivery), which learns from
+ * small notices where the appended blocks end and answers how far delivery
+ * has come. FATAL makes the spool durable and then blocks until the worker
+ * has delivered it or the deadline passes.
  */
 export class ShippingTransport implements Transport {
   readonly type: string;
   readonly name: string;
   private readonly counters: HealthCounters;
-  private readonly spool: Spool;
-  private readonly loop: DeliveryLoop;
+  private readonly appender: SpoolAppender;
+  private readonly delivery: DeliveryHost;
   private delivered = 0;
   private lastSuccessAt: string | null = null;
+  /** The delivery side's backlog as of its last report, and the append it had seen then. */
+  private reportedBacklog = 0;
+  private reportedSeenSeq = 0;
+  private deliveredOfFirst = 0;
+  private settledSeq = 0;
+  private settleWaiters: { seq: number; resolve: () => void }[] = [];
   private dropsUnannounced = 0;
   private lastDropWarnAt = -Infinity;
   private syncTimer: NodeJS.Timeout | undefined;
@@ -58,25 +78,26 @@ export class ShippingTransport implements Transport {
     this.type = settings.type;
     this.name = settings.name;
     this.counters = new HealthCounters(settings.type, settings.name);
-    this.spool = openSpool(settings.spool, {
-      onAppended: () => {
-        this.armSync();
-        this.loop.wake();
-      },
+    this.appender = openSpool(settings.spool, {
+      publish: (notice) => this.publish(notice),
       onError: (err, records) => this.counters.recordFailure(err, records),
     });
-    this.loop = new DeliveryLoop(this.spool, settings.sink, settings.batch, settings.retry, {
-      delivered: (n) => {
-        this.delivered += n;
-        this.lastSuccessAt = new Date().toISOString();
-        this.counters.failing = false;
-        this.armSync();
-      },
-      deadLetter: (records, reason) => this.refused(records.length, reason, () => this.settings.onDeadLetter?.(records, reason)),
-      unidentifiedRejects: (count, reason) => this.refused(count, reason, () => this.settings.onUnidentifiedRejects?.(count, reason)),
-      failed: (err) => this.counters.recordFailure(err, 0),
-    });
-    this.loop.start();
+    const deliverySettings = { dir: settings.spool.dir, batch: settings.batch, retry: settings.retry, fsyncIntervalMs: settings.spool.fsyncIntervalMs };
+    const listener = (message: FromDelivery): void => this.receive(message);
+    const published = (): ReturnType<SpoolAppender['snapshot']> => this.appender.snapshot();
+    this.delivery =
+      'worker' in settings.delivery
+        ? new WorkerDelivery({
+            settings: deliverySettings,
+            recipe: settings.delivery.worker,
+            published,
+            settledSeq: () => this.settledSeq,
+            listener,
+            onCrash: (err, restartInMs) =>
+              this.counters.recordFailure(Object.assign(new Error(`the delivery worker stopped (${err.message}); it restarts in ${restartInMs} ms and resumes from the spool`), { code: 'EWORKER' }), 0),
+          })
+        : new InThreadDelivery(deliverySettings, settings.delivery.inThread, published, listener);
+    this.delivery.start();
   }
 
   write(line: string): void {
@@ -84,43 +105,57 @@ export class ShippingTransport implements Transport {
       this.counters.dropped++;
       return;
     }
-    if (!this.spool.fits(line.length)) {
+    if (!this.appender.fits(line.length)) {
       this.drop();
       return;
     }
     if (this.dropsUnannounced > 0) this.announceDrops();
-    this.spool.append(line);
+    this.appender.append(line);
     this.counters.written++;
   }
 
   flush(): Promise<void> {
-    try {
-      this.spool.syncNow();
-    } catch (err) {
-      this.counters.recordFailure(err, 0);
-    }
+    this.flushSync();
     return Promise.resolve();
   }
 
   flushSync(): void {
     try {
-      this.spool.syncNow();
+      this.appender.syncNow();
     } catch (err) {
       this.counters.recordFailure(err, 0);
     }
   }
 
   /**
-   * The FATAL delivery attempt: the event loop cannot run inside fatal(), so
-   * a child process drains the spool while this one waits for it, killed at
-   * the deadline if it is still running (see drainInChild for why a child).
+   * Resolves once every record written before the call has left the spool
+   * (taken by the receiver, or refused for good), or at `timeoutMs`, with
+   * what is still pending.
    */
+  waitDelivered(timeoutMs: number): Promise<DeliveryWait> {
+    this.appender.writeOut();
+    const seq = this.appender.seq;
+    if (this.settledSeq >= seq) return Promise.resolve({ pending: 0 });
+    this.delivery.post({ type: 'hurry' });
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve: () => finish() };
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.settleWaiters = this.settleWaiters.filter((w) => w !== waiter);
+        resolve({ pending: Math.max(0, seq - this.settledSeq) });
+      };
+      this.settleWaiters.push(waiter);
+    });
+  }
+
+  /** The FATAL delivery attempt: the spool is durable; block until the worker delivered it, or the deadline. */
   drainBeforeExit(deadline: number): void {
     this.flushSync();
-    const recipe = this.settings.recipe;
-    if (!recipe || this.spool.backlogRecords === 0) return;
-    const error = drainInChild({ dir: this.settings.spool.dir, recipe, deadline });
-    if (error) this.counters.recordFailure(error, 0);
+    if (this.settledSeq >= this.appender.seq) return;
+    if (!this.delivery.drainSync(this.appender.seq, deadline)) {
+      this.counters.recordFailure(Object.assign(new Error('the FATAL drain reached its deadline; the rest stays in the spool for the next start'), { code: 'EDRAINTIMEOUT' }), 0);
+    }
   }
 
   close(): Promise<void> {
@@ -128,44 +163,78 @@ export class ShippingTransport implements Transport {
     return this.closing;
   }
 
-  health(): TransportHealth {
+  health(): TransportHealth & { readonly deliveryRestarts: number } {
     const base = this.counters.snapshot();
     const droppingNow = Date.now() - this.lastDropWarnAt < this.settings.dropWarnIntervalMs;
     return {
       ...base,
       ok: base.ok && !droppingNow,
-      backlogRecords: this.spool.backlogRecords,
-      backlogBytes: this.spool.backlogBytes,
+      backlogRecords: this.backlogRecords,
+      backlogBytes: Math.max(0, this.appender.bytesOnDisk - this.deliveredOfFirst + this.appender.pendingChars),
       delivered: this.delivered,
       lastSuccessAt: this.lastSuccessAt,
+      deliveryRestarts: this.delivery.restarts,
     };
+  }
+
+  /** The delivery side's count, plus what was appended since it counted and what waits to be appended. */
+  private get backlogRecords(): number {
+    return this.reportedBacklog + Math.max(0, this.appender.seq - this.reportedSeenSeq) + this.appender.pendingRecords;
   }
 
   private async closeOnce(): Promise<void> {
     this.closed = true;
-    this.flushSync();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.loop.idle(),
-      // Not unref'd: a caller awaiting close() expects the process to wait for it.
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.closeTimeoutMs))),
-    ]);
-    clearTimeout(timer);
     clearTimeout(this.syncTimer);
-    await this.loop.stop();
     try {
-      this.spool.close();
+      this.appender.close();
     } catch (err) {
       this.counters.recordFailure(err, 0);
     }
+    await this.delivery.close(this.settings.closeTimeoutMs, CLOSE_GRACE_MS);
+    this.appender.releaseLock();
+    for (const w of this.settleWaiters.splice(0)) w.resolve();
   }
 
-  /** fsync and save the delivery position a little later, once for everything until then. */
+  private publish(notice: ToDelivery): void {
+    this.delivery.post(notice);
+    if (notice.type === 'appended') this.armSync();
+  }
+
+  private receive(message: FromDelivery): void {
+    switch (message.type) {
+      case 'progress':
+        if (message.delivered > 0) {
+          this.delivered += message.delivered;
+          this.lastSuccessAt = new Date().toISOString();
+          this.counters.failing = false;
+        }
+        this.appender.removed(message.removed);
+        this.deliveredOfFirst = message.deliveredOfFirst;
+        this.reportedBacklog = message.backlogRecords;
+        this.reportedSeenSeq = message.seenSeq;
+        this.settledSeq = Math.max(this.settledSeq, message.settledSeq);
+        if (this.settleWaiters.length > 0) for (const w of this.settleWaiters.filter((w) => w.seq <= this.settledSeq)) w.resolve();
+        return;
+      case 'failure':
+        this.counters.recordFailure(Object.assign(new Error(message.message), { code: message.code }), message.records);
+        return;
+      case 'notice':
+        writeStderr(message.text);
+        return;
+      case 'busy':
+        this.delivery.setBusy(message.busy);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  /** fsync a little later, once for everything appended until then. */
   private armSync(): void {
     if (this.syncTimer || this.closed) return;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = undefined;
-      this.spool.syncSoon();
+      this.appender.syncSoon();
     }, this.settings.spool.fsyncIntervalMs);
     this.syncTimer.unref();
   }
@@ -189,25 +258,15 @@ export class ShippingTransport implements Transport {
       `{"level":"warn","time":"${new Date().toISOString()}","pid":${process.pid},"hostname":${JSON.stringify(hostname())},` +
       `"name":${JSON.stringify(this.settings.loggerName)},"transport":${JSON.stringify(this.name)},"dropped":${this.dropsUnannounced},` +
       `"msg":"spool at its cap: records were dropped"}\n`;
-    if (!this.spool.fits(line.length)) return;
+    if (!this.appender.fits(line.length)) return;
     this.dropsUnannounced = 0;
-    this.spool.append(line);
-  }
-
-  /** Records refused for good count as failed; `hook` tells the transport's owner (dead-letter file). */
-  private refused(count: number, reason: string, hook: () => void): void {
-    this.counters.recordFailure(Object.assign(new Error(`${count} records refused by the receiver: ${reason}`), { code: 'EREJECTED' }), count);
-    try {
-      hook();
-    } catch {
-      // a throwing hook must not stop delivery
-    }
+    this.appender.append(line);
   }
 }
 
-function openSpool(settings: SpoolSettings, events: ConstructorParameters<typeof Spool>[1]): Spool {
+function openSpool(settings: SpoolSettings, events: ConstructorParameters<typeof SpoolAppender>[1]): SpoolAppender {
   try {
-    return new Spool(settings, events);
+    return new SpoolAppender(settings, events);
   } catch (err) {
     throw new ConfigError('spool', [`spool.dir: ${JSON.stringify(settings.dir)} cannot be used: ${(err as Error).message}`]);
   }

@@ -75,9 +75,10 @@ export interface SinkError {
 }
 
 /**
- * How the FATAL drain child rebuilds a sink: `module` is an absolute path to a
- * CommonJS module whose `createSink(options)` returns a Sink, and `options`
- * must survive JSON (paths, not open sockets; PEM text is fine).
+ * How the delivery worker builds a sink: `module` names a built-in kind
+ * ("http", "syslog") or is an absolute path to a CommonJS module whose
+ * `createSink(options)` returns a Sink; `options` must survive the structured
+ * clone into the worker (paths and PEM text, not open sockets).
  */
 export interface SinkRecipe {
   readonly module: string;

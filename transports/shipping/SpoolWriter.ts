@@ -15,6 +15,10 @@ export interface SpoolWriterSettings {
 export interface AppendListener {
   /** `records` were appended to `segment` (now `segment.bytes` long). */
   appended(segment: Segment, records: number, bytes: number): void;
+  /** No more appends go to `segment` (full, or sealed after a failed append at `segment.bytes`). */
+  retired?(segment: Segment): void;
+  /** `segment` was removed: it held no whole block. */
+  discarded?(segment: Segment): void;
   /** An append failed; the records in it are lost. */
   failed(err: unknown, records: number): void;
 }
@@ -121,7 +125,10 @@ export class SpoolWriter {
   /** Ends appending: the next append (if any) starts a new segment. */
   close(): void {
     this.syncNow();
-    if (this.active) closeQuietly(this.fd);
+    if (this.active) {
+      closeQuietly(this.fd);
+      this.listener.retired?.(this.active);
+    }
     this.active = null;
     this.fd = -1;
   }
@@ -160,6 +167,7 @@ export class SpoolWriter {
 
   private retire(): void {
     this.retired.push(this.fd);
+    if (this.active) this.listener.retired?.(this.active);
     this.active = null;
     this.fd = -1;
   }
@@ -178,6 +186,7 @@ export class SpoolWriter {
     // A segment with no whole block holds nothing to deliver: remove it, so a
     // disk that stays full does not leave a file per attempt.
     if (this.activeRecords === 0) this.discard(this.active);
+    else this.listener.retired?.(this.active);
     this.active = null;
     this.fd = -1;
   }
@@ -190,6 +199,7 @@ export class SpoolWriter {
     }
     const i = this.segments.indexOf(segment);
     if (i >= 0) this.segments.splice(i, 1);
+    this.listener.discarded?.(segment);
   }
 }
 

@@ -23,7 +23,7 @@ export interface ParsedShippingOptions {
 export function shippingSettings(
   options: ParsedShippingOptions,
   identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly defaultDir: string },
-): Omit<ShippingSettings, 'sink' | 'recipe'> {
+): Omit<ShippingSettings, 'delivery'> {
   const maxBytes = options.spool.maxBytes ?? SHIPPING_DEFAULTS.spoolMaxBytes;
   return {
     type: identity.type,

@@ -6,7 +6,7 @@ import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingOptionsShape } from '../shipping/shippingSchema';
 import { shippingSettings } from '../shipping/shippingSettings';
-import { createSink, type SyslogSinkOptions } from './createSink';
+import type { SyslogSinkOptions } from './createSink';
 import { resolveTls, type TlsSettings } from './openSocket';
 import { FACILITIES, isSdName, type FacilityName } from './syslogFields';
 
@@ -84,11 +84,7 @@ export const syslogTransport: TransportDefinition<typeof schema> = {
       loggerName: context.loggerName,
       defaultDir: join('.prodlog-spool', `syslog-${options.protocol}-${options.host}-${port}`),
     });
-    return new ShippingTransport({
-      ...settings,
-      sink: createSink(sinkOptions),
-      recipe: { module: join(__dirname, 'createSink.js'), options: sinkOptions },
-    });
+    return new ShippingTransport({ ...settings, delivery: { worker: { module: 'syslog', options: sinkOptions } } });
   },
 };
 

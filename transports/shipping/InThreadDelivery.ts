@@ -1,0 +1,61 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
+import { DeliveryService, type DeliveryKit, type DeliverySettings } from './DeliveryService';
+import type { FromDelivery, PublishedSegment, ToDelivery } from './deliveryProtocol';
+
+/**
+ * Delivery on the service's own thread, through the same messages as a
+ * worker: for a sink object that cannot be rebuilt in a worker (tests that
+ * script a receiver's answers, an embedder's own sink). It cannot deliver
+ * during a FATAL, when this thread is blocked: the spool keeps the records
+ * for the next start.
+ */
+export class InThreadDelivery implements DeliveryHost {
+  readonly restarts = 0;
+  private readonly here: MessagePort;
+  private readonly there: MessagePort;
+  private service: DeliveryService | undefined;
+  private closed: (() => void) | undefined;
+
+  constructor(
+    private readonly settings: DeliverySettings,
+    private readonly kit: DeliveryKit,
+    private readonly published: () => PublishedSegment[],
+    private readonly listener: DeliveryListener,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.here = port1;
+    this.there = port2;
+  }
+
+  start(): void {
+    if (this.service) return;
+    this.here.on('message', (message: FromDelivery) => {
+      if (message.type === 'closed') this.closed?.();
+      this.listener(message);
+    });
+    this.service = new DeliveryService(this.there, this.settings, this.published(), this.kit);
+    // The sink's own sockets and timers keep the process alive while it works, as on any thread.
+    this.here.unref();
+    this.there.unref();
+  }
+
+  post(message: ToDelivery): void {
+    this.here.postMessage(message);
+  }
+
+  setBusy(): void {}
+
+  drainSync(): boolean {
+    return false;
+  }
+
+  async close(timeoutMs: number, graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => (this.closed = resolve));
+    this.post({ type: 'close', timeoutMs });
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs + graceMs)))]);
+    clearTimeout(timer);
+    this.here.close();
+  }
+}

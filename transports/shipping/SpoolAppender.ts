@@ -1,0 +1,127 @@
+import { HEADER_BYTES } from './SpoolFormat';
+import type { PublishedSegment, ToDelivery } from './deliveryProtocol';
+import { ensureSpoolDir, listSegments, releaseLock, takeLock, type Segment } from './SegmentFiles';
+import { SpoolWriter } from './SpoolWriter';
+
+export interface SpoolSettings {
+  readonly dir: string;
+  /** Cap on the bytes of all segments on disk; past it, new records are refused. */
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+  /** Characters buffered before a synchronous append. */
+  readonly chunkChars: number;
+}
+
+export interface AppenderEvents {
+  /** Tell the delivery side what changed on disk (in order). */
+  publish(notice: ToDelivery): void;
+  /** An append failed: `records` are lost. */
+  onError?(err: Error, records: number): void;
+}
+
+/**
+ * The appending half of the spool, on the service's thread: it holds the
+ * spool's lock, appends records in checksummed blocks (SpoolWriter), keeps
+ * the byte count the cap is checked against, and publishes every change of a
+ * segment's length to the delivery side, which reads only what was published
+ * (a block being written is never read as a torn one).
+ */
+export class SpoolAppender {
+  /** Bytes of all segment files. */
+  bytesOnDisk = 0;
+  /** Records appended (whole blocks on disk) since this process opened the spool. */
+  seq = 0;
+  /** Records taken by `append` and not yet appended (nor lost in a failed append). */
+  pendingRecords = 0;
+  private readonly segments: Segment[];
+  private readonly segmentSeq = new Map<string, number>();
+  private readonly writer: SpoolWriter;
+
+  constructor(
+    readonly settings: SpoolSettings,
+    private readonly events: AppenderEvents,
+  ) {
+    ensureSpoolDir(settings.dir);
+    takeLock(settings.dir);
+    this.segments = listSegments(settings.dir);
+    for (const s of this.segments) this.bytesOnDisk += s.bytes;
+    this.writer = new SpoolWriter(settings, this.segments, {
+      appended: (segment, records, bytes) => {
+        this.bytesOnDisk += bytes;
+        this.seq += records;
+        this.pendingRecords -= records;
+        this.segmentSeq.set(segment.base, this.seq);
+        this.events.publish({ type: 'appended', segment: segment.base, bytes: segment.bytes, seq: this.seq, records });
+      },
+      retired: (segment) => this.events.publish({ type: 'sealed', segment: segment.base, bytes: segment.bytes }),
+      discarded: (segment) => this.events.publish({ type: 'discarded', segment: segment.base }),
+      failed: (err, records) => {
+        this.pendingRecords -= records;
+        // A failed append may leave a torn tail that the segment's size now counts: count it too, or
+        // dropping the segment later subtracts bytes never added and the cap lets that much more in.
+        this.bytesOnDisk = this.segments.reduce((n, segment) => n + segment.bytes, 0);
+        this.events.onError?.(err as Error, records);
+      },
+    });
+  }
+
+  /** What the delivery side starts from: every segment with its published length. */
+  snapshot(): PublishedSegment[] {
+    return this.segments.map((s) => ({ base: s.base, bytes: s.bytes, seq: this.segmentSeq.get(s.base) ?? 0 }));
+  }
+
+  /** The segment being appended to, if any. */
+  get activeSegment(): string | null {
+    return this.writer.activeSegment?.base ?? null;
+  }
+
+  get pendingChars(): number {
+    return this.writer.pendingChars;
+  }
+
+  /** Whether a line of `chars` characters fits under the cap (pending characters count as bytes, plus their block header). */
+  fits(chars: number): boolean {
+    return this.bytesOnDisk + HEADER_BYTES + this.writer.pendingChars + chars <= this.settings.maxBytes;
+  }
+
+  /** Takes one JSON line (ending in "\n"); the caller checked `fits`. */
+  append(line: string): void {
+    this.pendingRecords++;
+    this.writer.append(line);
+  }
+
+  /** Appends pending lines now (not durable until a sync). */
+  writeOut(): void {
+    this.writer.writeOut();
+  }
+
+  /** Background fsync of what was appended. */
+  syncSoon(done?: () => void): void {
+    this.writer.syncSoon(done);
+  }
+
+  /** Everything appended is on disk when this returns: the FATAL and close path. */
+  syncNow(): void {
+    this.writer.syncNow();
+  }
+
+  /** The delivery side deleted these segments: their bytes no longer count against the cap. */
+  removed(bases: readonly string[]): void {
+    for (const base of bases) {
+      const i = this.segments.findIndex((s) => s.base === base);
+      if (i < 0 || this.segments[i] === this.writer.activeSegment) continue;
+      this.bytesOnDisk -= (this.segments[i] as Segment).bytes;
+      this.segments.splice(i, 1);
+      this.segmentSeq.delete(base);
+    }
+  }
+
+  /** Appending is over: everything durable; `release` drops the lock once delivery has saved its position. */
+  close(): void {
+    this.writer.close();
+  }
+
+  releaseLock(): void {
+    releaseLock(this.settings.dir);
+  }
+}

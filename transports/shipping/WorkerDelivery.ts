@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { resolveWorkerFile } from '../shared/workerFile';
+import { Backoff } from './Backoff';
+import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
+import type { DeliverySettings } from './DeliveryService';
+import { SHARED_SETTLED_SEQ, SHARED_SLOTS, type DeliveryStart, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
+import type { SinkRecipe } from './Sink';
+
+/** Restarts of a worker that died: quickly at first, at most every 30 s. */
+const RESTART_BACKOFF = { initialMs: 100, maxMs: 30_000 };
+/** The FATAL wait stops this much before the deadline, so the exit is not later than it. */
+const DRAIN_MARGIN_MS = 20;
+
+export type DeliveryWorkerData = DeliveryStart<DeliverySettings, SinkRecipe>;
+
+export interface WorkerDeliveryOptions {
+  readonly settings: DeliverySettings;
+  readonly recipe: SinkRecipe;
+  /** The spool as the appending side knows it now (taken again at each restart). */
+  readonly published: () => PublishedSegment[];
+  /** Progress settled so far (a restarted worker starts from it). */
+  readonly settledSeq: () => number;
+  readonly listener: DeliveryListener;
+  /** The worker stopped without being asked: `restartInMs` later another starts. */
+  readonly onCrash: (err: Error, restartInMs: number) => void;
+}
+
+/**
+ * Runs delivery in a worker thread loaded from deliveryWorker.js. The worker
+ * does not keep the process alive unless it has work in hand; one that dies
+ * (an exception in an encoder, terminated from outside) is restarted with
+ * backoff, and starts from the spool on disk, so nothing is lost meanwhile.
+ */
+export class WorkerDelivery implements DeliveryHost {
+  restarts = 0;
+  private readonly file: string;
+  private readonly shared = new BigInt64Array(new SharedArrayBuffer(SHARED_SLOTS * 8));
+  private readonly backoff = new Backoff(RESTART_BACKOFF);
+  private worker: Worker | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private stopping = false;
+  private closed: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerDeliveryOptions) {
+    // Resolved now: a missing worker file is a startup error, not a failure at the first record.
+    this.file = resolveWorkerFile('delivery', join(__dirname, '..'));
+  }
+
+  start(): void {
+    if (this.worker || this.stopping) return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const data: DeliveryWorkerData = {
+      settings: this.options.settings,
+      recipe: this.options.recipe,
+      published: this.options.published(),
+      settledSeq: this.options.settledSeq(),
+      shared: this.shared,
+    };
+    const worker = new Worker(this.file, { workerData: data, stdout: false, stderr: false });
+    this.worker = worker;
+    let failure: Error | undefined;
+    worker.on('message', (message: Parameters<DeliveryListener>[0]) => {
+      if (message.type === 'progress' && message.delivered > 0) this.backoff.reset();
+      if (message.type === 'closed') this.closed?.();
+      this.options.listener(message);
+    });
+    worker.on('error', (err) => (failure = err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.closed?.();
+      if (this.stopping) return;
+      const pause = this.backoff.next();
+      this.restarts++;
+      this.options.onCrash(failure ?? new Error(`the delivery worker exited with code ${code}`), pause);
+      this.restartTimer = setTimeout(() => this.start(), pause);
+      this.restartTimer.unref();
+    });
+    this.applyRef();
+  }
+
+  post(message: ToDelivery): void {
+    this.worker?.postMessage(message);
+  }
+
+  setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.applyRef();
+  }
+
+  drainSync(seq: number, deadline: number): boolean {
+    if (!this.worker) this.start(); // a restart was pending: the spool is on disk, a new worker delivers it
+    this.post({ type: 'drain' });
+    for (;;) {
+      const settled = Atomics.load(this.shared, SHARED_SETTLED_SEQ);
+      if (settled >= BigInt(seq)) return true;
+      const left = deadline - DRAIN_MARGIN_MS - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.shared, SHARED_SETTLED_SEQ, settled, left);
+    }
+  }
+
+  async close(timeoutMs: number, graceMs: number): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    worker.ref();
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => (this.closed = resolve));
+    worker.postMessage({ type: 'close', timeoutMs } satisfies ToDelivery);
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs + graceMs)))]);
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+
+  /** The worker keeps the process alive only while it has work in hand (or is closing). */
+  private applyRef(): void {
+    if (!this.worker) return;
+    if (this.busy || this.stopping) this.worker.ref();
+    else this.worker.unref();
+  }
+}
