@@ -1,11 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleApp } from './support/bundle';
+import { HttpReceiver } from './support/httpReceiver';
 import { allLines, indexesIn } from './support/file-logs';
 import { tempDir } from './support/runFixture';
 
 const SERVICE = join(__dirname, 'fixtures', 'bundle-gzip-service.js');
+const SHIPPING_SERVICE = join(__dirname, 'fixtures', 'bundle-shipping-service.js');
 const RECORDS = 5000; // about 0.7 MB: ten rotations at 64K
 /** What prodlog prints when the native lock addon (fs-native-extensions) is not loadable, as inside a bundle. */
 const NO_LOCKS_NOTICE = /prodlog: file locks are not available here \([\s\S]*?\); two processes rotating one log file will not be detected\n/;
@@ -69,4 +71,36 @@ describe('a service bundled with esbuild', () => {
     );
     expect(existsSync(logs)).toBe(false); // failed before any file was touched
   });
+
+  it('ships over HTTP from the bundle: the delivery worker beside it delivers every record to a real receiver', async () => {
+    const receiver = await HttpReceiver.start();
+    try {
+      const out = outsideRepo('bundle-ship');
+      const { app, files, warnings } = await bundleApp(SHIPPING_SERVICE, out, ['delivery']);
+      expect(warnings).toEqual([]);
+      expect([...files].sort()).toEqual(['app.js', 'deliveryWorker.js']);
+      const env = { ...process.env };
+      delete env.NODE_PATH;
+      const run = await runAsync(app, [`${receiver.url}/ingest`, join(out, 'spool'), '20000'], out, env);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ complete: true, pending: 0 });
+      const seen = new Set(receiver.requests.flatMap((r) => r.body.trim().split('\n')).map((l) => (JSON.parse(l) as { i: number }).i));
+      expect(seen.size).toBe(20_000);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
+
+/** Runs a bundled app asynchronously, so the receiver in this process can answer it. */
+function runAsync(app: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [app, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}

@@ -156,3 +156,34 @@ describe('http transport configuration', () => {
     expect(problem(options)).toContain(message);
   });
 });
+
+describe('flush({ delivered: true })', () => {
+  const seqsReceived = (): Set<number> => new Set(receiver.requests.flatMap((r) => r.body.trim().split('\n')).map((l) => (JSON.parse(l) as { seq: number }).seq));
+
+  it('resolves once the receiver has acknowledged every record logged before it, without waiting out the batch interval', async () => {
+    const log = httpLogger({ format: 'ndjson', batch: { intervalMs: 60_000 } });
+    for (let seq = 0; seq < 3_000; seq++) log.info('r', { seq });
+    const report = await log.flush({ delivered: true, timeoutMs: 20_000 });
+    expect(report).toEqual({ complete: true, pending: 0, transports: [{ name: health(log).name, pending: 0 }] });
+    expect(seqsReceived().size).toBe(3_000); // in the receiver already, not merely in the spool
+  });
+
+  it('with the receiver failing, returns at its timeout and says how many records are still pending', async () => {
+    receiver.responder = () => ({ status: 503 });
+    const log = httpLogger({ format: 'ndjson' });
+    for (let seq = 0; seq < 500; seq++) log.info('r', { seq });
+    const report = await log.flush({ delivered: true, timeoutMs: 300 });
+    expect(report).toMatchObject({ complete: false, pending: 500 });
+    receiver.responder = () => ({ status: 200 });
+    expect(await log.flush({ delivered: true, timeoutMs: 20_000 })).toMatchObject({ complete: true, pending: 0 });
+    expect(seqsReceived().size).toBe(500);
+  });
+
+  it('counts records refused for good as settled, not pending (they are in the dead-letter file)', async () => {
+    receiver.responder = () => ({ status: 400, body: 'bad rows' });
+    const log = httpLogger({ format: 'ndjson' });
+    for (let seq = 0; seq < 10; seq++) log.info('r', { seq });
+    expect(await log.flush({ delivered: true, timeoutMs: 20_000 })).toMatchObject({ complete: true, pending: 0 });
+    expect(health(log)).toMatchObject({ failed: 10, delivered: 0 });
+  });
+});

@@ -37,11 +37,11 @@ export interface DeliveryListener {
   /** A batch was settled: the spool moved past it. */
   settled?(): void;
   /**
-   * Whether the loop has work in hand that should keep the process alive: a
-   * send in flight or a batch waiting out the interval (not a retry pause,
-   * not waiting for data).
+   * What the loop is doing, for whether it should keep the process alive:
+   * 'busy' with a send in flight or a batch waiting out the interval,
+   * 'waiting' for data, 'retrying' in a retry pause.
    */
-  busy?(busy: boolean): void;
+  state?(state: 'busy' | 'waiting' | 'retrying'): void;
 }
 
 /**
@@ -123,7 +123,7 @@ export class DeliveryLoop {
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
         this.lastSendAt = performance.now();
-        this.listener.busy?.(true);
+        this.listener.state?.('busy');
         inFlight.push({ batch, result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
@@ -231,7 +231,7 @@ export class DeliveryLoop {
    */
   private pause(ms: number | undefined, kind: 'data' | 'retry' | 'linger'): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    this.listener.busy?.(kind === 'linger');
+    this.listener.state?.(kind === 'linger' ? 'busy' : kind === 'retry' ? 'retrying' : 'waiting');
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const done = (): void => {

@@ -57,7 +57,7 @@ export class DeliveryService {
       unidentifiedRejects: (count, reason) => this.refused(count, reason, () => this.kit.onUnidentifiedRejects?.(count, reason)),
       failed: (err) => this.fail(err, 0),
       settled: () => this.afterSettle(),
-      busy: (busy) => this.setBusy(busy),
+      state: (state) => this.setState(state),
     });
     port.on('message', (message) => this.receive(message));
     this.post(this.progress()); // the backlog found on disk
@@ -135,20 +135,21 @@ export class DeliveryService {
     Atomics.notify(this.shared, SHARED_SETTLED_SEQ);
   }
 
-  private setBusy(busy: boolean): void {
-    if (busy === this.busy) return;
+  private setState(state: 'busy' | 'waiting' | 'retrying'): void {
+    const busy = state === 'busy';
+    if (busy && this.busy) return;
     this.busy = busy;
-    this.post({ type: 'busy', busy });
+    this.post(busy ? { type: 'busy' } : { type: 'idle', seenSeq: this.tail.seenSeq, retrying: state === 'retrying' });
   }
 
-  /** Records refused for good count as failed; the kit's hook keeps them (dead-letter file). */
+  /** Records refused for good count as failed; the kit's hook keeps them (dead-letter file) before they are reported. */
   private refused(count: number, reason: string, hook: () => void): void {
-    this.post({ type: 'failure', code: 'EREJECTED', message: `${count} records refused by the receiver: ${reason}`, records: count });
     try {
       hook();
     } catch {
       // a throwing hook must not stop delivery
     }
+    this.post({ type: 'failure', code: 'EREJECTED', message: `${count} records refused by the receiver: ${reason}`, records: count });
   }
 
   private fail(err: Error, records: number): void {

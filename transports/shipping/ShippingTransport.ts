@@ -197,7 +197,9 @@ export class ShippingTransport implements Transport {
 
   private publish(notice: ToDelivery): void {
     this.delivery.post(notice);
-    if (notice.type === 'appended') this.armSync();
+    if (notice.type !== 'appended') return;
+    this.armSync();
+    this.delivery.setBusy(true); // until delivery says it has seen this append and is idle
   }
 
   private receive(message: FromDelivery): void {
@@ -222,7 +224,11 @@ export class ShippingTransport implements Transport {
         writeStderr(message.text);
         return;
       case 'busy':
-        this.delivery.setBusy(message.busy);
+        this.delivery.setBusy(true);
+        return;
+      case 'idle':
+        // Appends the delivery side has not seen yet keep it busy: it will wake for them.
+        this.delivery.setBusy(!message.retrying && message.seenSeq < this.appender.seq);
         return;
       case 'closed':
         return;

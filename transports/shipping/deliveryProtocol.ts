@@ -51,8 +51,14 @@ export type FromDelivery =
   | { readonly type: 'failure'; readonly message: string; readonly code: string; readonly records: number }
   /** A notice for stderr (printed by the service's thread, like every other notice). */
   | { readonly type: 'notice'; readonly text: string }
-  /** Whether delivery has work in hand that should keep the process alive (a send, or a batch waiting for the interval). */
-  | { readonly type: 'busy'; readonly busy: boolean }
+  /** Delivery has work in hand that should keep the process alive (a send, or a batch waiting for the interval). */
+  | { readonly type: 'busy' }
+  /**
+   * Delivery waits: for appends after `seenSeq` (the process may end once
+   * it has nothing newer), or, `retrying`, out a retry pause (the process may
+   * end at once: the spool keeps the records for the next start).
+   */
+  | { readonly type: 'idle'; readonly seenSeq: number; readonly retrying: boolean }
   | { readonly type: 'closed' };
 
 /** What a delivery worker starts from (its workerData). */
