@@ -26,6 +26,8 @@ export interface BatchSettings {
   readonly intervalMs?: number;
 }
 
+export type LoopState = 'sending' | 'lingering' | 'waiting' | 'retrying';
+
 export interface DeliveryListener {
   delivered(records: number): void;
   /** Records given up on: refused for good by the receiver. They have left the spool. */
@@ -37,11 +39,12 @@ export interface DeliveryListener {
   /** A batch was settled: the spool moved past it. */
   settled?(): void;
   /**
-   * What the loop is doing, for whether it should keep the process alive:
-   * 'busy' with a send in flight or a batch waiting out the interval,
-   * 'waiting' for data, 'retrying' in a retry pause.
+   * What the loop is doing: 'sending', 'lingering' (a batch waits out the
+   * interval; `missing` more records would fill it), 'waiting' for data,
+   * 'retrying' in a retry pause. It tells whether delivery should keep the
+   * process alive, and when new records are worth a wake-up.
    */
-  state?(state: 'busy' | 'waiting' | 'retrying'): void;
+  state?(state: LoopState, missing?: number): void;
 }
 
 /**
@@ -62,6 +65,8 @@ export class DeliveryLoop {
   private lastSendAt = -Infinity;
   /** Someone waits for the backlog to be delivered (close): batches no longer wait out the interval. */
   private hurrying = false;
+  /** Records that would fill the batch waiting out the interval. */
+  private missing = 0;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly backoff: Backoff;
 
@@ -123,7 +128,7 @@ export class DeliveryLoop {
         const batch = this.readNext(inFlight.at(-1)?.batch);
         if (!batch || batch.records.length === 0) break;
         this.lastSendAt = performance.now();
-        this.listener.state?.('busy');
+        this.listener.state?.('sending');
         inFlight.push({ batch, result: this.sendSafely(batch) });
       }
       const head = inFlight.shift();
@@ -165,6 +170,7 @@ export class DeliveryLoop {
     }
     // Nothing waiting: the read finds nothing and the loop waits for data, holding no timer.
     if (records <= 0 || records >= this.batch.maxRecords || chars >= this.maxChars()) return true;
+    this.missing = this.batch.maxRecords - records;
     return inFlight.length === 0 && performance.now() >= this.lastSendAt + intervalMs;
   }
 
@@ -231,7 +237,7 @@ export class DeliveryLoop {
    */
   private pause(ms: number | undefined, kind: 'data' | 'retry' | 'linger'): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    this.listener.state?.(kind === 'linger' ? 'busy' : kind === 'retry' ? 'retrying' : 'waiting');
+    this.listener.state?.(kind === 'linger' ? 'lingering' : kind === 'retry' ? 'retrying' : 'waiting', this.missing);
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const done = (): void => {

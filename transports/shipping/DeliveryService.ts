@@ -1,7 +1,10 @@
-import { DeliveryLoop, type BatchSettings } from './DeliveryLoop';
 import type { RetrySettings } from './Backoff';
-import { SHARED_SETTLED_SEQ, type DeliveryPort, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
+import { DeliveryLoop, type BatchSettings, type DeliverySource, type LoopState } from './DeliveryLoop';
+import type { DeliveryPort, FromDelivery, PublishedSegment, ToDelivery } from './deliveryProtocol';
+import type { SharedSpoolState } from './SharedSpoolState';
 import type { Sink, SpoolRecord } from './Sink';
+import type { SpoolPosition } from './SpoolCursor';
+import type { SpoolBatch } from './SpoolReader';
 import { SpoolTail } from './SpoolTail';
 
 export interface DeliverySettings {
@@ -21,16 +24,25 @@ export interface DeliveryKit {
   readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
 }
 
+/** The spool as the appending side left it when this delivery started. */
+export interface DeliveryStartState {
+  readonly published: readonly PublishedSegment[];
+  readonly active: { readonly segment: string; readonly no: number } | null;
+  readonly settledSeq: number;
+}
+
 /**
  * The delivery side of a shipping transport, in a worker thread: it mirrors
- * the spool from the appending side's notices (SpoolTail), runs the
- * DeliveryLoop into the sink, and reports progress, failures and whether it
- * is busy. During a FATAL it also writes its progress into shared memory,
- * where the service's thread, blocked until its deadline, can read it.
+ * the spool from the appending side's messages and shared memory
+ * (SpoolTail), runs the DeliveryLoop into the sink, and reports progress,
+ * failures and whether it is busy. It publishes how far it has settled in
+ * shared memory, where a FATAL on the blocked service thread reads it.
  */
 export class DeliveryService {
   private readonly tail: SpoolTail;
   private readonly loop: DeliveryLoop;
+  /** Segment numbers in shared memory, to names. */
+  private readonly segmentNames = new Map<number, string>();
   private saveTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private busy = false;
@@ -40,18 +52,19 @@ export class DeliveryService {
   constructor(
     private readonly port: DeliveryPort<FromDelivery, ToDelivery>,
     private readonly settings: DeliverySettings,
-    published: readonly PublishedSegment[],
+    start: DeliveryStartState,
     private readonly kit: DeliveryKit,
-    private readonly shared?: BigInt64Array,
-    settledSeq = 0,
+    private readonly shared: SharedSpoolState,
   ) {
     this.tail = new SpoolTail(
       settings.dir,
-      published,
+      start.published,
+      start.active?.segment ?? null,
       { damaged: (err) => this.fail(err, 0), saveFailed: (err) => this.fail(err, 0) },
-      settledSeq,
+      start.settledSeq,
     );
-    this.loop = new DeliveryLoop(this.tail, kit.sink, settings.batch, settings.retry, {
+    if (start.active) this.segmentNames.set(start.active.no, start.active.segment);
+    this.loop = new DeliveryLoop(this.source(), kit.sink, settings.batch, settings.retry, {
       delivered: (n) => (this.deliveredSincePost += n),
       deadLetter: (records, reason) => this.refused(records.length, reason, () => this.kit.onDeadLetter?.(records, reason)),
       unidentifiedRejects: (count, reason) => this.refused(count, reason, () => this.kit.onUnidentifiedRejects?.(count, reason)),
@@ -60,24 +73,66 @@ export class DeliveryService {
       state: (state) => this.setState(state),
     });
     port.on('message', (message) => this.receive(message));
+    this.syncAppends();
     this.post(this.progress()); // the backlog found on disk
+    void this.watchAppends();
     this.loop.start();
+  }
+
+  /** The tail, brought up to date with shared memory whenever the loop looks at it. */
+  private source(): DeliverySource {
+    const tail = this.tail;
+    const sync = (): void => void this.syncAppends();
+    return {
+      get backlogRecords() {
+        sync();
+        return tail.backlogRecords;
+      },
+      get backlogBytes() {
+        return tail.backlogBytes;
+      },
+      read: (maxRecords: number, maxChars: number): SpoolBatch => {
+        sync();
+        return tail.read(maxRecords, maxChars);
+      },
+      readFrom: (from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch => tail.readFrom(from, maxRecords, maxChars),
+      commit: (batch: SpoolBatch, count: number): void => tail.commit(batch, count),
+    };
+  }
+
+  /** Applies the last append from shared memory; true if it brought records. */
+  private syncAppends(): boolean {
+    const last = this.shared.readAppend();
+    const segment = this.segmentNames.get(last.segmentNo);
+    if (segment === undefined || last.seq <= this.tail.seenSeq) return false;
+    this.tail.apply({ type: 'appended', segment, bytes: last.bytes, seq: last.seq });
+    return true;
+  }
+
+  private async watchAppends(): Promise<void> {
+    while (!this.closing) {
+      await this.shared.nextWake();
+      if (this.syncAppends()) this.loop.wake();
+    }
   }
 
   private receive(message: ToDelivery): void {
     switch (message.type) {
-      case 'appended':
+      case 'started':
+        this.segmentNames.set(message.no, message.segment);
+        this.tail.apply({ type: 'started', segment: message.segment });
+        if (this.syncAppends()) this.loop.wake();
+        return;
       case 'sealed':
       case 'discarded':
-        this.tail.published(message);
-        if (message.type === 'appended') this.loop.wake();
+        this.tail.apply(message);
         return;
       case 'hurry':
         void this.loop.idle().then(() => this.post(this.progress()));
         return;
       case 'drain':
         this.draining = true;
-        this.publishShared();
+        this.shared.publishSettled(this.tail.settledSeq);
         void this.loop.idle();
         return;
       case 'close':
@@ -115,7 +170,7 @@ export class DeliveryService {
 
   private afterSettle(): void {
     this.post(this.progress());
-    this.publishShared();
+    this.shared.publishSettled(this.tail.settledSeq);
     if (this.draining) {
       // A FATAL exit can come at any moment: keep the saved position current, so the next start does not resend much.
       this.tail.savePosition();
@@ -129,14 +184,14 @@ export class DeliveryService {
     this.saveTimer.unref();
   }
 
-  private publishShared(): void {
-    if (!this.shared) return;
-    Atomics.store(this.shared, SHARED_SETTLED_SEQ, BigInt(this.tail.settledSeq));
-    Atomics.notify(this.shared, SHARED_SETTLED_SEQ);
-  }
-
-  private setState(state: 'busy' | 'waiting' | 'retrying'): void {
-    const busy = state === 'busy';
+  private setState(state: LoopState, missing = 1): void {
+    // Wake-ups only where new records change what the loop does: any record while it waits for
+    // data, enough to fill the batch while it lingers; none while it sends or backs off.
+    const wakeAt = state === 'waiting' ? this.tail.seenSeq + 1 : state === 'lingering' ? this.tail.seenSeq + Math.max(1, missing) : 0;
+    this.shared.wakeAt(wakeAt);
+    // Records appended before the request was stored woke nobody: look once more, after the pause has begun.
+    if (wakeAt > 0) queueMicrotask(() => void (this.syncAppends() && this.tail.seenSeq >= wakeAt && this.loop.wake()));
+    const busy = state === 'sending' || state === 'lingering';
     if (busy && this.busy) return;
     this.busy = busy;
     this.post(busy ? { type: 'busy' } : { type: 'idle', seenSeq: this.tail.seenSeq, retrying: state === 'retrying' });

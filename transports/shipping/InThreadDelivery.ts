@@ -1,14 +1,15 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
-import { DeliveryService, type DeliveryKit, type DeliverySettings } from './DeliveryService';
-import type { FromDelivery, PublishedSegment, ToDelivery } from './deliveryProtocol';
+import { DeliveryService, type DeliveryKit, type DeliverySettings, type DeliveryStartState } from './DeliveryService';
+import type { FromDelivery, ToDelivery } from './deliveryProtocol';
+import type { SharedSpoolState } from './SharedSpoolState';
 
 /**
- * Delivery on the service's own thread, through the same messages as a
- * worker: for a sink object that cannot be rebuilt in a worker (tests that
- * script a receiver's answers, an embedder's own sink). It cannot deliver
- * during a FATAL, when this thread is blocked: the spool keeps the records
- * for the next start.
+ * Delivery on the service's own thread, through the same messages and
+ * shared memory as a worker: for a sink object that cannot be rebuilt in a
+ * worker (tests that script a receiver's answers). It cannot deliver during
+ * a FATAL, when this thread is blocked: the spool keeps the records for the
+ * next start.
  */
 export class InThreadDelivery implements DeliveryHost {
   readonly restarts = 0;
@@ -20,7 +21,8 @@ export class InThreadDelivery implements DeliveryHost {
   constructor(
     private readonly settings: DeliverySettings,
     private readonly kit: DeliveryKit,
-    private readonly published: () => PublishedSegment[],
+    private readonly shared: SharedSpoolState,
+    private readonly startState: () => DeliveryStartState,
     private readonly listener: DeliveryListener,
   ) {
     const { port1, port2 } = new MessageChannel();
@@ -34,7 +36,7 @@ export class InThreadDelivery implements DeliveryHost {
       if (message.type === 'closed') this.closed?.();
       this.listener(message);
     });
-    this.service = new DeliveryService(this.there, this.settings, this.published(), this.kit);
+    this.service = new DeliveryService(this.there, this.settings, this.startState(), this.kit, this.shared);
     // The sink's own sockets and timers keep the process alive while it works, as on any thread.
     this.here.unref();
     this.there.unref();

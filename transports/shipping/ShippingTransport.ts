@@ -6,8 +6,9 @@ import { writeStderr } from '../shared/writeStderr';
 import type { RetrySettings } from './Backoff';
 import type { BatchSettings } from './DeliveryLoop';
 import type { DeliveryHost } from './DeliveryHost';
-import type { DeliveryKit } from './DeliveryService';
-import type { FromDelivery, ToDelivery } from './deliveryProtocol';
+import type { DeliveryKit, DeliveryStartState } from './DeliveryService';
+import type { FromDelivery, SpoolChange } from './deliveryProtocol';
+import { SharedSpoolState } from './SharedSpoolState';
 import { InThreadDelivery } from './InThreadDelivery';
 import type { SinkRecipe } from './Sink';
 import { SpoolAppender, type SpoolSettings } from './SpoolAppender';
@@ -73,6 +74,10 @@ export class ShippingTransport implements Transport {
   private syncTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
+  private readonly shared = new SharedSpoolState();
+  /** The segment being appended to, and its number in shared memory. */
+  private activeSegment: { segment: string; no: number } | null = null;
+  private segmentsStarted = 0;
 
   constructor(private readonly settings: ShippingSettings) {
     this.type = settings.type;
@@ -84,19 +89,23 @@ export class ShippingTransport implements Transport {
     });
     const deliverySettings = { dir: settings.spool.dir, batch: settings.batch, retry: settings.retry, fsyncIntervalMs: settings.spool.fsyncIntervalMs };
     const listener = (message: FromDelivery): void => this.receive(message);
-    const published = (): ReturnType<SpoolAppender['snapshot']> => this.appender.snapshot();
+    const startState = (): DeliveryStartState => ({
+      published: this.appender.snapshot(),
+      active: this.activeSegment,
+      settledSeq: this.settledSeq,
+    });
     this.delivery =
       'worker' in settings.delivery
         ? new WorkerDelivery({
             settings: deliverySettings,
             recipe: settings.delivery.worker,
-            published,
-            settledSeq: () => this.settledSeq,
+            shared: this.shared,
+            startState,
             listener,
             onCrash: (err, restartInMs) =>
               this.counters.recordFailure(Object.assign(new Error(`the delivery worker stopped (${err.message}); it restarts in ${restartInMs} ms and resumes from the spool`), { code: 'EWORKER' }), 0),
           })
-        : new InThreadDelivery(deliverySettings, settings.delivery.inThread, published, listener);
+        : new InThreadDelivery(deliverySettings, settings.delivery.inThread, this.shared, startState, listener);
     this.delivery.start();
   }
 
@@ -195,11 +204,22 @@ export class ShippingTransport implements Transport {
     for (const w of this.settleWaiters.splice(0)) w.resolve();
   }
 
-  private publish(notice: ToDelivery): void {
-    this.delivery.post(notice);
-    if (notice.type !== 'appended') return;
-    this.armSync();
-    this.delivery.setBusy(true); // until delivery says it has seen this append and is idle
+  /** Tells the delivery side: new segments by message, appends through shared memory (the hot path). */
+  private publish(change: SpoolChange): void {
+    switch (change.type) {
+      case 'appended':
+        if (this.activeSegment) this.shared.publishAppend(this.activeSegment.no, change.bytes, change.seq);
+        this.armSync();
+        this.delivery.setBusy(true); // until delivery says it has seen this append and is idle
+        return;
+      case 'started':
+        this.activeSegment = { segment: change.segment, no: ++this.segmentsStarted };
+        this.delivery.post({ type: 'started', ...this.activeSegment });
+        return;
+      default:
+        if (this.activeSegment?.segment === change.segment) this.activeSegment = null;
+        this.delivery.post(change);
+    }
   }
 
   private receive(message: FromDelivery): void {

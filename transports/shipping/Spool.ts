@@ -30,13 +30,13 @@ export class Spool {
   ) {
     let tail: SpoolTail | undefined;
     this.appender = new SpoolAppender(settings, {
-      publish: (notice) => {
-        tail?.published(notice);
-        if (notice.type === 'appended') events.onAppended?.();
+      publish: (change) => {
+        tail?.apply(change);
+        if (change.type === 'appended') events.onAppended?.();
       },
       onError: (err, records) => events.onError?.(err, records),
     });
-    tail = new SpoolTail(settings.dir, this.appender.snapshot(), { damaged: (err) => events.onError?.(err, 0), saveFailed: (err) => events.onError?.(err, 0) });
+    tail = new SpoolTail(settings.dir, this.appender.snapshot(), this.appender.activeSegment, { damaged: (err) => events.onError?.(err, 0), saveFailed: (err) => events.onError?.(err, 0) });
     this.tail = tail;
   }
 

@@ -1,5 +1,5 @@
 import { HEADER_BYTES } from './SpoolFormat';
-import type { PublishedSegment, ToDelivery } from './deliveryProtocol';
+import type { PublishedSegment, SpoolChange } from './deliveryProtocol';
 import { ensureSpoolDir, listSegments, releaseLock, takeLock, type Segment } from './SegmentFiles';
 import { SpoolWriter } from './SpoolWriter';
 
@@ -14,7 +14,7 @@ export interface SpoolSettings {
 
 export interface AppenderEvents {
   /** Tell the delivery side what changed on disk (in order). */
-  publish(notice: ToDelivery): void;
+  publish(change: SpoolChange): void;
   /** An append failed: `records` are lost. */
   onError?(err: Error, records: number): void;
 }
@@ -51,9 +51,10 @@ export class SpoolAppender {
         this.seq += records;
         this.pendingRecords -= records;
         this.segmentSeq.set(segment.base, this.seq);
-        this.events.publish({ type: 'appended', segment: segment.base, bytes: segment.bytes, seq: this.seq, records });
+        this.events.publish({ type: 'appended', segment: segment.base, bytes: segment.bytes, seq: this.seq });
       },
-      retired: (segment) => this.events.publish({ type: 'sealed', segment: segment.base, bytes: segment.bytes }),
+      started: (segment) => this.events.publish({ type: 'started', segment: segment.base }),
+      retired: (segment) => this.events.publish({ type: 'sealed', segment: segment.base, bytes: segment.bytes, seq: this.seq }),
       discarded: (segment) => this.events.publish({ type: 'discarded', segment: segment.base }),
       failed: (err, records) => {
         this.pendingRecords -= records;

@@ -1,4 +1,4 @@
-import type { PublishedSegment, ToDelivery } from './deliveryProtocol';
+import type { PublishedSegment, SpoolChange } from './deliveryProtocol';
 import { removeFile, segmentPath, type Segment } from './SegmentFiles';
 import { SpoolCursor, type SpoolPosition } from './SpoolCursor';
 import { SpoolReader, type SpoolBatch } from './SpoolReader';
@@ -33,7 +33,7 @@ export class SpoolTail {
   private position: SpoolPosition;
   private positionSaved = true;
   private readonly segments: Segment[];
-  private active: string | null;
+  private active: string | null = null;
   private readonly reader: SpoolReader;
   private readonly cursor: SpoolCursor;
   private readonly ends: PublishedEnd[] = [];
@@ -44,6 +44,8 @@ export class SpoolTail {
   constructor(
     private readonly dir: string,
     published: readonly PublishedSegment[],
+    /** The segment still being appended to: its known end is not a torn tail. */
+    active: string | null,
     private readonly events: TailEvents = {},
     settledSeq = 0,
   ) {
@@ -51,8 +53,7 @@ export class SpoolTail {
     for (const p of published) if (p.seq > settledSeq) this.ends.push({ segment: p.base, end: p.bytes, seq: p.seq });
     this.settled = settledSeq;
     this.seenSeq = Math.max(settledSeq, ...published.map((p) => p.seq));
-    // Until told otherwise the newest segment may still grow: its known end is not a torn tail.
-    this.active = published.at(-1)?.base ?? null;
+    this.active = active;
     this.cursor = new SpoolCursor(dir);
     this.reader = new SpoolReader(this.segments, (s) => s.base === this.active, {
       damaged: (segment, offset, bytes) =>
@@ -67,37 +68,34 @@ export class SpoolTail {
     this.settleEnds();
   }
 
-  /** Applies a notice from the appending side. */
-  published(notice: ToDelivery): void {
-    switch (notice.type) {
-      case 'appended': {
-        let segment = this.segments.at(-1);
-        if (segment?.base !== notice.segment) {
-          segment = { base: notice.segment, path: segmentPath(this.dir, notice.segment), bytes: 0 };
-          this.segments.push(segment);
-        }
-        segment.bytes = notice.bytes;
-        this.active = notice.segment;
-        this.backlogRecords += notice.records;
-        this.seenSeq = notice.seq;
-        this.ends.push({ segment: notice.segment, end: notice.bytes, seq: notice.seq });
+  /** Applies a change the appending side made. */
+  apply(change: SpoolChange): void {
+    switch (change.type) {
+      case 'started':
+        if (!this.segments.some((s) => s.base === change.segment)) this.segments.push({ base: change.segment, path: segmentPath(this.dir, change.segment), bytes: 0 });
+        this.active = change.segment;
         return;
-      }
+      case 'appended':
       case 'sealed': {
-        const segment = this.segments.find((s) => s.base === notice.segment);
-        if (segment) segment.bytes = notice.bytes;
-        if (this.active === notice.segment) this.active = null;
-        this.dropDelivered();
+        const segment = this.segments.find((s) => s.base === change.segment);
+        if (segment) segment.bytes = Math.max(segment.bytes, change.bytes);
+        if (change.seq > this.seenSeq) {
+          this.backlogRecords += change.seq - this.seenSeq;
+          this.seenSeq = change.seq;
+          this.ends.push({ segment: change.segment, end: change.bytes, seq: change.seq });
+        }
+        if (change.type === 'sealed') {
+          if (this.active === change.segment) this.active = null;
+          this.dropDelivered();
+        }
         return;
       }
       case 'discarded': {
-        const i = this.segments.findIndex((s) => s.base === notice.segment);
+        const i = this.segments.findIndex((s) => s.base === change.segment);
         if (i >= 0) this.segments.splice(i, 1);
-        if (this.active === notice.segment) this.active = null;
+        if (this.active === change.segment) this.active = null;
         return;
       }
-      default:
-        return;
     }
   }
 

@@ -15,6 +15,8 @@ export interface SpoolWriterSettings {
 export interface AppendListener {
   /** `records` were appended to `segment` (now `segment.bytes` long). */
   appended(segment: Segment, records: number, bytes: number): void;
+  /** `segment` was created: appends go to it from now on. */
+  started?(segment: Segment): void;
   /** No more appends go to `segment` (full, or sealed after a failed append at `segment.bytes`). */
   retired?(segment: Segment): void;
   /** `segment` was removed: it held no whole block. */
@@ -162,6 +164,7 @@ export class SpoolWriter {
     this.active = { base, path, bytes: 0 };
     this.activeRecords = 0;
     this.segments.push(this.active);
+    this.listener.started?.(this.active);
     return this.active;
   }
 

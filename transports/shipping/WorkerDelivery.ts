@@ -3,8 +3,9 @@ import { Worker } from 'node:worker_threads';
 import { resolveWorkerFile } from '../shared/workerFile';
 import { Backoff } from './Backoff';
 import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
-import type { DeliverySettings } from './DeliveryService';
-import { SHARED_SETTLED_SEQ, SHARED_SLOTS, type DeliveryStart, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
+import type { DeliverySettings, DeliveryStartState } from './DeliveryService';
+import type { ToDelivery } from './deliveryProtocol';
+import type { SharedSpoolState } from './SharedSpoolState';
 import type { SinkRecipe } from './Sink';
 
 /** Restarts of a worker that died: quickly at first, at most every 30 s. */
@@ -12,15 +13,20 @@ const RESTART_BACKOFF = { initialMs: 100, maxMs: 30_000 };
 /** The FATAL wait stops this much before the deadline, so the exit is not later than it. */
 const DRAIN_MARGIN_MS = 20;
 
-export type DeliveryWorkerData = DeliveryStart<DeliverySettings, SinkRecipe>;
+/** What a delivery worker starts from (its workerData). */
+export interface DeliveryWorkerData {
+  readonly settings: DeliverySettings;
+  readonly recipe: SinkRecipe;
+  readonly start: DeliveryStartState;
+  readonly shared: BigInt64Array;
+}
 
 export interface WorkerDeliveryOptions {
   readonly settings: DeliverySettings;
   readonly recipe: SinkRecipe;
+  readonly shared: SharedSpoolState;
   /** The spool as the appending side knows it now (taken again at each restart). */
-  readonly published: () => PublishedSegment[];
-  /** Progress settled so far (a restarted worker starts from it). */
-  readonly settledSeq: () => number;
+  readonly startState: () => DeliveryStartState;
   readonly listener: DeliveryListener;
   /** The worker stopped without being asked: `restartInMs` later another starts. */
   readonly onCrash: (err: Error, restartInMs: number) => void;
@@ -35,11 +41,11 @@ export interface WorkerDeliveryOptions {
 export class WorkerDelivery implements DeliveryHost {
   restarts = 0;
   private readonly file: string;
-  private readonly shared = new BigInt64Array(new SharedArrayBuffer(SHARED_SLOTS * 8));
   private readonly backoff = new Backoff(RESTART_BACKOFF);
   private worker: Worker | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private busy = false;
+  private refd: boolean | undefined;
   private stopping = false;
   private closed: (() => void) | undefined;
 
@@ -55,12 +61,12 @@ export class WorkerDelivery implements DeliveryHost {
     const data: DeliveryWorkerData = {
       settings: this.options.settings,
       recipe: this.options.recipe,
-      published: this.options.published(),
-      settledSeq: this.options.settledSeq(),
-      shared: this.shared,
+      start: this.options.startState(),
+      shared: this.options.shared.array,
     };
     const worker = new Worker(this.file, { workerData: data, stdout: false, stderr: false });
     this.worker = worker;
+    this.refd = undefined;
     let failure: Error | undefined;
     worker.on('message', (message: Parameters<DeliveryListener>[0]) => {
       if (message.type === 'progress' && message.delivered > 0) this.backoff.reset();
@@ -93,13 +99,7 @@ export class WorkerDelivery implements DeliveryHost {
   drainSync(seq: number, deadline: number): boolean {
     if (!this.worker) this.start(); // a restart was pending: the spool is on disk, a new worker delivers it
     this.post({ type: 'drain' });
-    for (;;) {
-      const settled = Atomics.load(this.shared, SHARED_SETTLED_SEQ);
-      if (settled >= BigInt(seq)) return true;
-      const left = deadline - DRAIN_MARGIN_MS - Date.now();
-      if (left <= 0) return false;
-      Atomics.wait(this.shared, SHARED_SETTLED_SEQ, settled, left);
-    }
+    return this.options.shared.waitSettled(seq, deadline - DRAIN_MARGIN_MS);
   }
 
   async close(timeoutMs: number, graceMs: number): Promise<void> {
@@ -118,8 +118,10 @@ export class WorkerDelivery implements DeliveryHost {
 
   /** The worker keeps the process alive only while it has work in hand (or is closing). */
   private applyRef(): void {
-    if (!this.worker) return;
-    if (this.busy || this.stopping) this.worker.ref();
+    const ref = this.busy || this.stopping;
+    if (!this.worker || ref === this.refd) return;
+    this.refd = ref;
+    if (ref) this.worker.ref();
     else this.worker.unref();
   }
 }

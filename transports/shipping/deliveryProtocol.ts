@@ -13,14 +13,26 @@ export interface PublishedSegment {
   readonly seq: number;
 }
 
-/** From the appending side to the delivery. */
-export type ToDelivery =
+/** A change of the spool on disk, from the appending side, in the order it happened. */
+export type SpoolChange =
+  /** `segment` was created; appends go to it. */
+  | { readonly type: 'started'; readonly segment: string }
   /** A block was appended: `segment` is now `bytes` long, and this process has appended `seq` records in all. */
-  | { readonly type: 'appended'; readonly segment: string; readonly bytes: number; readonly seq: number; readonly records: number }
-  /** No more appends to `segment` (full, or sealed after a failed append, with `bytes` its size on disk). */
-  | { readonly type: 'sealed'; readonly segment: string; readonly bytes: number }
+  | { readonly type: 'appended'; readonly segment: string; readonly bytes: number; readonly seq: number }
+  /** No more appends to `segment` (full, or sealed after a failed append, at `bytes`). */
+  | { readonly type: 'sealed'; readonly segment: string; readonly bytes: number; readonly seq: number }
   /** `segment` was removed by the appending side (it held no whole block). */
-  | { readonly type: 'discarded'; readonly segment: string }
+  | { readonly type: 'discarded'; readonly segment: string };
+
+/**
+ * From the appending side to the delivery. Appends, the frequent change,
+ * do not travel as messages: their latest state is in shared memory (see
+ * SharedSpoolState); a message names each new segment once.
+ */
+export type ToDelivery =
+  /** `segment` was created; in shared memory it is segment number `no`. */
+  | { readonly type: 'started'; readonly segment: string; readonly no: number }
+  | Extract<SpoolChange, { type: 'sealed' | 'discarded' }>
   /** Send what is waiting without the batch interval until the backlog is empty (flush with delivered). */
   | { readonly type: 'hurry' }
   /** FATAL: hurry, save the position after every batch, and publish progress in shared memory. */
@@ -61,20 +73,21 @@ export type FromDelivery =
   | { readonly type: 'idle'; readonly seenSeq: number; readonly retrying: boolean }
   | { readonly type: 'closed' };
 
-/** What a delivery worker starts from (its workerData). */
-export interface DeliveryStart<Settings, Recipe> {
-  readonly settings: Settings;
-  readonly recipe: Recipe;
-  readonly published: readonly PublishedSegment[];
-  /** Settled so far by earlier workers of this process: progress never goes back. */
-  readonly settledSeq: number;
-  readonly shared: BigInt64Array;
-}
-
-/** Shared memory slots (BigInt64Array): progress the FATAL path reads while the service's thread is blocked. */
-export const SHARED_SETTLED_SEQ = 0;
-export const SHARED_SLOTS = 1;
-
+/** Slots of the shared memory (a BigInt64Array) between the two sides. */
+export const SHARED = {
+  /** Delivery: every record of this process up to this count has left the spool (read by FATAL while blocked). */
+  settledSeq: 0,
+  /** Appending side: a seqlock around the three slots after it (odd while they change). */
+  version: 1,
+  /** Appending side: the number of the segment appended to last, its length, and the records appended in all. */
+  segmentNo: 2,
+  bytes: 3,
+  seq: 4,
+  /** Delivery: wake me once `seq` reaches this (0: no wake wanted); the appending side then bumps `wake` and notifies it. */
+  wakeAtSeq: 5,
+  wake: 6,
+  slots: 7,
+} as const;
 /** A port on either side: a worker's parentPort, a Worker, or one end of a MessageChannel. */
 export interface DeliveryPort<Out, In> {
   postMessage(message: Out): void;
