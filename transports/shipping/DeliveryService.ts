@@ -132,6 +132,7 @@ export class DeliveryService {
         return;
       case 'drain':
         this.draining = true;
+        this.tail.savePosition(); // what was settled before the FATAL must not be resent by the next start
         this.shared.publishSettled(this.tail.settledSeq);
         void this.loop.idle();
         return;
@@ -170,12 +171,13 @@ export class DeliveryService {
 
   private afterSettle(): void {
     this.post(this.progress());
-    this.shared.publishSettled(this.tail.settledSeq);
     if (this.draining) {
-      // A FATAL exit can come at any moment: keep the saved position current, so the next start does not resend much.
+      // The FATAL exit comes as soon as the settled count says so: the position is saved first, or the next start resends.
       this.tail.savePosition();
+      this.shared.publishSettled(this.tail.settledSeq);
       return;
     }
+    this.shared.publishSettled(this.tail.settledSeq);
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
