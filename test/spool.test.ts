@@ -1,8 +1,17 @@
-import { readdirSync, statSync, truncateSync, writeFileSync, openSync, writeSync, closeSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync, truncateSync, openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Spool, type SpoolSettings } from '../transports/shipping/Spool';
 import { HEADER_BYTES } from '../transports/shipping/SpoolFormat';
 import { tempDir } from './support/runFixture';
+
+/** A child process that opens the spool in `dir` and holds it until killed. */
+function holdInChild(dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'spool-open.js'), dir, 'hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => (String(d).startsWith('held') ? resolve(child) : reject(new Error(String(d)))));
+  });
+}
 
 function settings(dir: string, over: Partial<SpoolSettings> = {}): SpoolSettings {
   return { dir, maxBytes: 64 * 1024 * 1024, segmentBytes: 1024 * 1024, chunkChars: 4096, ...over };
@@ -143,17 +152,39 @@ describe('the on-disk spool', () => {
     spool.close();
   });
 
-  it('one spool, one writer: a second transport or a second live process is refused; a dead one\'s lock is taken over', () => {
+  it('one spool, one writer: a second transport of this process is refused', () => {
     const dir = tempDir('spool');
     const a = new Spool(settings(dir));
     expect(() => new Spool(settings(dir))).toThrow(/already used by another transport of this process/);
     a.close();
-    writeFileSync(join(dir, 'lock'), '1'); // pid 1 is always alive
-    expect(() => new Spool(settings(dir))).toThrow(/in use by process 1/);
-    writeFileSync(join(dir, 'lock'), '999999999'); // no such process
-    const b = new Spool(settings(dir));
+    new Spool(settings(dir)).close();
+  });
+
+  it('a second live process is refused by a kernel lock, named by its pid; once it is killed the lock is free', async () => {
+    const dir = tempDir('spool');
+    const holder = await holdInChild(dir);
+    try {
+      expect(() => new Spool(settings(dir))).toThrow(new RegExp(`in use by process ${holder.pid}`));
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.on('exit', resolve));
+    }
+    const b = new Spool(settings(dir)); // the kernel dropped the dead process's lock
     expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
     b.close();
+  });
+
+  it('a process in another PID namespace (another container on the same volume) is refused too', () => {
+    const dir = tempDir('spool');
+    const a = new Spool(settings(dir));
+    try {
+      // In its own PID namespace our pid names no process it can see: a pid file alone would let it in.
+      const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, join(__dirname, 'fixtures', 'spool-open.js'), dir], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/^refused: spool directory .* is in use by process \d+/);
+    } finally {
+      a.close();
+    }
   });
 
   it('reads back a segment still being appended to, without taking its end as torn', () => {

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { chmodSync, closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { kernelLocks } from '../shared/kernelLock';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
@@ -65,48 +66,78 @@ export function removeFile(path: string): void {
 /** Lock files this process holds (one per open spool). */
 const heldHere = new Set<string>();
 
+/** A spool's lock, held until `release()`. */
+export interface SpoolLock {
+  release(): void;
+}
+
 /**
- * Takes the spool's lock file, holding this process's pid. Two live processes
- * appending to one spool would interleave segments and deliver each other's
- * records twice, so a lock held by a live process other than `sharedWith`
- * (the parent of a FATAL drain, which waits for it) is an error; a lock left
- * by a dead process (kill -9, crash) is taken over.
+ * Takes the spool's lock: an exclusive kernel lock on `<dir>/lock` (see
+ * kernelLock), which also holds the holder's pid for messages and for
+ * `prodlog spool`. Two processes appending to one spool would interleave
+ * segments and deliver each other's records twice, so a lock held by another
+ * process, in any PID namespace, is an error; the kernel drops the lock of a
+ * process that died, so a crash never blocks the restart. The file is never
+ * deleted: that would let two processes lock two files of the same name.
+ * Without kernel locks (the addon cannot load) it falls back to the pid in
+ * the file, which cannot see across PID namespaces.
  */
-export function takeLock(dir: string, sharedWith?: number): void {
+export function takeLock(dir: string): SpoolLock {
   const path = resolve(dir, 'lock');
   if (heldHere.has(path)) throw new Error(`spool directory ${dir} is already used by another transport of this process; give each transport its own spool.dir`);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', SPOOL_FILE_MODE);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      heldHere.add(path);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+  const fd = openSync(path, 'a+', SPOOL_FILE_MODE);
+  try {
+    const api = kernelLocks();
     const holder = lockHolder(dir);
-    if (holder?.pid === sharedWith) return;
-    // Our own pid without our own hold: left by an earlier process that had this pid.
-    if (holder && holder.pid !== process.pid && holder.running) {
-      throw new Error(`spool directory ${dir} is in use by process ${holder.pid}; give each process its own spool.dir`);
-    }
-    removeFile(path);
+    const taken = api ? api.tryLock(fd) : !(holder && holder.pid !== process.pid && holder.running);
+    if (!taken) throw new Error(`spool directory ${dir} is in use by ${holder ? `process ${holder.pid}` : 'another process'}; give each process its own spool.dir`);
+    chmodSync(path, SPOOL_FILE_MODE);
+    ftruncateSync(fd, 0);
+    writeSync(fd, String(process.pid));
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
-  throw new Error(`could not take the lock of spool directory ${dir}`);
+  heldHere.add(path);
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      heldHere.delete(path);
+      closeSync(fd); // closing the descriptor releases the kernel lock
+    },
+  };
 }
 
-export function releaseLock(dir: string): void {
-  const path = resolve(dir, 'lock');
-  heldHere.delete(path);
-  if (readTextOr(path, '') === String(process.pid)) removeFile(path);
-}
-
-/** The pid in the spool's lock file and whether that process is running; null without a readable lock. */
+/**
+ * Who holds the spool's lock: the pid in the lock file, and whether the lock
+ * is held now. Read-only (it never takes the lock, which could refuse a
+ * service starting at that moment): on Linux from /proc/locks, which lists
+ * every kernel lock by inode; elsewhere by whether that pid is running.
+ * Null when no lock file is there, or (Linux) when nobody holds the lock.
+ */
 export function lockHolder(dir: string): { readonly pid: number; readonly running: boolean } | null {
-  const pid = Number(readTextOr(resolve(dir, 'lock'), ''));
+  const path = resolve(dir, 'lock');
+  const pid = Number(readTextOr(path, ''));
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  return { pid, running: isAlive(pid) };
+  const held = kernelLockHeld(path);
+  if (held === false) return null;
+  return { pid, running: held ?? isAlive(pid) };
+}
+
+/** Whether a kernel lock is held on `path` (Linux /proc/locks), or undefined where that cannot be known. */
+function kernelLockHeld(path: string): boolean | undefined {
+  let table: string;
+  let inode: number;
+  try {
+    table = readFileSync('/proc/locks', 'utf8');
+    inode = statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+  // Lines read "1: OFDLCK ADVISORY WRITE -1 fd:01:1835021 0 EOF": the sixth field ends with the inode.
+  return table.split('\n').some((line) => line.split(/\s+/)[5]?.endsWith(`:${inode}`) === true);
 }
 
 function readTextOr(path: string, fallback: string): string {

@@ -1,6 +1,6 @@
 import { HEADER_BYTES } from './SpoolFormat';
 import type { PublishedSegment, SpoolChange } from './deliveryProtocol';
-import { ensureSpoolDir, listSegments, releaseLock, takeLock, type Segment } from './SegmentFiles';
+import { ensureSpoolDir, listSegments, takeLock, type Segment, type SpoolLock } from './SegmentFiles';
 import { SpoolWriter } from './SpoolWriter';
 
 export interface SpoolSettings {
@@ -36,13 +36,14 @@ export class SpoolAppender {
   private readonly segments: Segment[];
   private readonly segmentSeq = new Map<string, number>();
   private readonly writer: SpoolWriter;
+  private readonly lock: SpoolLock;
 
   constructor(
     readonly settings: SpoolSettings,
     private readonly events: AppenderEvents,
   ) {
     ensureSpoolDir(settings.dir);
-    takeLock(settings.dir);
+    this.lock = takeLock(settings.dir);
     this.segments = listSegments(settings.dir);
     for (const s of this.segments) this.bytesOnDisk += s.bytes;
     this.writer = new SpoolWriter(settings, this.segments, {
@@ -123,6 +124,6 @@ export class SpoolAppender {
   }
 
   releaseLock(): void {
-    releaseLock(this.settings.dir);
+    this.lock.release();
   }
 }
