@@ -126,6 +126,7 @@ describe('posting batches', () => {
       headers: {},
       timeoutMs: 150,
       serverErrorMs: 60_000,
+      authErrorMs: 60_000,
       wire: { format: 'ndjson', serviceName: 's', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
     });
     try {
@@ -161,7 +162,20 @@ describe('classifying answers', () => {
     expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: undefined });
   });
 
-  it.each([400, 401, 403, 404, 501])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
+  it('caps a Retry-After past an hour at an hour (9999999999 s made the shipper retry at once, ~180 times a second)', async () => {
+    receiver.responder = () => ({ status: 503, headers: { 'retry-after': '9999999999' } });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: 3_600_000 });
+    const farDate = new Date(Date.now() + 10 * 365 * 86_400_000).toUTCString();
+    receiver.responder = () => ({ status: 503, headers: { 'retry-after': farDate } });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'retry', retryAfterMs: 3_600_000 });
+  });
+
+  it.each([401, 403, 407])('takes %i for refused credentials: retried for retry.authErrorMs, not dead-lettered at once', async (status) => {
+    receiver.responder = () => ({ status, body: 'token expired' });
+    expect(await sender().send(LINES)).toMatchObject({ kind: 'serverError', window: 'auth', code: `HTTP_${status}` });
+  });
+
+  it.each([400, 404, 501])('rejects %i for the dead-letter file, quoting the receiver', async (status) => {
     receiver.responder = () => ({ status, body: '{"error":"entry out of order"}' });
     expect(await sender().send(LINES)).toEqual({ kind: 'rejected', code: `HTTP_${status}`, reason: `HTTP ${status}: {"error":"entry out of order"}`, sentBytes: expect.any(Number) });
   });

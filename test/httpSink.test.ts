@@ -28,6 +28,7 @@ function open(format: FormatName, overrides: Partial<HttpSinkOptions> = {}): Sin
     headers: {},
     timeoutMs: 5_000,
     serverErrorMs: 60_000,
+    authErrorMs: 60_000,
     wire: { format, serviceName: 'svc', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
     ...overrides,
   };
@@ -97,6 +98,29 @@ describe('http sink', () => {
     const given = await s.send(batch);
     expect(given).toMatchObject({ accepted: 0, error: { retryable: false } });
     expect(given.error!.error.message).toContain('HTTP 500: Code: 241. DB::Exception: Memory limit exceeded (still failing after 60000 ms)');
+  });
+
+  it('a 401 (a token being rotated) is retried until authErrorMs after the first, then the batch is given up', async () => {
+    fakeClock();
+    receiver.responder = () => ({ status: 401, body: 'token expired' });
+    const s = open('ndjson', { authErrorMs: 120_000 });
+    const batch = records(5);
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true, error: { code: 'HTTP_401' } });
+    jest.advanceTimersByTime(119_999);
+    expect((await s.send(batch)).error).toMatchObject({ retryable: true });
+    jest.advanceTimersByTime(1);
+    const given = await s.send(batch);
+    expect(given).toMatchObject({ accepted: 0, error: { retryable: false } });
+    expect(given.error!.error.message).toContain('HTTP 401: token expired (the credentials were refused) (still failing after 120000 ms)');
+  });
+
+  it('a token fixed within authErrorMs loses nothing: the batch goes through on the next try', async () => {
+    let status = 403;
+    receiver.responder = () => ({ status });
+    const s = open('ndjson', { authErrorMs: 60_000 });
+    expect((await s.send(records(3))).error).toMatchObject({ retryable: true });
+    status = 200;
+    expect(await s.send(records(3))).toEqual({ accepted: 3 });
   });
 
   it('the next batch gets its own serverErrorMs', async () => {
@@ -185,7 +209,7 @@ describe('http sink', () => {
       },
       close(): void {},
     } as unknown as HttpBatchSender;
-    sink = new HttpSink(sender, { endpoint: 'http://receiver/ingest', serverErrorMs: 60_000 });
+    sink = new HttpSink(sender, { endpoint: 'http://receiver/ingest', serverErrorMs: 60_000, authErrorMs: 60_000 });
     const result = await sink.send(records(4));
     expect(result).toMatchObject({ accepted: 1, error: { retryable: true, error: { code: 'ECLOSED' } } });
     expect(sizes).toEqual([4, 2, 1]);

@@ -5,6 +5,10 @@ import { ShippingTransport, type ShippingSettings } from '../transports/shipping
 import type { DeliveryKit } from '../transports/shipping/DeliveryService';
 import type { Sink, SinkResult, SpoolRecord } from '../transports/shipping/Sink';
 import { tempDir } from './support/runFixture';
+import { Spool } from '../transports/shipping/Spool';
+import { HEADER_BYTES } from '../transports/shipping/SpoolFormat';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * A sink whose answers the test scripts: the shipping core is tested here
@@ -207,6 +211,31 @@ describe('the shipping core', () => {
     expect(indexes(up.received)).toEqual(range(500));
   });
 
+  it('after a damaged block is skipped and the rest delivered, health shows no backlog (it showed a phantom 1,000)', async () => {
+    const dir = tempDir('shipping-damaged');
+    const spool = new Spool({ dir, maxBytes: 1 << 30, segmentBytes: 1 << 30, chunkChars: 16 * 1024 });
+    for (let i = 0; i < 1_000; i++) spool.append(line(i));
+    spool.close();
+    const segment = join(dir, readdirSync(dir).find((f) => f.endsWith('.seg'))!);
+    const bytes = readFileSync(segment);
+    const second = bytes.indexOf('PLS1', 1);
+    bytes[second + HEADER_BYTES + 10] = (bytes[second + HEADER_BYTES + 10]! ^ 0xff); // a payload byte: the block fails its checksum
+    writeFileSync(segment, bytes);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const sink = new ScriptedSink(all);
+    const t = transport(sink, {}, { dir });
+    try {
+      await until(() => sink.received.length > 0 && t.health().delivered === sink.received.length && t.health().lastError !== null);
+      await until(() => t.health().backlogRecords === 0 && t.health().backlogBytes === 0); // a phantom backlog never gets here
+      const delivered = indexes(sink.received);
+      expect(delivered.length).toBeLessThan(1_000); // the damaged block's records are gone
+      expect(t.health()).toMatchObject({ backlogRecords: 0, backlogBytes: 0, delivered: delivered.length, lastError: expect.stringMatching(/ESPOOLDAMAGED/) });
+    } finally {
+      stderr.mockRestore();
+      await t.close();
+    }
+  });
+
   it('a spool directory that cannot be used fails at startup, naming spool.dir', () => {
     expect(() => transport(new ScriptedSink(all), {}, { dir: '/dev/null/spool' })).toThrow(/spool\.dir: "\/dev\/null\/spool" cannot be used/);
   });
@@ -258,6 +287,26 @@ describe('the batch interval', () => {
     await turns();
     expect(sink.calls).toBe(2);
     expect(indexes(sink.received)).toEqual(range(11));
+    await t.close();
+  });
+
+  it('a retry pause past setTimeout\'s limit waits (capped), instead of firing at once in a tight loop', async () => {
+    const sink = new ScriptedSink(() => ({ accepted: 0, error: { error: new Error('503'), retryable: true, retryAfterMs: 1e13 } }));
+    const t = paced(sink);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): number => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      t.write(line(0));
+      await turns();
+      await jest.advanceTimersByTimeAsync(60_000);
+      await turns();
+      expect(sink.calls).toBe(1);
+      expect(warnings.map((w) => w.name)).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+    jest.useRealTimers(); // close() waits closeTimeoutMs for a receiver that never takes the batch
     await t.close();
   });
 

@@ -9,6 +9,8 @@ export interface HttpSinkSettings {
   readonly endpoint: string;
   /** How long a batch answered with 500 (or another failing 5xx) is sent again before it is dead-lettered. */
   readonly serverErrorMs: number;
+  /** The same for refused credentials (401, 403, 407). */
+  readonly authErrorMs: number;
 }
 
 /**
@@ -98,8 +100,9 @@ export class HttpSink implements Sink {
         const now = performance.now();
         const since = this.failing && this.failing.firstId === firstId ? this.failing.since : now;
         this.failing = { firstId, since };
-        const retryable = now - since < this.settings.serverErrorMs;
-        const reason = retryable ? result.reason : `${result.reason} (still failing after ${this.settings.serverErrorMs} ms)`;
+        const windowMs = result.window === 'auth' ? this.settings.authErrorMs : this.settings.serverErrorMs;
+        const retryable = now - since < windowMs;
+        const reason = retryable ? result.reason : `${result.reason} (still failing after ${windowMs} ms)`;
         return { accepted: 0, error: { error: this.error(result.code, reason), retryable, ...retryAfter(result.retryAfterMs) } };
       }
       case 'tooLarge':

@@ -11,6 +11,7 @@ export interface HttpSinkOptions {
   readonly compress?: 'gzip';
   readonly timeoutMs: number;
   readonly serverErrorMs: number;
+  readonly authErrorMs: number;
   readonly wire: WireFormatSettings;
 }
 
@@ -22,6 +23,7 @@ export function createSink(options: HttpSinkOptions): Sink {
   return new HttpSink(new HttpBatchSender(format, poster), {
     endpoint: endpointOf(options.url),
     serverErrorMs: options.serverErrorMs,
+    authErrorMs: options.authErrorMs,
   });
 }
 

@@ -22,12 +22,16 @@ import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
  *   minutes, and its backlog waits in the spool meanwhile; a batch holding
  *   a record the store can never take blocks delivery for at most that
  *   long, then goes to the dead-letter file.
+ * - retry.authErrorMs 15 min: refused credentials are usually a token or
+ *   key being rotated, which an operator fixes in minutes; meanwhile health
+ *   is not ok and names the status, and the records wait in the spool.
  */
 export const HTTP_DEFAULTS = {
   batchMaxRecords: 20_000,
   batchIntervalMs: 1_000,
   timeoutMs: 10_000,
   retryServerErrorMs: 300_000,
+  retryAuthErrorMs: 900_000,
   deadLetterMaxBytes: 64 * 1024 * 1024,
 } as const;
 
@@ -108,6 +112,8 @@ export const httpSchema = strictOptions({
     .extend({
       /** How long a batch answered with 500 (or another failing 5xx) is retried before it is dead-lettered. */
       serverErrorMs: z.int().min(0).max(86_400_000).default(HTTP_DEFAULTS.retryServerErrorMs),
+      /** How long a batch answered with 401, 403 or 407 is retried before it is dead-lettered. */
+      authErrorMs: z.int().min(0).max(86_400_000).default(HTTP_DEFAULTS.retryAuthErrorMs),
     })
     .prefault({}),
   batch: strictOptions({

@@ -30,6 +30,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       ...(options.compress ? { compress: options.compress } : {}),
       timeoutMs: options.timeoutMs,
       serverErrorMs: options.retry.serverErrorMs,
+      authErrorMs: options.retry.authErrorMs,
       wire: {
         format: options.format,
         serviceName: context.loggerName,

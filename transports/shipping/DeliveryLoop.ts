@@ -26,6 +26,9 @@ export interface BatchSettings {
   readonly intervalMs?: number;
 }
 
+/** setTimeout fires at once past 2^31-1 ms (with a warning): no pause from outside may reach it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type LoopState = 'sending' | 'lingering' | 'waiting' | 'retrying';
 
 export interface DeliveryListener {
@@ -249,7 +252,7 @@ export class DeliveryLoop {
       this.wakeUp = done;
       if (ms !== undefined) {
         this.inRetryPause = kind === 'retry';
-        timer = setTimeout(done, Math.max(0, ms));
+        timer = setTimeout(done, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
         if (kind === 'retry') timer.unref();
       }
     });

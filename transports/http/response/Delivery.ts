@@ -5,6 +5,13 @@ import type { PartialResult } from '../formats/WireFormat';
  * health and for printing each kind of failure once: `HTTP_429`, or the
  * network error code (`ECONNREFUSED`, `ETIMEDOUT`).
  */
+/**
+ * Which patience applies to a failing answer: `server` (500 and other
+ * failing 5xx: retry.serverErrorMs) or `auth` (401, 403, 407: a credential
+ * being rotated; retry.authErrorMs).
+ */
+export type FailureWindow = 'server' | 'auth';
+
 export type Delivery =
   | { readonly kind: 'delivered' }
   /** The receiver took the request but refused some records in it (OTLP partial success, bulk item errors). */
@@ -19,6 +26,6 @@ export type Delivery =
    * limits), sometimes a record it can never take. The sink decides how long
    * to keep trying.
    */
-  | { readonly kind: 'serverError'; readonly code: string; readonly reason: string; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'serverError'; readonly code: string; readonly reason: string; readonly retryAfterMs: number | undefined; readonly window: FailureWindow }
   /** Nothing was taken and sending again would not help: dead-letter the batch. */
   | { readonly kind: 'rejected'; readonly code: string; readonly reason: string };

@@ -5,6 +5,13 @@ import { retryAfterMs } from './retryAfter';
 import { isClickHouseDataError } from './clickHouseDataError';
 import { isServerFailure, statusAction } from './statusAction';
 
+/**
+ * Refused credentials: usually a token being rotated, which passes in
+ * minutes; dead-lettering at the first 401 would empty the spool into the
+ * dead-letter file meanwhile. Retried for retry.authErrorMs instead.
+ */
+const AUTH_STATUSES: ReadonlySet<number> = new Set([401, 403, 407]);
+
 /** How much of an error body is quoted in health and the dead-letter file. */
 const MAX_REASON_CHARS = 300;
 
@@ -13,7 +20,8 @@ const MAX_REASON_CHARS = 300;
  * 2xx delivered (or partly, as the format reads the body); 408, 429, 502,
  * 503, 504 retried; 413 too large (the sink splits the batch); 500 and other
  * failing 5xx a server error (the sink retries it for a while), unless
- * ClickHouse says the rows are wrong; anything else refused for good.
+ * ClickHouse says the rows are wrong; 401, 403 and 407 an auth error (retried
+ * for a while too); anything else refused for good.
  */
 export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize: number): Delivery {
   const action = statusAction(answer.status);
@@ -25,7 +33,9 @@ export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize
   const code = `HTTP_${answer.status}`;
   if (action === 'retry') return { kind: 'retry', code, reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
   if (answer.status === 413) return { kind: 'tooLarge', code, reason };
-  if (isServerFailure(answer.status) && !isClickHouseDataError(answer.headers, answer.body)) return { kind: 'serverError', code, reason, retryAfterMs: retryAfterMs(answer.headers['retry-after']) };
+  const retryAfter = retryAfterMs(answer.headers['retry-after']);
+  if (isServerFailure(answer.status) && !isClickHouseDataError(answer.headers, answer.body)) return { kind: 'serverError', code, reason, retryAfterMs: retryAfter, window: 'server' };
+  if (AUTH_STATUSES.has(answer.status)) return { kind: 'serverError', code, reason: `${reason} (the credentials were refused)`, retryAfterMs: retryAfter, window: 'auth' };
   return { kind: 'rejected', code, reason };
 }
 
