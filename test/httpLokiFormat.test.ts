@@ -101,7 +101,7 @@ describe('loki format', () => {
     expect(Object.keys(request.streams[0]!.stream)).toEqual(['env', 'team', 'level']);
   });
 
-  it('keeps streams apart whose label values differ only in where a NUL character falls', () => {
+  it('keeps streams apart whose label values differ only in where a NUL character falls, the NUL written as a visible escape', () => {
     const lines = [
       line('info', '2026-11-26T06:30:53.078Z', '1', { a: 'x\u0000y', b: 'z' }),
       line('info', '2026-11-26T06:30:53.078Z', '2', { a: 'x', b: 'y\u0000z' }),
@@ -110,10 +110,25 @@ describe('loki format', () => {
     ];
     const request = encode(lines, { labels: { a: 'a', b: 'b' } });
     expect(request.streams.map((s) => [s.stream, s.values.map((v) => JSON.parse(v[1]).msg)])).toEqual([
-      [{ a: 'x\u0000y', b: 'z' }, ['1']],
-      [{ a: 'x', b: 'y\u0000z' }, ['2', '4']],
-      [{ a: 'x\u0000y\u0000z' }, ['3']],
+      [{ a: 'x\\u0000y', b: 'z' }, ['1']],
+      [{ a: 'x', b: 'y\\u0000z' }, ['2', '4']],
+      [{ a: 'x\\u0000y\\u0000z' }, ['3']],
     ]);
+  });
+
+  it('writes no raw control character into a label value (C0, DEL, C1, U+2028) and cuts a value at 256 characters', () => {
+    const hostile = 'eu\nlevel=error\r\u001b[31m\u0085\u009b\u2028\u2029\u007f';
+    const long = 'r'.repeat(5_000);
+    const request = encode(
+      [line('info', '2026-11-26T06:30:53.078Z', '1', { region: hostile }), line('info', '2026-11-26T06:30:53.078Z', '2', { region: long })],
+      { labels: { region: 'region' } },
+    );
+    const values = request.streams.map((s) => s.stream['region'] as string);
+    expect(values[0]).toBe('eu\\u000alevel=error\\u000d\\u001b[31m\\u0085\\u009b\\u2028\\u2029\\u007f');
+    expect(values.every((v) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v))).toBe(true);
+    expect(values[1]).toHaveLength(256);
+    expect(values[1]!.endsWith('…')).toBe(true);
+    expect(JSON.parse(request.streams[1]!.values[0]![1]).region).toBe(long); // the line keeps the whole value
   });
 
   it('uses the logger name when a record has none and stamps a line without a readable time with now', () => {

@@ -9,6 +9,12 @@ import { shippingSettings } from '../shipping/shippingSettings';
 import type { SyslogSinkOptions } from './createSink';
 import { resolveTls, type TlsSettings } from './openSocket';
 import { FACILITIES, isSdName, type FacilityName } from './syslogFields';
+import { isIP } from 'node:net';
+
+/** A DNS name (RFC 1123: labels of letters, digits and hyphens) or an IP address. */
+function isHostName(host: string): boolean {
+  return isIP(host) !== 0 || (host.length <= 253 && /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(host));
+}
 
 /** Usual ports: 6514 is IANA's for syslog over TLS; plain TCP and RELP have none, these are the customary ones. */
 export const DEFAULT_PORTS = { tcp: 514, tls: 6514, relp: 2514 } as const;
@@ -23,7 +29,7 @@ function sdNamed<T extends z.ZodType>(values: T) {
 const schema = strictOptions({
   type: z.literal('syslog'),
   level: levelSettingSchema.optional(),
-  host: z.string().min(1),
+  host: z.string().refine(isHostName, { message: 'is not a host name or IP address (letters, digits, dots and hyphens, or an IPv4 or IPv6 address)' }),
   /** Defaults to 514 (tcp), 6514 (tls) or 2514 (relp). */
   port: z.int().min(1).max(65_535).optional(),
   /** relp is the one with acknowledgements: nothing is lost when the receiver crashes. */

@@ -35,8 +35,6 @@ export interface LokiLabelSettings {
 export class LokiLabels {
   /** The configured labels in their order, each with the values it has admitted so far. */
   private readonly dynamic: readonly DynamicLabel[];
-  /** Starts a key written as JSON (see keyOf); a plain key has fewer '\0' than this. */
-  private readonly jsonKeyMark: string;
 
   constructor(private readonly settings: LokiLabelSettings) {
     this.dynamic = Object.entries(settings.labels).map(([label, source]) => ({
@@ -46,33 +44,28 @@ export class LokiLabels {
       // A static label of the same name is what the stream shows when the record has no value for it.
       absent: Object.hasOwn(settings.staticLabels, label) ? (settings.staticLabels[label] as string) : '',
     }));
-    this.jsonKeyMark = '\0'.repeat(this.dynamic.length + 1);
   }
 
   /**
    * The stream key of a record: what each label shows, in the configured
-   * order, joined with '\0'. A label the record has no value for shows its
-   * static value or nothing (''; an empty value is never a label). Static
-   * labels are the same on every stream and stay out of the key.
+   * order, joined with '\0' (which a shown value never holds: see
+   * labelValue). A label the record has no value for shows its static value
+   * or nothing (''; an empty value is never a label). Static labels are the
+   * same on every stream and stay out of the key.
    */
   keyOf(record: RecordView): string {
     let key = '';
-    // Only for a value holding '\0', which would make the joined key ambiguous: such keys are written
-    // as JSON (which escapes it) after more '\0' than a joined key has, so they cannot match one.
-    let parts: string[] | undefined;
     for (let i = 0; i < this.dynamic.length; i++) {
       const entry = this.dynamic[i] as DynamicLabel;
       const shown = this.bounded(entry.seen, valueOf(record, entry.source, this.settings.serviceName)) ?? entry.absent;
-      if (parts === undefined && shown.includes('\0')) parts = i === 0 ? [] : key.split('\0');
-      if (parts !== undefined) parts.push(shown);
-      else key = i === 0 ? shown : `${key}\0${shown}`;
+      key = i === 0 ? shown : `${key}\0${shown}`;
     }
-    return parts === undefined ? key : this.jsonKeyMark + JSON.stringify(parts);
+    return key;
   }
 
   /** The label set of a stream, from its key. */
   labelsOf(key: string): Record<string, string> {
-    const shown: readonly string[] = key.startsWith(this.jsonKeyMark) ? (JSON.parse(key.slice(this.jsonKeyMark.length)) as string[]) : key.split('\0');
+    const shown = key.split('\0');
     const labels: Record<string, string> = { ...this.settings.staticLabels };
     this.dynamic.forEach((entry, i) => {
       const value = shown[i];
@@ -101,9 +94,22 @@ interface DynamicLabel {
 }
 
 function valueOf(record: RecordView, source: string, serviceName: string): string | undefined {
-  if (source === 'name') return record.name ?? serviceName;
   if (source === 'level') return record.level;
-  if (source === 'hostname') return record.hostname;
-  const v = record.fields[source];
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  const v = source === 'name' ? (record.name ?? serviceName) : source === 'hostname' ? record.hostname : record.fields[source];
+  return typeof v === 'string' ? labelValue(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+/**
+ * Label values are categories, shown raw in Grafana's label browser and
+ * indexed by Loki: at most MAX_LABEL_VALUE_CHARS characters (Loki refuses
+ * values over 2,048 bytes, `max_label_value_length`, and with them the whole
+ * push), and control characters (C0, DEL, C1, U+2028/2029) written as
+ * visible escapes, so a logged value cannot break a line where it is shown.
+ */
+export const MAX_LABEL_VALUE_CHARS = 256;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+export function labelValue(raw: string): string {
+  const cut = raw.length > MAX_LABEL_VALUE_CHARS ? `${raw.slice(0, MAX_LABEL_VALUE_CHARS - 1)}…` : raw;
+  return cut.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
