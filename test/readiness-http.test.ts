@@ -147,7 +147,7 @@ describe('metricsHandler over HTTP', () => {
     log.info('b');
     log.warn('c');
     log.error(new Error('d'));
-    memory.state = { delivered: 3, backlogRecords: 1, backlogBytes: 200, dropped: 2, failed: 1 };
+    memory.state = { delivered: 3, backlogRecords: 1, backlogBytes: 200, dropped: 2, failed: 1, deliveryRestarts: 1 };
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -166,6 +166,7 @@ describe('metricsHandler over HTTP', () => {
       `prodlog_transport_shipped_total{${labels}} 3`,
       `prodlog_spool_backlog_records{${labels}} 1`,
       `prodlog_spool_backlog_bytes{${labels}} 200`,
+      `prodlog_delivery_worker_restarts_total{${labels}} 1`,
       `prodlog_transport_up{${labels}} 1`,
     ]) {
       expect(text.split('\n')).toContain(line);
