@@ -10,7 +10,7 @@ const SERVICE = join(__dirname, 'fixtures', 'bundle-gzip-service.js');
 const SHIPPING_SERVICE = join(__dirname, 'fixtures', 'bundle-shipping-service.js');
 const RECORDS = 5000; // about 0.7 MB: ten rotations at 64K
 /** What prodlog prints when the native lock addon (fs-native-extensions) is not loadable, as inside a bundle. */
-const NO_LOCKS_NOTICE = /prodlog: file locks are not available here \([\s\S]*?\); two processes rotating one log file will not be detected\n/;
+const NO_LOCKS_NOTICE = /prodlog: file locks are not available here \([\s\S]*?\); two processes writing one log file or one spool will not be detected\n/;
 
 /** Runs a bundled app with node from its own folder, outside the repository, with no NODE_PATH. */
 function runBundle(app: string, dir: string) {

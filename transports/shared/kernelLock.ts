@@ -23,7 +23,7 @@ export function kernelLocks(): NativeLocks | null {
       native = require('fs-native-extensions') as NativeLocks;
     } catch (err) {
       native = null;
-      writeStderr(`prodlog: file locks are not available here (${(err as Error).message}); two processes rotating one log file will not be detected\n`);
+      writeStderr(`prodlog: file locks are not available here (${(err as Error).message}); two processes writing one log file or one spool will not be detected\n`);
     }
   }
   return native;
