@@ -32,6 +32,11 @@ function spooled(dir: string): Record<string, unknown>[] {
   return out;
 }
 
+/** The pid of the fixture's process, from what it printed as it exited. */
+function fixturePid(stdout: string): number {
+  return (JSON.parse(stdout) as { pid: number }).pid;
+}
+
 function runAsync(fixture: string, args: string[]): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(__dirname, 'fixtures', fixture), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -54,6 +59,16 @@ describe('FATAL with a syslog transport, in a real process', () => {
     const { fatalAt, exitAt } = JSON.parse(run.stdout) as { fatalAt: number; exitAt: number };
     process.stdout.write(`FATAL drain of 20,001 records over RELP: ${exitAt - fatalAt} ms\n`);
     expect(spooled(dir)).toHaveLength(0); // delivered, so gone from the spool
+  });
+
+  it('an uncaught exception after 20,000 records: the delivery worker gets all of them and the crash record to rsyslog before the exit', () => {
+    const dir = tempDir('crash-up');
+    const run = runFixture('ship-fatal.js', ['relp', String(rsyslog.ports.relp), dir, '20000', '10000', 'throw']);
+    expect(run.status).toBe(1);
+    const records = fromApp('ship-fatal', rsyslog.received()).filter((r) => r['pid'] === fixturePid(run.stdout));
+    expect(new Set(records.map((r) => r['i'])).size).toBe(20_001);
+    expect(records.find((r) => r['level'] === 'fatal')).toMatchObject({ msg: 'uncaught exception', err: { message: 'unexpected state' } });
+    expect(spooled(dir)).toHaveLength(0);
   });
 
   it('with the receiver down, 100,000 records then fatal() leave 100,001 in the spool and the exit comes by the deadline', async () => {
