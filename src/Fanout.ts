@@ -1,3 +1,5 @@
+import { LEVELS } from './levels';
+import { reportRefusedFatal, writeFatal } from './fatalDelivery';
 import type { Transport, TransportHealth } from './transport';
 
 export interface FanoutEntry {
@@ -10,9 +12,23 @@ export interface FanoutEntry {
 const PINO_METADATA = Symbol.for('pino.metadata');
 
 /**
+ * Records logged by transports from inside their own write, per record logged
+ * from outside: past this, a transport that logs on every write would loop
+ * for ever, so further ones are dropped and counted.
+ */
+export const MAX_NESTED_RECORDS = 1_000;
+
+/**
  * The pino destination: hands each finished line to every transport whose
  * level admits it. A transport that throws (it should not) is isolated: the
  * others still get the line, and the error is counted.
+ *
+ * A record logged while a line is being handed out (a transport's write
+ * logs, or calls fatal()) waits until that line has reached every transport,
+ * so every transport gets the records in the same order and none is skipped.
+ * The line in hand and the next transport due are fields, not locals, so
+ * that FATAL's flushSync, reached from inside a transport's write, can finish
+ * the hand-out before the process exits.
  */
 export class Fanout {
   readonly [PINO_METADATA] = true;
@@ -23,6 +39,12 @@ export class Fanout {
   /** Records per level value / 10 (index 2 = debug ... 6 = fatal). */
   readonly countsByLevel = [0, 0, 0, 0, 0, 0, 0];
   transportErrors = 0;
+  private delivering = false;
+  private line = '';
+  private level = 0;
+  private next = 0;
+  private readonly waiting: Array<{ readonly line: string; readonly level: number }> = [];
+  private nested = 0;
 
   constructor(readonly entries: readonly FanoutEntry[]) {}
 
@@ -30,18 +52,25 @@ export class Fanout {
     const level = this.lastLevel;
     this.seq++;
     this.countsByLevel[level / 10]!++;
-    for (const { transport, minLevel } of this.entries) {
-      if (level < minLevel) continue;
-      try {
-        transport.write(line, level);
-      } catch {
-        this.transportErrors++;
-      }
+    if (this.delivering) {
+      this.wait(line, level);
+      return;
+    }
+    this.delivering = true;
+    this.line = line;
+    this.level = level;
+    this.next = 0;
+    try {
+      this.deliverPending();
+    } finally {
+      this.delivering = false;
+      this.nested = 0;
     }
   }
 
-  /** Called by pino's own fatal() and by ours: every transport durable now. */
+  /** Called by pino's own fatal() and by ours: every transport durable now, after every record logged so far reached it. */
   flushSync(): void {
+    if (this.delivering) this.deliverPending();
     for (const { transport } of this.entries) {
       try {
         transport.flushSync();
@@ -71,5 +100,36 @@ export class Fanout {
 
   health(): TransportHealth[] {
     return this.entries.map(({ transport }) => transport.health());
+  }
+
+  private wait(line: string, level: number): void {
+    if (this.nested >= MAX_NESTED_RECORDS) {
+      this.transportErrors++;
+      return;
+    }
+    this.nested++;
+    this.waiting.push({ line, level });
+  }
+
+  /** Hands the line in hand to the transports still due, then each waiting line to all. Re-entrant: the cursor is shared. */
+  private deliverPending(): void {
+    const entries = this.entries;
+    for (;;) {
+      while (this.next < entries.length) {
+        const { transport, minLevel } = entries[this.next++]!;
+        if (this.level < minLevel) continue;
+        try {
+          if (this.level < LEVELS.fatal) transport.write(this.line, this.level);
+          else if (!writeFatal(transport, this.line, this.level)) reportRefusedFatal(transport, this.line);
+        } catch {
+          this.transportErrors++;
+        }
+      }
+      const waiting = this.waiting.shift();
+      if (waiting === undefined) return;
+      this.line = waiting.line;
+      this.level = waiting.level;
+      this.next = 0;
+    }
   }
 }

@@ -2,7 +2,9 @@ import type { Logger as PinoLogger } from 'pino';
 import type { ResolvedConfig } from './config/schema';
 import type { Fanout } from './Fanout';
 import { LEVEL_NAMES, type LevelName } from './levels';
+import { reportDropsAtExit } from './dropsAtExit';
 import type { DeliveryReport, Logger, LoggerHealth } from './Logger';
+import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 import { SharedFlush } from './SharedFlush';
@@ -22,7 +24,12 @@ export const CLOSE_GRACE_MS = 1_000;
  * (flush, close, FATAL, crash capture).
  */
 export class LoggerCore implements ProcessBoundLogger {
-  /** Set by close(): from then on records are dropped and counted. */
+  /**
+   * Set by close() once everything logged so far is flushed, as it closes
+   * the transports: from then on records are dropped, counted, and the count
+   * is reported on stderr at exit. Records logged while close() flushes are
+   * kept.
+   */
   closed = false;
   droppedAfterClose = 0;
   internalErrors = 0;
@@ -30,6 +37,8 @@ export class LoggerCore implements ProcessBoundLogger {
   log: Logger | undefined;
   private closing: Promise<void> | undefined;
   private exiting = false;
+  /** FATAL sequences under way on the current stack: more than one means a fatal() inside another. */
+  private fatalDepth = 0;
   private readonly flusher: SharedFlush;
   private readonly detachListeners: Array<() => void> = [];
 
@@ -85,17 +94,41 @@ export class LoggerCore implements ProcessBoundLogger {
     this.exitFn(code);
   }
 
-  /** The FATAL sequence after the record is written: durable, bounded delivery, exit. */
-  exitFatal(): never {
-    if (!this.exiting) {
-      this.exiting = true;
-      this.flushSync();
-      this.drainBeforeExit(Date.now() + this.config.fatal.timeoutMs);
-      this.detach();
+  /**
+   * The FATAL sequence: `writeRecord` writes the record (before or after
+   * close(): transports still open take it), then everything is made
+   * durable, shippers get a bounded time to deliver, and the process exits.
+   *
+   * A fatal() called while another runs on the same stack (a getter of its
+   * fields, a transport's write of its record) writes its own record and
+   * unwinds with NestedFatalError instead of exiting: the outer fatal()
+   * then writes its record too and exits, once, with fatal.exitCode.
+   */
+  fatal(writeRecord: () => void): never {
+    if (this.fatalDepth > 0) {
+      writeRecord();
+      throw new NestedFatalError();
+    }
+    this.fatalDepth++;
+    try {
+      writeRecord();
+      if (!this.exiting) {
+        this.exiting = true;
+        this.flushSync();
+        this.drainBeforeExit(Date.now() + this.config.fatal.timeoutMs);
+        this.detach();
+      }
+    } finally {
+      this.fatalDepth--;
     }
     this.exitFn(this.config.fatal.exitCode);
     // Only an exit function replaced by a test can return; `never` must still hold.
     throw new Error('prodlog: the exit function returned after fatal()');
+  }
+
+  /** A record logged after the transports closed: counted, and reported on stderr at exit. */
+  dropAfterClose(): void {
+    if (this.droppedAfterClose++ === 0) reportDropsAtExit(this);
   }
 
   recordCrash(err: unknown, what: CrashKind): void {
@@ -134,9 +167,14 @@ export class LoggerCore implements ProcessBoundLogger {
     return this.closing;
   }
 
+  /**
+   * Flushes, then closes the transports. Records are accepted until the
+   * flush is done (or the deadline passes) and refused from the moment the
+   * transports start closing, since a closing transport drops them. Until
+   * then the logger stays registered, so an exit during the flush still
+   * writes out what was logged.
+   */
   private async closeOnce(): Promise<void> {
-    this.closed = true;
-    this.detach();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       // Not unref'd: whoever awaits close() must see it settle, even when
@@ -144,8 +182,12 @@ export class LoggerCore implements ProcessBoundLogger {
       timer = setTimeout(resolve, this.config.closeTimeoutMs + CLOSE_GRACE_MS);
     });
     try {
-      await Promise.race([this.fanout.flush().then(() => this.fanout.close()), deadline]);
+      await Promise.race([this.fanout.flush(), deadline]);
+      this.closed = true;
+      this.detach();
+      await Promise.race([this.fanout.close(), deadline]);
     } finally {
+      this.closed = true;
       clearTimeout(timer);
     }
   }

@@ -69,12 +69,13 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   fatal(msgOrErr: string | Error, fields?: Fields): never {
-    // FATAL exits even when its record is filtered out (level "silent").
-    if (this.min <= LEVELS.fatal) {
-      if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.fatal, msgOrErr, fields);
-      else this.emit(this.pino.fatal, msgOrErr, fields);
-    }
-    return this.core.exitFatal();
+    // FATAL exits even when its record is filtered out (level "silent"), and writes it even
+    // after close(): every transport still open takes it, and stderr gets it if one cannot.
+    return this.core.fatal(() => {
+      if (this.min > LEVELS.fatal) return;
+      if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.writeError(this.pino.fatal, msgOrErr, fields);
+      else this.write(this.pino.fatal, msgOrErr, fields);
+    });
   }
 
   private logEvent(name: string, fields?: unknown, level?: EventLevel): void {
@@ -129,16 +130,23 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return runTask(this, name, fn);
   }
 
-  /** False after close(): the record is dropped and counted. */
+  /** False once close() closes the transports: the record is dropped and counted. */
   private accepting(): boolean {
     if (!this.core.closed) return true;
-    this.core.droppedAfterClose++;
+    this.core.dropAfterClose();
     return false;
   }
 
   private emit(method: LogFn, msg: unknown, fields: unknown): void {
+    if (this.accepting()) this.write(method, msg, fields);
+  }
+
+  private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
+    if (this.accepting()) this.writeError(method, err, fields);
+  }
+
+  private write(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
-    if (!this.accepting()) return;
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.config.limits.maxStringLength) : this.messageOf(msg);
       if (fields === undefined || fields === null) method.call(this.pino, text);
@@ -149,9 +157,8 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     }
   }
 
-  private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
+  private writeError(method: LogFn, err: Error, fields: Fields | undefined): void {
     const core = this.core;
-    if (!this.accepting()) return;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
       const message = safeFields['err'] as { message?: unknown } | undefined;

@@ -79,3 +79,55 @@ describe('FATAL in a real process', () => {
     expectAllRecords(readRecords(file), N);
   });
 });
+
+describe('FATAL in awkward places, in a real process', () => {
+  /** Runs fatal-edge.js; the file holds 100 'record' lines before whatever the scenario logs. */
+  function runEdge(scenario: string): { file: string; status: number | null; exits: string[]; stderr: string } {
+    const file = join(tempDir(`fatal-${scenario}`), 'app.log');
+    const run = runFixture('fatal-edge.js', [scenario, file]);
+    const exits = run.stdout.split('\n').filter((l) => l.startsWith('exit '));
+    return { file, status: run.status, exits, stderr: run.stderr };
+  }
+
+  it('fatal() in the same tick as close() writes its record to the file and exits once with fatal.exitCode', () => {
+    const run = runEdge('close-same-tick');
+    expect({ status: run.status, exits: run.exits }).toEqual({ status: 3, exits: ['exit 3'] });
+    const records = readRecords(run.file);
+    expectAllRecords(records, 100);
+    expect(records.slice(100)).toEqual([expect.objectContaining({ level: 'fatal', msg: 'fatal during close' })]);
+  });
+
+  it('fatal() once close() has closed the file: the record reaches every transport still open, and stderr carries it, naming the file that refused it', () => {
+    const run = runEdge('close-after-file-closed');
+    expect({ status: run.status, exits: run.exits }).toEqual({ status: 3, exits: ['exit 3'] });
+    expectAllRecords(readRecords(run.file), 100);
+    const notice = run.stderr.split('\n').find((l) => l.includes('fatal during close'));
+    expect(notice).toContain(`file:${run.file}`);
+    expect(JSON.parse(notice!.slice(notice!.indexOf('{')))).toMatchObject({ level: 'fatal', msg: 'fatal during close' });
+  });
+
+  it('fatal() from inside a transport\'s write(): the record being written reaches every transport, then the FATAL record; one exit', () => {
+    const run = runEdge('transport-write');
+    expect({ status: run.status, exits: run.exits }).toEqual({ status: 3, exits: ['exit 3'] });
+    const records = readRecords(run.file);
+    expectAllRecords(records, 100);
+    expect(records.slice(100).map((r) => [r['level'], r['msg']])).toEqual([
+      ['info', 'poison'],
+      ['fatal', 'transport saw poison'],
+    ]);
+  });
+
+  it('fatal() from a getter of another fatal()\'s fields: both records are written, inner first, and the process exits once', () => {
+    const run = runEdge('getter');
+    expect({ status: run.status, exits: run.exits }).toEqual({ status: 3, exits: ['exit 3'] });
+    const records = readRecords(run.file);
+    expectAllRecords(records, 100);
+    const after = records.slice(100);
+    expect(after.every((r) => r['level'] === 'fatal')).toBe(true);
+    // The sanitiser reads a getter once to check the fields and again to copy them, so the getter's
+    // fatal() runs (and writes its record) once per read; the outer record comes once, last.
+    expect(after.slice(0, -1).map((r) => r['msg'])).toEqual(Array(after.length - 1).fill('inner'));
+    expect(after.length).toBeGreaterThan(1);
+    expect(after.at(-1)).toMatchObject({ msg: 'outer', detail: expect.stringContaining('[getter threw: prodlog: fatal() was called while another fatal() was being logged') });
+  });
+});

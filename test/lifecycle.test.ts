@@ -113,6 +113,17 @@ describe('close', () => {
     }
   });
 
+  it('keeps records logged while close() is still flushing, before the transports close', async () => {
+    const { log, gated } = gatedLogger(10);
+    log.info('before');
+    const closing = log.close();
+    log.info('while flushing');
+    gated.release();
+    await closing;
+    expect(gated.records.map((r) => r.msg)).toEqual(['before', 'while flushing']);
+    expect(log.health().droppedAfterClose).toBe(0);
+  });
+
   it('drops and counts records logged after close, without throwing', async () => {
     const { log, memory } = memoryLogger();
     log.info('before');
@@ -149,7 +160,48 @@ describe('fatal with a replaced exit function', () => {
   });
 
   it('never returns, even if the exit function does', () => {
-    const log = createLogger({ capture: false, transports: [], exit: (() => undefined) as unknown as (code: number) => never });
+    const memory = new MemoryTransport();
+    const log = createLogger({ capture: false, transports: [{ type: 'custom', transport: memory }], exit: (() => undefined) as unknown as (code: number) => never });
     expect(() => log.fatal('x')).toThrow('prodlog: the exit function returned after fatal()');
+  });
+});
+
+/** A memory transport that logs through `log` from inside its own write, as a misbehaving transport might. */
+class LoggingTransport extends MemoryTransport {
+  log: ReturnType<typeof createLogger> | undefined;
+  constructor(private readonly onWrite: (line: string, log: ReturnType<typeof createLogger>) => void) {
+    super('logging');
+  }
+  override write(line: string): void {
+    super.write(line);
+    if (this.log) this.onWrite(line, this.log);
+  }
+}
+
+describe('records logged by a transport from inside its write()', () => {
+  it('reach every transport after the record being written, in the same order everywhere', () => {
+    const logging = new LoggingTransport((line, log) => {
+      if (line.includes('"outer"')) log.warn('nested');
+    });
+    const after = new MemoryTransport('after');
+    const log = createLogger({ capture: false, shutdown: false, transports: [{ type: 'custom', transport: logging }, { type: 'custom', transport: after }] });
+    logging.log = log;
+    log.info('outer');
+    log.info('next');
+    expect(logging.records.map((r) => r.msg)).toEqual(['outer', 'nested', 'next']);
+    expect(after.records.map((r) => r.msg)).toEqual(['outer', 'nested', 'next']);
+  });
+
+  it('cannot loop for ever: a transport that logs on every write is cut off, counted, and logging returns', () => {
+    const logging = new LoggingTransport((_line, log) => log.info('again'));
+    const log = createLogger({ capture: false, shutdown: false, transports: [{ type: 'custom', transport: logging }] });
+    logging.log = log;
+    log.info('first');
+    expect(logging.lines.length).toBeGreaterThan(1);
+    expect(logging.lines.length).toBeLessThan(10_000);
+    expect(log.health().internalErrors).toBeGreaterThan(0);
+    logging.log = undefined;
+    log.info('later');
+    expect(logging.records.at(-1)?.msg).toBe('later');
   });
 });

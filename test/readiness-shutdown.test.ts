@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { readRecords, tempDir } from './support/runFixture';
+import { readRecords, runFixture, tempDir } from './support/runFixture';
 
 interface RunningFixture {
   /** Resolves when the fixture has printed `text` on a line of its own. */
@@ -114,4 +114,33 @@ describe('graceful shutdown, in a real process', () => {
     // prodlog's listener was registered first, so the first hook starts before the application's handler runs.
     expect(messages(file)).toEqual(['shutdown', 'hook 1 started', 'application handler', 'hook 1 finished', 'hook 2', 'application exits']);
   });
+});
+
+describe('a shutdown signal during a burst of records, in a real process', () => {
+  /**
+   * shutdown-burst.js logs 200,000 records in chunks that yield to the event
+   * loop and sends itself SIGTERM after record 4,000; the burst goes on until
+   * the process exits. It prints how many records it logged.
+   */
+  it.each(['plain', 'hook', 'slow-close'])(
+    '%s: every record logged before the logger closed is in the file, in order; every later one is counted on stderr; exit 0',
+    (scenario) => {
+      const file = logFile(`burst-${scenario}`);
+      const run = runFixture('shutdown-burst.js', [file, '4000', scenario]);
+      expect(run.status).toBe(0);
+      const logged = Number(/^logged (\d+)$/m.exec(run.stdout)?.[1]);
+      const records = readRecords(file);
+      const burst = records.filter((r) => r['msg'] === 'record').map((r) => r['i']);
+      expect(burst).toEqual(Array.from({ length: burst.length }, (_, i) => i)); // in order, none missing, none twice
+      const shutdownAt = records.findIndex((r) => r['msg'] === 'shutdown');
+      expect(shutdownAt).toBeGreaterThan(4000); // after every record logged before the signal was sent
+      const dropped = logged - burst.length;
+      if (dropped === 0) expect(run.stderr).toBe('');
+      else expect(run.stderr).toBe(`prodlog: ${dropped} records were logged to "burst" after close() and dropped\n`);
+      // hook: the hooks take 20 turns, the burst goes on meanwhile and those records are kept.
+      if (scenario === 'hook') expect(records.length - 1 - shutdownAt).toBeGreaterThan(0);
+      // slow-close: a transport takes 50 turns to close; what the burst logs meanwhile cannot be written.
+      if (scenario === 'slow-close') expect(dropped).toBeGreaterThan(0);
+    },
+  );
 });

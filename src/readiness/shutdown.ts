@@ -116,7 +116,7 @@ async function shutDown(s: ShutdownState, participants: readonly ShutdownPartici
   // Still running: a second signal exits at once, whoever owns the exit.
   if (applicationExits && outcome === 'done') return;
   if (outcome === 'timeout') {
-    // Records logged after close() began are dropped, so say it on stderr as well.
+    // A logger whose close() got as far as closing its transports drops this record, so say it on stderr as well.
     for (const p of participants) p.log.warn('shutdown timed out', { timeoutMs });
     writeStderr(`prodlog: shutdown did not finish within ${timeoutMs} ms; exiting with code 1\n`);
     for (const p of participants) p.flushSync();
