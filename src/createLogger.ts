@@ -47,10 +47,45 @@ function defaultExit(code: number): never {
 
 function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, exit: ExitFunction): Logger<Events> {
   const name = config.name ?? packageName() ?? 'app';
-  const entries: FanoutEntry[] = config.transports.map((t) => ({
-    transport: createTransport(t, { loggerName: name }),
-    minLevel: levelValue(t.level ?? config.level),
-  }));
+  const entries = createEntries(config, name);
+  try {
+    return assemble<Events>(config, exit, name, entries);
+  } catch (err) {
+    closeAll(entries);
+    throw err;
+  }
+}
+
+/**
+ * Creates the transports in order. When one throws (a file in use, a CA file
+ * that cannot be read), those already created are closed before the error
+ * goes on, so a failed start leaves no file open and no lock held.
+ */
+function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[] {
+  const entries: FanoutEntry[] = [];
+  try {
+    for (const t of config.transports) {
+      entries.push({ transport: createTransport(t, { loggerName }), minLevel: levelValue(t.level ?? config.level) });
+    }
+  } catch (err) {
+    closeAll(entries);
+    throw err;
+  }
+  return entries;
+}
+
+/** Starts closing every transport; a close that fails is of no interest next to the error being thrown. */
+function closeAll(entries: readonly FanoutEntry[]): void {
+  for (const { transport } of entries) {
+    try {
+      transport.close().catch(() => undefined);
+    } catch {
+      // the startup error is the one to report
+    }
+  }
+}
+
+function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit: ExitFunction, name: string, entries: FanoutEntry[]): Logger<Events> {
   const fanout = new Fanout(entries);
   const level = effectiveLevel(config.level, entries);
   const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
@@ -70,7 +105,13 @@ function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: Re
   const core = new LoggerCore(config, fanout, sanitizer, exit, root, name);
   const log = new StructuredLogger<Events>(core, root, level);
   core.log = log;
-  installReadiness(core, log, config);
+  try {
+    installReadiness(core, log, config);
+  } catch (err) {
+    // The core holds process-wide listeners by now; closing it lets go of them and of the transports.
+    void core.close();
+    throw err;
+  }
   return log;
 }
 

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, createLogger, loadConfig, resolveConfig } from '../src';
+import { FileTransport } from '../transports/file/FileTransport';
 
 function problemsOf(input: unknown, env: Record<string, string> = {}): string[] {
   try {
@@ -24,6 +25,7 @@ describe('bad configuration fails at startup, naming key, value and what is allo
     ['a typo in a key', { levle: 'info' }, '(root): unknown key "levle"; allowed keys: name, level, transports, redact, capture, fatal, closeTimeoutMs, limits'],
     ['a typo in a transport key', { transports: [{ type: 'file', path: 'a.log', pth: 'x' }] }, 'transports[0]: unknown key "pth"; allowed keys: type, level'],
     ['a non-object transport', { transports: 'console' }, 'transports: "console" is not an array'],
+    ['no transport at all', { transports: [] }, 'transports: [] is empty: at least one transport is required'],
     ['a custom transport that is not one', { transports: [{ type: 'custom', transport: {} }] }, 'transports[0].transport: {} is not a Transport: expected an object with a name and the methods write, flush, flushSync, close, health'],
   ])('%s', (_name, input, expected) => {
     // Prefix match: transports added later extend the lists of allowed types and keys.
@@ -88,6 +90,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ path, env: {} })).toThrow(`invalid prodlog configuration (${path}):\n  transports[0].type: "nope" is not one of console, file`);
   });
 
+  it('accepts a file that starts with a UTF-8 byte order mark', () => {
+    const path = write('bom.json', '\ufeff{"level":"warn"}');
+    expect(loadConfig({ path, env: {} }).level).toBe('warn');
+  });
+
+  it.each<[string, string, string]>([
+    ['at the top', '{"__proto__":{"level":"debug"}}', '(root): unknown key "__proto__"'],
+    ['in a transport', '{"transports":[{"type":"console","__proto__":{"pretty":true}}]}', 'transports[0]: unknown key "__proto__"'],
+    ['deeper', '{"transports":[{"type":"file","path":"a.log","rotate":{"size":"1M","__proto__":{"maxFiles":1}}}]}', 'transports[0].rotate: unknown key "__proto__"'],
+  ])('refuses a "__proto__" key %s like any unknown key, naming its path, instead of applying it', (_where, text, expected) => {
+    const path = write('proto.json', text);
+    expect(() => loadConfig({ path, env: {} })).toThrow(expected);
+  });
+
+  it('escapes invisible and control characters in its messages', () => {
+    const path = write('invisible.json', '\ufeff\u200b{"level":"info"}'); // one byte order mark is accepted, what follows is not JSON
+    let message = '';
+    try {
+      loadConfig({ path, env: {} });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('is not valid JSON');
+    expect(message).toContain('"\\u200b{"level"');
+    expect(message.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    const problems = problemsOf({ level: 'inf\u200bo\u202e', transports: [{ type: 'file\u0000' }] });
+    expect(problems.join('')).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    expect(problems[0]).toBe('level: "inf\\u200bo\\u202e" is not one of debug, info, warn, error, fatal, silent');
+  });
+
   it('LOG_LEVEL overrides the level from the file', () => {
     const path = write('level.json', JSON.stringify({ level: 'warn' }));
     expect(loadConfig({ path, env: { LOG_LEVEL: 'debug' } }).level).toBe('debug');
@@ -125,3 +157,45 @@ describe('environment variables in config files', () => {
 function tempDirFor(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `prodlog-config-${prefix}-`));
 }
+
+describe('createLogger when a transport fails at startup', () => {
+  /** The paths this process has open. */
+  const openPaths = (): string[] =>
+    readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+
+  it('closes the transports it already created before it rethrows: no file left open, no lock or signal listener left held', async () => {
+    const dir = tempDirFor('startup-failure');
+    const plain = join(dir, 'plain.log');
+    const rotating = join(dir, 'rotating.log');
+    const sighupListeners = process.listenerCount('SIGHUP');
+    const closeSpy = jest.spyOn(FileTransport.prototype, 'close');
+    try {
+      expect(() =>
+        createLogger({
+          capture: false,
+          shutdown: false,
+          transports: [
+            { type: 'file', path: plain },
+            { type: 'file', path: rotating, rotate: { size: '1M' } },
+            { type: 'syslog', host: '127.0.0.1', protocol: 'tls', tls: { caFile: join(dir, 'missing-ca.pem') } },
+          ],
+        }),
+      ).toThrow(ConfigError);
+      expect(openPaths().filter((p) => p === plain || p === rotating)).toEqual([]);
+      expect(process.listenerCount('SIGHUP')).toBe(sighupListeners);
+      expect(closeSpy).toHaveBeenCalledTimes(2);
+      await Promise.all(closeSpy.mock.results.map((r) => r.value as Promise<void>));
+    } finally {
+      closeSpy.mockRestore();
+    }
+    // The rotating file's lock is free again: another logger can take it.
+    const again = createLogger({ capture: false, shutdown: false, transports: [{ type: 'file', path: rotating, rotate: { size: '1M' } }] });
+    await again.close();
+  });
+});

@@ -75,7 +75,6 @@ describe('a config file that cannot be parsed', () => {
   it.each([
     ['an empty file', ''],
     ['a file of whitespace', ' \n\t'],
-    ['a byte order mark before the JSON', '\ufeff{"level":"info"}'],
     ['JSON with comments', '// logging\n{"level":"info"}'],
     ['JSON with a trailing comma', '{"level":"info",}'],
     ['YAML', 'level: info\ntransports:\n  - type: console\n'],
@@ -85,6 +84,18 @@ describe('a config file that cannot be parsed', () => {
     ['binary bytes', '\u0000\u0001\u0002\u00ff'],
   ])('%s is refused', (_what, text) => {
     expect(load(text)).toEqual({ error: expect.stringContaining('invalid prodlog configuration') });
+  });
+
+  it('any one character changed: a refusal never prints a raw control or invisible character', () => {
+    fc.assert(
+      fc.property(validConfig, fc.nat(), fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u200b', '\u200e', '\u202e', '\u2028', '\u2066', '\ufeff', '\ud800'), (config, at, char) => {
+        const text = JSON.stringify(config);
+        const k = at % text.length;
+        const result = load(text.slice(0, k) + char + text.slice(k + 1));
+        if ('error' in result) expect(result.error.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a service started on a broken config file stops at startup, naming the file, and logs nothing', () => {

@@ -14,9 +14,10 @@ export function interpolateEnv(value: unknown, env: Environment, problems: strin
   if (typeof value === 'string') return interpolateString(value, env, problems, path);
   if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, problems, [...path, i]));
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = interpolateEnv(v, env, problems, [...path, key]);
-  return out;
+  // fromEntries defines own properties: a key "__proto__" (JSON.parse makes it an own key) stays a key,
+  // which the strict schemas refuse as unknown; assigned with `out[key] =` it would set the prototype
+  // and lend its values to the options, where no schema sees them.
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, interpolateEnv(v, env, problems, [...path, key])]));
 }
 
 function interpolateString(s: string, env: Environment, problems: string[], path: readonly PropertyKey[]): string {

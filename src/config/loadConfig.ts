@@ -67,6 +67,8 @@ function readJson(path: string): unknown {
   } catch (err) {
     throw new ConfigError(path, [`cannot be read: ${(err as Error).message}`]);
   }
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse refuses it, and it is no part of the JSON.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -24,7 +24,11 @@ export const loggerConfigSchema = strictOptions({
   /** The service name: `name` in every record, app-name in syslog, service.name in OTLP. */
   name: z.string().min(1).optional(),
   level: levelSettingSchema.default('info'),
-  transports: z.array(transportOptionsSchema).default([{ type: 'console', pretty: false, stream: 'stdout' }]),
+  /** At least one: a logger without a transport would accept every record and keep none (level "silent" is the way to log nothing). */
+  transports: z
+    .array(transportOptionsSchema)
+    .refine((t) => t.length > 0, { message: 'is empty: at least one transport is required (to log nothing, set "level": "silent")' })
+    .default([{ type: 'console', pretty: false, stream: 'stdout' }]),
   redact: redactSchema.default({ paths: [], censor: DEFAULT_CENSOR, defaults: true }),
   /** Run the FATAL sequence on uncaught exceptions and unhandled rejections. */
   capture: z.boolean().default(true),
