@@ -1,6 +1,8 @@
-import { createLogger, DEFAULT_LIMITS } from '../src';
+import { join } from 'node:path';
+import { ConfigError, createLogger, DEFAULT_LIMITS } from '../src';
 import { MemoryTransport } from '../src/testing';
-import { memoryLogger } from './support/memoryLogger';
+import { ExitCalled, memoryLogger } from './support/memoryLogger';
+import { readRecords, runFixture, tempDir } from './support/runFixture';
 
 function circular(): object {
   const a: Record<string, unknown> = { name: 'a' };
@@ -91,5 +93,103 @@ describe('logging never throws at the caller', () => {
     expect(() => log.info('still fine')).not.toThrow();
     expect(memory.records.map((r) => r.msg)).toEqual(['still fine']);
     expect(log.health()).toMatchObject({ ok: false, internalErrors: 1 });
+  });
+});
+
+const TRAPS = ['getPrototypeOf', 'get', 'has', 'ownKeys', 'getOwnPropertyDescriptor'] as const;
+/** A Proxy whose `trap` throws: an object from code the service does not control. */
+function hostile(trap: (typeof TRAPS)[number]): object {
+  return new Proxy({}, { [trap]: () => { throw new Error(`${trap} trap`); } });
+}
+
+describe('Proxies whose traps throw', () => {
+  it.each(TRAPS)('log.error() with one whose %s trap throws writes one line and returns', (trap) => {
+    const { log, memory } = memoryLogger();
+    expect(() => (log.error as (m: unknown, f?: unknown) => void)(hostile(trap))).not.toThrow();
+    expect(() => log.error('as fields', hostile(trap))).not.toThrow();
+    expect(() => log.error(new Error('with fields'), hostile(trap))).not.toThrow();
+    expect(() => log.info('nested', { p: hostile(trap), list: [hostile(trap)] })).not.toThrow();
+    expect(memory.lines).toHaveLength(4);
+    expect(memory.records.map((r) => r.level)).toEqual(['error', 'error', 'error', 'info']);
+    // The caller's message is kept; only the hostile value is replaced by a marker.
+    expect(memory.records.slice(1).map((r) => r.msg)).toEqual(['as fields', 'with fields', 'nested']);
+  });
+
+  it.each(TRAPS)('log.fatal() with one whose %s trap throws writes its record and exits', (trap) => {
+    const { log, memory } = memoryLogger();
+    expect(() => (log.fatal as (m: unknown) => never)(hostile(trap))).toThrow(ExitCalled);
+    expect(() => log.fatal('as fields', hostile(trap))).toThrow(ExitCalled);
+    expect(memory.records.map((r) => r.level)).toEqual(['fatal', 'fatal']);
+    expect(memory.records[1]).toMatchObject({ msg: 'as fields' });
+  });
+
+  it.each(TRAPS)('in a real process, fatal() with one whose %s trap throws exits 1 with the record on disk', (trap) => {
+    for (const first of ['fatal', 'error']) {
+      const file = join(tempDir('fatal-proxy'), 'app.log');
+      const run = runFixture('fatal-proxy.js', [trap, file, first]);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: '' });
+      const records = readRecords(file);
+      expect(records.at(-1)).toMatchObject({ level: 'fatal', step: 'fatal' });
+      expect(records).toHaveLength(first === 'error' ? 2 : 1);
+    }
+  });
+});
+
+describe('objects with many keys', () => {
+  const many = (n: number): Record<string, number> => {
+    const o: Record<string, number> = {};
+    for (let i = 0; i < n; i++) o[`k${i}`] = i;
+    return o;
+  };
+
+  it('an object over limits.maxKeys keeps its first keys and says how many were cut', () => {
+    const { log, memory } = memoryLogger();
+    const started = performance.now();
+    log.info('m', { big: many(200_000), map: new Map(Object.entries(many(1_500))) });
+    const ms = performance.now() - started;
+    const r = memory.records[0] as unknown as { big: Record<string, unknown>; map: Record<string, unknown> };
+    expect(Object.keys(r.big)).toHaveLength(DEFAULT_LIMITS.maxKeys + 1);
+    expect(r.big['k999']).toBe(999);
+    expect(r.big['k1000']).toBeUndefined();
+    expect(r.big['…']).toBe('[truncated 199000 keys]');
+    expect(r.map['…']).toBe('[truncated 500 keys]');
+    expect(Object.keys(r.map)).toHaveLength(DEFAULT_LIMITS.maxKeys + 1);
+    expect(ms).toBeLessThan(2_000); // a bound against pathologies only; the measured figure is in the report
+  });
+
+  it('the fields object itself is cut the same way', () => {
+    const { log, memory } = memoryLogger({ limits: { maxKeys: 3 } });
+    log.info('m', { a: 1, b: 2, c: 3, d: 4, e: 5 });
+    expect(memory.records[0]).toMatchObject({ a: 1, b: 2, c: 3, '…': '[truncated 2 keys]' });
+    expect(memory.records[0]).not.toHaveProperty('d');
+  });
+
+  it('limits.maxKeys is validated like the other limits', () => {
+    expect(() => createLogger({ limits: { maxKeys: 0 } })).toThrow(ConfigError);
+    expect(() => createLogger({ limits: { maxKeys: 0 } })).toThrow('limits.maxKeys: 0 is too small: the minimum is 1');
+    expect(() => createLogger({ limits: { maxKeys: 1.5 } })).toThrow('limits.maxKeys: 1.5 is not an integer');
+  });
+});
+
+describe('every property is read once per call', () => {
+  it('a getter (top level, nested, in an array, in an error cause, in bindings) runs once, and a Proxy get trap once per key', () => {
+    const { log, memory } = memoryLogger();
+    const reads: string[] = [];
+    const getter = (name: string) => ({ enumerable: true, get: () => { reads.push(name); return name; } });
+    const fields = Object.defineProperty({ nested: Object.defineProperty({}, 'inner', getter('nested')) }, 'top', getter('top'));
+    const list = Object.defineProperty([0], 1, getter('array'));
+    const cause = Object.defineProperty({}, 'why', getter('cause'));
+    const proxy = new Proxy({ a: 1, b: 2 }, { get: (t, k) => { reads.push(`proxy.${String(k)}`); return Reflect.get(t, k); } });
+    log.child(Object.defineProperty({}, 'bound', getter('binding'))).info('m', { ...{ fields }, list, err: new Error('e', { cause }), proxy });
+    expect(reads.sort()).toEqual(['array', 'binding', 'cause', 'nested', 'proxy.a', 'proxy.b', 'top']);
+    expect(memory.records[0]).toMatchObject({ bound: 'binding', fields: { top: 'top', nested: { inner: 'nested' } }, list: [0, 'array'], proxy: { a: 1, b: 2 } });
+  });
+
+  it('a getter that logs makes one record, not two', () => {
+    const { log, memory } = memoryLogger();
+    const order = { id: 7, get total(): number { log.debug('total read'); log.info('total read'); return 12; } };
+    log.info('order placed', order);
+    log.info('order placed', { order });
+    expect(memory.records.map((r) => r.msg)).toEqual(['total read', 'order placed', 'total read', 'order placed']);
   });
 });

@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('default redaction on every transport', () => {
-  it(`no default secret key (${KEYS.length} spellings) in ${POSITIONS.length} positions, nor request credentials, reaches a file, rsyslog, an OTLP receiver or a spool`, async () => {
+  it(`no default secret key (${KEYS.length} spellings) in ${POSITIONS.length} positions, nor request credentials (headers, query strings, a Referer, node:http request and response objects, a connection string), reaches a file, rsyslog, an OTLP receiver or a spool`, async () => {
     const dir = tempDir('sec-redaction');
     const log = createLogger({
       name: 'sec-redaction',
@@ -81,9 +81,12 @@ describe('default redaction on every transport', () => {
     });
     for (const key of KEYS) logEverywhere(log, key);
 
-    // The request logging middleware, with credentials in headers and in the query string.
+    // The request logging middleware, with credentials in headers, in the query string and in a Referer's query;
+    // the handler also logs the node:http request and response objects themselves, and a connection string.
     const server = http.createServer((req, res) => {
       requestLogger(log)(req, res);
+      res.setHeader('Set-Cookie', `sid=${secret('Set-Cookie', 'response header')}`);
+      log.info('handling', { req, res, db: `postgres://app:${secret('password', 'connection string')}@db.internal/shop` });
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -92,12 +95,21 @@ describe('default redaction on every transport', () => {
       const path = `/orders?token=${secret('token', 'query string')}&${key}=${secret(key, 'query string')}`;
       await new Promise<void>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path, agent: false, headers: { [key]: secret(key, 'request header') } }, (res) => res.resume().on('end', resolve))
+          .get(
+            {
+              host: '127.0.0.1',
+              port: (server.address() as AddressInfo).port,
+              path,
+              agent: false,
+              headers: { [key]: secret(key, 'request header'), referer: `https://idp.example/cb?code=${secret('code', 'referer query')}` },
+            },
+            (res) => res.resume().on('end', resolve),
+          )
           .on('error', reject);
       });
     }
     await new Promise((resolve) => server.close(resolve));
-    const total = KEYS.length + headerKeys.length;
+    const total = KEYS.length + headerKeys.length * 2; // per request: the access record and the handler's record
 
     await log.flush();
     const fromRsyslog = await rsyslog.waitFor((m) => m.filter((x) => x.appname === 'sec-redaction').length >= total, 30_000);

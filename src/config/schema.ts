@@ -43,6 +43,7 @@ export const loggerConfigSchema = strictOptions({
     maxDepth: positiveInt(1_000).default(DEFAULT_LIMITS.maxDepth),
     maxStringLength: z.int().min(16).max(100 * 1024 * 1024).default(DEFAULT_LIMITS.maxStringLength),
     maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
+    maxKeys: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxKeys),
   }).prefault({}),
   /** startup, shutdown, warnings, watchdog, trace: see src/readiness/readinessOptions.ts and docs/readiness.md. */
   ...readinessConfigShape,

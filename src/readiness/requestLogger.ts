@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../Logger';
-import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
+import { censorHeaders } from '../serialize/httpHeaders';
+import { DEFAULT_CENSOR } from '../serialize/secretKeys';
 import { observeRequest } from './requestMetrics';
 import { elapsedMs } from './task';
 
@@ -18,7 +19,7 @@ export interface RequestLoggerOptions {
    * full of ids never become label values.
    */
   readonly routeOf?: (req: IncomingMessage) => string | undefined;
-  /** Log the request headers, with authorization, cookies and other secrets censored; default true. */
+  /** Log the request headers, with authorization, cookies and other secrets censored, and credentials in URL-like values (Referer, X-Forwarded-Uri) too; default true. */
   readonly headers?: boolean;
   /** Count the request in the metrics of metricsHandler(); default true. */
   readonly metrics?: boolean;
@@ -99,7 +100,8 @@ export function trackRequest(log: Logger, settings: Settings, req: IncomingMessa
       status,
       durationMs,
       ...(res.writableFinished ? {} : { aborted: true }),
-      ...(settings.headers ? { headers: censorHeaders(req.headers) } : {}),
+      // Censored whatever `redact.defaults` says: a request log must never carry credentials.
+      ...(settings.headers ? { headers: censorHeaders(req.headers, DEFAULT_CENSOR) } : {}),
     };
     if (status >= 500) child.error('request', fields);
     else child.info('request', fields);
@@ -146,11 +148,4 @@ function pathOf(req: IncomingMessage): string {
   const full = typeof url === 'string' ? url : (req.url ?? '/');
   const q = full.indexOf('?');
   return q === -1 ? full : full.slice(0, q);
-}
-
-/** Censored whatever `redact.defaults` says: a request log must never carry credentials. */
-function censorHeaders(headers: IncomingHttpHeaders): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers)) out[key] = ALWAYS_ON_SECRET_KEYS.isSecret(key) ? DEFAULT_CENSOR : value;
-  return out;
 }

@@ -1,23 +1,33 @@
 import { types } from 'node:util';
-import { truncateString, type Limits } from './limits';
+import { censorHeaderText, censorRawHeaders, looksLikeHeaderText } from './httpHeaders';
+import { httpSummary } from './httpSummary';
+import { truncateString, TRUNCATED_KEYS, type Limits } from './limits';
 import type { SecretKeyMatcher } from './secretKeys';
+import { censorUrl } from './urlSecrets';
 
 /** Keys the logger writes itself; a field with one of these names is renamed `<key>_` so it cannot forge them. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
 
 export type JsonFields = Record<string, unknown>;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+/** Stands for "toJSON was not read yet", since undefined is a value it may have. */
+const NOT_READ: unique symbol = Symbol('not read');
+
 /**
  * Makes logged fields safe for `JSON.stringify`, so a logging call never
  * throws and always yields one valid line: errors become plain objects,
- * secrets are censored, BigInt and Symbol become strings, cycles, throwing
- * getters and throwing `toJSON` become markers, and the limits cut what is
- * too big or too deep.
+ * node:http objects a summary, secrets are censored, BigInt and Symbol
+ * become strings, cycles, throwing getters and throwing `toJSON` become
+ * markers, and the limits cut what is too big or too deep.
  *
- * It works in two passes because almost every record is harmless: a cheap
- * read-only check walks the fields and, if nothing needs changing, the caller's
- * object is serialised as it is. Only a record that needs a change is copied.
- * The caller's objects are never mutated.
+ * It copies in one pass, reading each property of the caller's objects
+ * exactly once, and pino serialises the copy: a getter with a side effect
+ * (one that logs, counts, or pulls from a stream) runs once per call, and
+ * nothing changes between the check and the write. Handing pino the caller's
+ * object after a read-only check, as this class once did, read every getter
+ * twice; telling data from accessor properties without reading them costs
+ * more per key than the copy. The caller's objects are never mutated.
  */
 export class Sanitizer {
   constructor(
@@ -27,22 +37,27 @@ export class Sanitizer {
   ) {}
 
   /**
-   * The fields object as given, or a sanitised copy if anything in it needs a
-   * change. A top-level field named in `reserved` is renamed `<key>_`.
-   *
-   * With `head` (keys the logger writes itself, such as the event name; they
-   * must be in `reserved`, so no field can overwrite them), the result is
-   * always one new object: head's keys first, then the fields.
+   * A sanitised copy of the fields. A top-level field named in `reserved` is
+   * renamed `<key>_`. With `head` (keys the logger writes itself, such as the
+   * event name; they must be in `reserved`, so no field can overwrite them),
+   * head's keys come first.
    */
   fields(input: object, reserved: ReadonlySet<string> = RESERVED_KEYS, head?: JsonFields): JsonFields {
     if (isError(input)) return this.withError(input, undefined, head);
-    if (this.isCleanTopSafely(input, reserved)) return head === undefined ? (input as JsonFields) : { ...head, ...input };
-    return this.copyObject(input, 1, [], reserved, head);
+    try {
+      const summary = isPlain(input) ? undefined : httpSummary(input, this.censor); // log.info('in', req)
+      return this.copyObject(summary ?? input, 1, [], reserved, head);
+    } catch (err) {
+      // e.g. a Proxy whose ownKeys trap throws: the call keeps its message and says why its fields are missing
+      const out = startedWith(head);
+      out['fields'] = `[unserialisable: ${describe(err)}]`;
+      return out;
+    }
   }
 
   /** The fields with `err` set to the serialised error (used by `log.error(err, fields)`). */
   withError(err: Error, fields: object | undefined, head?: JsonFields): JsonFields {
-    const out = fields === undefined || isError(fields) ? startedWith(head) : this.copyObject(fields, 1, [], RESERVED_KEYS, head);
+    const out = fields === undefined || isError(fields) ? startedWith(head) : this.fields(fields, RESERVED_KEYS, head);
     out['err'] = this.copy(err, 2, []);
     return out;
   }
@@ -52,70 +67,11 @@ export class Sanitizer {
     return this.copy(v, 1, []);
   }
 
-  private isCleanTopSafely(obj: object, reserved: ReadonlySet<string>): boolean {
-    try {
-      return this.isCleanTop(obj, reserved);
-    } catch {
-      return false; // e.g. a Proxy whose traps throw: the copy pass marks the value
-    }
-  }
-
-  private isCleanTop(obj: object, reserved: ReadonlySet<string>): boolean {
-    for (const k in obj) {
-      if (reserved.has(k) || this.secrets.isSecret(k)) return false;
-      let v: unknown;
-      try {
-        v = (obj as JsonFields)[k];
-      } catch {
-        return false;
-      }
-      if (!this.isClean(v, 2)) return false;
-    }
-    return true;
-  }
-
-  private isClean(v: unknown, depth: number): boolean {
-    switch (typeof v) {
-      case 'string':
-        return v.length <= this.limits.maxStringLength;
-      case 'number':
-      case 'boolean':
-      case 'undefined':
-        return true;
-      case 'object':
-        return v === null || this.isCleanObject(v, depth);
-      default:
-        return false; // bigint, symbol, function
-    }
-  }
-
-  private isCleanObject(obj: object, depth: number): boolean {
-    if (depth > this.limits.maxDepth) return false;
-    if (Array.isArray(obj)) {
-      if (obj.length > this.limits.maxArrayLength) return false;
-      for (let i = 0; i < obj.length; i++) if (!this.isClean(obj[i], depth + 1)) return false;
-      return true;
-    }
-    const proto: unknown = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) return proto === Date.prototype;
-    for (const k in obj) {
-      if (this.secrets.isSecret(k)) return false;
-      let v: unknown;
-      try {
-        v = (obj as JsonFields)[k];
-      } catch {
-        return false;
-      }
-      if (!this.isClean(v, depth + 1)) return false;
-    }
-    return true;
-  }
-
   /** `path` holds the objects from the root to here: meeting one again is a cycle. */
   private copy(v: unknown, depth: number, path: object[]): unknown {
     switch (typeof v) {
       case 'string':
-        return truncateString(v, this.limits.maxStringLength);
+        return this.copyString(v);
       case 'number':
       case 'boolean':
       case 'undefined':
@@ -143,31 +99,50 @@ export class Sanitizer {
     }
   }
 
+  /** Strings are cut at maxStringLength; credentials in URLs and in raw HTTP header text are censored. */
+  private copyString(s: string): string {
+    const max = this.limits.maxStringLength;
+    const cut = s.length > max ? truncateString(s, max) : s;
+    if (!mayHoldCredentials(cut)) return cut;
+    if (looksLikeHeaderText(cut)) return censorHeaderText(cut, this.censor);
+    return this.secrets.enabled ? censorUrl(cut, this.censor, this.secrets) : cut;
+  }
+
   private copyNonNull(obj: object, depth: number, path: object[]): unknown {
     if (Array.isArray(obj)) return this.copyArray(obj, depth, path);
+    const proto: unknown = Object.getPrototypeOf(obj);
+    if (proto === Object.prototype || proto === null) {
+      if (types.isNativeError(obj)) return this.copyError(obj, depth, path); // an Error whose prototype was replaced
+      return 'toJSON' in obj ? this.viaToJSON(obj, depth, path) : this.copyObject(obj, depth, path);
+    }
     if (isError(obj)) return this.copyError(obj, depth, path);
     if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
-    if (obj instanceof Map) return this.copyObject(Object.fromEntries(obj), depth, path);
-    if (obj instanceof Set) return this.copyArray([...obj], depth, path);
+    const summary = httpSummary(obj, this.censor);
+    if (summary !== undefined) return this.copyObject(summary, depth, path);
+    if (obj instanceof Map) return this.copyMap(obj, depth, path);
+    if (obj instanceof Set) return this.copySet(obj, depth, path);
+    return this.viaToJSON(obj, depth, path);
+  }
+
+  /** What `toJSON()` returns, when the object has one (Date, Decimal, ...); else its own enumerable properties. */
+  private viaToJSON(obj: object, depth: number, path: object[]): unknown {
     let toJSON: unknown;
     try {
       toJSON = (obj as { toJSON?: unknown }).toJSON;
     } catch (err) {
       return `[toJSON threw: ${describe(err)}]`;
     }
-    if (typeof toJSON === 'function') {
-      try {
-        return this.copy(toJSON.call(obj), depth, path);
-      } catch (err) {
-        return `[toJSON threw: ${describe(err)}]`;
-      }
+    if (typeof toJSON !== 'function') return this.copyObject(obj, depth, path, undefined, undefined, toJSON);
+    try {
+      return this.copy(toJSON.call(obj), depth, path);
+    } catch (err) {
+      return `[toJSON threw: ${describe(err)}]`;
     }
-    return this.copyObject(obj, depth, path);
   }
 
   private copyArray(arr: readonly unknown[], depth: number, path: object[]): unknown[] {
-    const max = this.limits.maxArrayLength;
-    const n = Math.min(arr.length, max);
+    const length = arr.length;
+    const n = Math.min(length, this.limits.maxArrayLength);
     const out: unknown[] = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       let item: unknown;
@@ -179,37 +154,85 @@ export class Sanitizer {
       const c = this.copy(item, depth + 1, path);
       out[i] = c === undefined ? null : c; // JSON writes null for holes and functions in arrays
     }
-    if (arr.length > max) out.push(`…[truncated ${arr.length - max} items]`);
+    if (length > n) out.push(`…[truncated ${length - n} items]`);
     return out;
   }
 
-  /** `reserved` is given for the top level only; `head` holds keys that go first. */
-  private copyObject(obj: object, depth: number, path: object[], reserved?: ReadonlySet<string>, head?: JsonFields): JsonFields {
-    const out = startedWith(head);
-    for (const k in obj) {
-      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-      const key = reserved?.has(k) === true ? `${k}_` : k;
-      if (this.secrets.isSecret(k)) {
-        out[key] = this.censor;
-        continue;
-      }
-      let v: unknown;
-      try {
-        v = (obj as JsonFields)[k];
-      } catch (err) {
-        out[key] = `[getter threw: ${describe(err)}]`;
-        continue;
-      }
-      const c = this.copy(v, depth + 1, path);
-      if (c !== undefined) out[key] = c;
+  private copySet(set: ReadonlySet<unknown>, depth: number, path: object[]): unknown[] {
+    const head: unknown[] = [];
+    for (const item of set) {
+      if (head.length === this.limits.maxArrayLength) break;
+      head.push(item);
     }
+    const out = this.copyArray(head, depth, path);
+    if (set.size > head.length) out.push(`…[truncated ${set.size - head.length} items]`);
     return out;
+  }
+
+  /** A Map as an object keyed by its keys as strings (Symbol keys are left out), cut at maxKeys like an object. */
+  private copyMap(map: ReadonlyMap<unknown, unknown>, depth: number, path: object[]): JsonFields {
+    const out: JsonFields = {};
+    let n = 0;
+    for (const [k, v] of map) {
+      if (typeof k === 'symbol') continue;
+      if (n === this.limits.maxKeys) break;
+      n++;
+      const key = String(k);
+      setField(out, key, this.secrets.isSecret(key) ? this.censor : this.copy(v, depth + 1, path));
+    }
+    if (map.size > n) out[TRUNCATED_KEYS] = `[truncated ${map.size - n} keys]`;
+    return out;
+  }
+
+  /**
+   * Own enumerable string keys, each read once, cut at maxKeys. `reserved`
+   * is given for the top level only; `head` holds keys that go first;
+   * `toJSON` is the value of the `toJSON` key when it was read already.
+   */
+  private copyObject(obj: object, depth: number, path: object[], reserved?: ReadonlySet<string>, head?: JsonFields, toJSON: unknown = NOT_READ): JsonFields {
+    const out: JsonFields = head === undefined ? {} : { ...head };
+    const secrets = this.secrets;
+    const max = this.limits.maxKeys;
+    let n = 0;
+    let cut = 0;
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      if (n === max) {
+        cut++; // counted, not read
+        continue;
+      }
+      n++;
+      let c: unknown;
+      if (secrets.isSecret(k)) {
+        c = this.censor;
+      } else {
+        try {
+          const v = k === 'toJSON' && toJSON !== NOT_READ ? toJSON : (obj as JsonFields)[k];
+          c = isRawHeaderKey(k) ? this.copyRawHeaders(k, v, depth + 1, path) : this.copy(v, depth + 1, path);
+        } catch (err) {
+          c = `[getter threw: ${describe(err)}]`; // copy() itself never throws: this is the read
+        }
+        if (c === undefined) continue;
+      }
+      const key = reserved !== undefined && reserved.has(k) ? `${k}_` : k;
+      if (key === '__proto__') Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
+      else out[key] = c;
+    }
+    if (cut > 0) out[TRUNCATED_KEYS] = `[truncated ${cut} keys]`;
+    return out;
+  }
+
+  /** node:http's raw header forms met as plain data (a spread request, a library's own copy): censored whatever their text. */
+  private copyRawHeaders(key: string, v: unknown, depth: number, path: object[]): unknown {
+    const c = this.copy(v, depth, path); // our own copy: censoring it reads nothing of the caller's
+    if (key === '_header') return typeof c === 'string' ? censorHeaderText(c, this.censor) : c;
+    return Array.isArray(c) ? censorRawHeaders(c, this.censor) : c;
   }
 
   /** `{ type, message, stack, code?, cause?, errors? }`, following causes and AggregateError. */
   private copyError(err: Error, depth: number, path: object[]): JsonFields {
     const max = this.limits.maxStringLength;
-    const out = nullObject();
+    const out: JsonFields = {};
     out['type'] = errorType(err);
     out['message'] = truncateString(String(read(err, 'message') ?? ''), max);
     const stack = read(err, 'stack');
@@ -224,8 +247,45 @@ export class Sanitizer {
   }
 }
 
+/** Keys under which node:http keeps headers raw: `rawHeaders` and `rawTrailers` lists, `_header` text. */
+function isRawHeaderKey(k: string): boolean {
+  return k === 'rawHeaders' || k === '_header' || k === 'rawTrailers';
+}
+
+/**
+ * The cheap test that lets almost every string through untouched: only one
+ * that starts like a URL (a letter, or "/") and is long enough to hold a
+ * credential, or like raw header text (an upper-case letter), is looked at.
+ */
+function mayHoldCredentials(s: string): boolean {
+  const c0 = s.charCodeAt(0);
+  if (c0 === 47 /* / */) return s.length > 3;
+  return s.length > 8 && ((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90));
+}
+
+/**
+ * Whether `v` is an Error, from this realm or another. Never throws: a
+ * Proxy's getPrototypeOf trap may, and `log.error(value)` must not.
+ */
 export function isError(v: unknown): v is Error {
-  return v instanceof Error || types.isNativeError(v);
+  try {
+    return v instanceof Error || types.isNativeError(v);
+  } catch {
+    return types.isNativeError(v);
+  }
+}
+
+/** A plain object: what object literals and JSON.parse make. */
+function isPlain(obj: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(obj);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Sets a key of our own output object; a key named "__proto__" is data, not a prototype change. Undefined values are left out. */
+function setField(out: JsonFields, key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function errorType(err: Error): string {
@@ -253,12 +313,7 @@ function describe(err: unknown): string {
   }
 }
 
-/** A prototype-less object, so a field named "__proto__" is data, not a prototype change. */
-function nullObject(): JsonFields {
-  return Object.create(null) as JsonFields;
-}
-
-/** A prototype-less object holding head's keys, if any. */
+/** A new object holding head's keys, if any. */
 function startedWith(head: JsonFields | undefined): JsonFields {
-  return head === undefined ? nullObject() : Object.assign(nullObject(), head);
+  return head === undefined ? {} : { ...head };
 }

@@ -1,18 +1,24 @@
 /**
  * Field names whose values are replaced by the censor unless default redaction
- * is turned off. A key matches when, lower-cased and stripped of "-", "_" and
- * ".", it equals one of EXACT or ends with one of SUFFIXES: so `password`,
- * `dbPassword`, `client_secret`, `X-Api-Key`, `accessToken`, `Set-Cookie` and
- * `Proxy-Authorization` all match, while `author` and `tokens` do not.
+ * is turned off. A key is lower-cased and stripped of "-", "_", "." and
+ * spaces, and loses one trailing FORMAT word (`privateKeyPem` is read as
+ * `privatekey`); it matches when it then equals one of EXACT or ends with one
+ * of SUFFIXES. So `password`, `dbPassword`, `client_secret`, `X-Api-Key`,
+ * `AWS_SECRET_ACCESS_KEY`, `x-session-id` and `tokenValue` match, while
+ * `author`, `tokens`, `keyboard`, `monkey`, `accessKeyword`, `accessKeyId`
+ * and `primaryKey` do not.
  */
-export const DEFAULT_SECRET_EXACT: readonly string[] = Object.freeze([
-  'auth', 'pwd', 'pass', 'passphrase', 'credentials', 'ssn', 'cvv', 'cvc',
-  'creditcard', 'cardnumber', 'sessionid',
-]);
+export const DEFAULT_SECRET_EXACT: readonly string[] = Object.freeze(['auth', 'pwd', 'pass', 'ssn', 'cvv', 'cvc', 'creditcard', 'cardnumber']);
 
 export const DEFAULT_SECRET_SUFFIXES: readonly string[] = Object.freeze([
-  'password', 'passwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'privatekey', 'signature',
+  'password', 'passwd', 'passphrase', 'secret', 'token', 'jwt', 'otp', 'signature', 'authorization', 'basicauth', 'cookie',
+  'sessionid', 'credential', 'credentials',
+  // "key" alone names ids and lookups (primaryKey, cacheKey, publicKey); these kinds of key are credentials.
+  'apikey', 'accesskey', 'secretkey', 'clientkey', 'privatekey', 'signingkey', 'encryptionkey', 'masterkey', 'accountkey', 'sessionkey',
 ]);
+
+/** Words that say how a secret is written, not what it is: `privateKeyPem`, `tokenValue`, `apiKeyHex`. */
+export const DEFAULT_SECRET_FORMATS: readonly string[] = Object.freeze(['pem', 'der', 'b64', 'base64', 'hex', 'value']);
 
 /** What replaces a secret value unless `redact.censor` says otherwise. */
 export const DEFAULT_CENSOR = '[Redacted]';
@@ -21,6 +27,12 @@ const NORMALIZE = /[-_.\s]/g;
 /** Distinct keys whose verdict is cached; past this, keys are checked uncached (bounded memory). */
 const CACHE_LIMIT = 10_000;
 const EXACT: ReadonlySet<string> = new Set(DEFAULT_SECRET_EXACT);
+
+function isSecretName(k: string): boolean {
+  if (EXACT.has(k)) return true;
+  for (const suffix of DEFAULT_SECRET_SUFFIXES) if (k.endsWith(suffix)) return true;
+  return false;
+}
 
 export class SecretKeyMatcher {
   private readonly cache = new Map<string, boolean>();
@@ -39,16 +51,18 @@ export class SecretKeyMatcher {
 
   private check(key: string): boolean {
     const k = key.toLowerCase().replace(NORMALIZE, '');
-    if (EXACT.has(k)) return true;
-    for (const suffix of DEFAULT_SECRET_SUFFIXES) if (k.endsWith(suffix)) return true;
+    if (isSecretName(k)) return true;
+    for (const format of DEFAULT_SECRET_FORMATS) {
+      if (k.length > format.length && k.endsWith(format) && isSecretName(k.slice(0, -format.length))) return true;
+    }
     return false;
   }
 }
 
 /**
  * The default list, on whatever `redact.defaults` says: for the places where
- * credentials are expected and must never be shown (request headers,
- * transport options in the startup record and in `prodlog check`). One
- * instance, so its cache is shared.
+ * credentials are expected and must never be shown (request headers, node:http
+ * objects, transport options in the startup record and in `prodlog check`).
+ * One instance, so its cache is shared.
  */
 export const ALWAYS_ON_SECRET_KEYS = new SecretKeyMatcher(true);
