@@ -3,14 +3,15 @@ import { transportOptionsSchema } from '../../transports';
 import { DEFAULT_LIMITS } from '../serialize/limits';
 import { DEFAULT_CENSOR } from '../serialize/secretKeys';
 import { readinessConfigShape } from '../readiness/readinessOptions';
+import { redactPathSchema } from './redactPath';
 import { levelSettingSchema, strictOptions } from './schemaHelpers';
 
 const redactSchema = z
   .union([
-    z.array(z.string().min(1)),
+    z.array(redactPathSchema),
     strictOptions({
-      /** Paths in pino/fast-redact syntax, e.g. "req.headers.authorization" or "users[*].ssn". */
-      paths: z.array(z.string().min(1)).default([]),
+      /** Paths in pino's syntax, e.g. "req.headers.authorization" or "users[*].ssn"; checked here, so pino never refuses one. */
+      paths: z.array(redactPathSchema).default([]),
       censor: z.string().default(DEFAULT_CENSOR),
       /** Censor the built-in secret key names (password, token, apiKey, ...) at any depth. */
       defaults: z.boolean().default(true),
