@@ -8,10 +8,20 @@ import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
 const KEY_MATERIAL: ReadonlySet<string> = new Set(['key', 'cert']);
 
 /**
+ * Headers whose values are shown. A header's name does not say whether its
+ * value is a credential (`X-Custom-Key`, `x-honeycomb-team`, `X-Tenant` may
+ * be), so every other value is hidden. These describe the body or the
+ * client, and X-Scope-OrgID names the Loki/Mimir tenant the records go to:
+ * what an operator checks the configuration for, never how it authenticates.
+ */
+const SHOWN_HEADERS: ReadonlySet<string> = new Set(['content-type', 'accept', 'user-agent', 'x-scope-orgid']);
+
+/**
  * A configuration, or part of one, as it may be shown: by `prodlog check` and
  * in the startup record. Whatever `redact.defaults` says, the values of
- * secret-looking keys (the default secret list, plus `key` and `cert`) become
- * the censor, and URLs lose their user, password, query string and fragment,
+ * secret-looking keys (the default secret list, plus `key` and `cert`) and of
+ * every header in a `headers` object but those in SHOWN_HEADERS become the
+ * censor, and URLs lose their user, password, query string and fragment,
  * where tokens are often passed. Functions are left out, and objects that are
  * not plain data (a custom transport instance) are shown by their `name`.
  * Objects and arrays nested `maxDepth` levels deep become "[Object]" and
@@ -33,9 +43,24 @@ function shown(value: unknown, depth: number, maxDepth: number): unknown {
   if (depth >= maxDepth) return '[Object]';
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = KEY_MATERIAL.has(key) || ALWAYS_ON_SECRET_KEYS.isSecret(key) ? DEFAULT_CENSOR : shown(v, depth + 1, maxDepth);
+    if (KEY_MATERIAL.has(key) || ALWAYS_ON_SECRET_KEYS.isSecret(key)) out[key] = DEFAULT_CENSOR;
+    else if (key === 'headers' && isPlainObject(v) && depth + 1 < maxDepth) out[key] = headerNamesOnly(v);
+    else out[key] = shown(v, depth + 1, maxDepth);
   }
   return out;
+}
+
+/** Every header's name, and the value only of the SHOWN_HEADERS. */
+function headerNamesOnly(headers: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(headers)) out[name] = SHOWN_HEADERS.has(name.toLowerCase()) && typeof v === 'string' ? v : DEFAULT_CENSOR;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is object {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function withoutUrlSecrets(text: string): string {
