@@ -1,7 +1,6 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTransport, type FileTransportSettings } from '../transports/file/FileTransport';
-import { IDENTITY_CHECK_MS } from '../transports/file/ActiveFile';
 import { allLines, fileTestDir, lineOf, logFiles, readLog, splitLines, useFakeClock } from './support/file-logs';
 import { mountTmpfs } from './support/file-tmpfs';
 
@@ -108,11 +107,25 @@ describe('a removed log folder', () => {
     const t = new FileTransport({ path: join(dir, 'app.log'), ...settings });
     await writeBatches(t, 0, 10);
     rmSync(dir, { recursive: true });
-    jest.advanceTimersByTime(IDENTITY_CHECK_MS);
     await writeBatches(t, 10, 10);
     expect(splitLines(readLog(join(dir, 'app.log')))).toHaveLength(10); // the records after the removal
     expect(reports('had been removed and was created again')).toHaveLength(1);
     expect(t.health()).toMatchObject({ ok: true, written: 20, failed: 0 });
+    await t.close();
+  });
+
+  it.each(cases)('%s removed or renamed between two writes, with no time passing: the next record goes to a new file at the path, and written counts only records that reached a file', async (_name, settings) => {
+    const dir = fileTestDir('removed-at-once');
+    const path = join(dir, 'app.log');
+    const t = new FileTransport({ path, ...settings });
+    await writeBatches(t, 0, 10);
+    renameSync(path, join(dir, 'app.log.1')); // logrotate without a signal
+    await writeBatches(t, 10, 10);
+    rmSync(path); // someone deletes the file
+    await writeBatches(t, 20, 10);
+    expect(splitLines(readLog(join(dir, 'app.log.1')))).toHaveLength(10);
+    expect(splitLines(readLog(path))).toHaveLength(10); // records 20..29: none went to the deleted file
+    expect(t.health()).toMatchObject({ written: 30, failed: 0 });
     await t.close();
   });
 
@@ -134,7 +147,6 @@ describe('a removed log folder', () => {
     await writeBatches(t, 0, 10);
     rmSync(dir, { recursive: true });
     writeFileSync(dir, 'a file where the folder was');
-    jest.advanceTimersByTime(IDENTITY_CHECK_MS);
     await writeBatches(t, 10, 100);
     expect(t.health()).toMatchObject({ ok: false, written: 10, failed: 100 });
     expect(reports('ENOTDIR').length + reports('EEXIST').length).toBe(1);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { TransportHealth } from '../src/transport';
 import { FileInUseError } from '../transports/file/FileInUseError';
 import { FileTransport } from '../transports/file/FileTransport';
 import { allLines, expectEachOnce, fileTestDir } from './support/file-logs';
@@ -6,13 +7,33 @@ import { startFixture, type RunningFixture } from './support/file-fixture';
 
 const ROTATE = JSON.stringify({ size: '64K', compress: 'gzip' });
 
+const started: RunningFixture[] = [];
+afterEach(() => {
+  // A failed test must not leave writers waiting for their "go" (jest would wait for them).
+  for (const w of started.splice(0)) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+});
+
 function writer(path: string, rotate: string, who: string, records: number): RunningFixture {
-  return startFixture('file-writer.js', [path, rotate, who, String(records)]);
+  const w = startFixture('file-writer.js', [path, rotate, who, String(records)]);
+  started.push(w);
+  return w;
 }
 
-async function go(w: RunningFixture): Promise<void> {
+async function go(w: RunningFixture): Promise<TransportHealth> {
   w.child.stdin!.write('go\n');
   await w.line(/^closed$/);
+  return JSON.parse((await w.line(/^health /)).slice('health '.length)) as TransportHealth;
+}
+
+/** The error a writer that must not start printed; one that started anyway is stopped, and the test fails. */
+async function refusal(w: RunningFixture): Promise<{ error: string; code: string }> {
+  void w.line(/^ready /).then(
+    () => w.child.kill('SIGKILL'),
+    () => undefined,
+  );
+  const result = await w.done;
+  expect(result.status).toBe(3);
+  return JSON.parse(result.stdout) as { error: string; code: string };
 }
 
 function recordsBy(lines: readonly string[], who: string): number[] {
@@ -29,7 +50,7 @@ describe('two processes configured with one rotating file', () => {
     expect(second.status).toBe(3);
     const { error, code } = JSON.parse(second.stdout) as { error: string; code: string };
     expect(code).toBe('PRODLOG_FILE_IN_USE');
-    expect(error).toContain(`cannot write the rotating log file "${path}": process ${firstPid} is writing it (lock ${path}.lock)`);
+    expect(error).toContain(`cannot write the rotating log file "${path}": process ${firstPid} rotates it (lock ${path}.lock)`);
     expect(error).toContain('give each process its own path');
     await go(first);
     const lines = allLines(dir);
@@ -69,12 +90,63 @@ describe('two processes configured with one rotating file', () => {
     const first = new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } });
     try {
       expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(FileInUseError);
-      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}) is writing it`);
+      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}) rotates it`);
     } finally {
       await first.close();
     }
     const after = new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } }); // released by close()
     await after.close();
+  });
+});
+
+describe('a rotating writer and a plain writer (no rotate) on one path', () => {
+  // Rotation renames the file under the plain writer and compression deletes it: the plain
+  // writer's records would go to a file that no longer exists while it counts them as written.
+  it('a plain writer started while a rotating one holds the path fails at startup, naming the path and the rotating process; the rotating one loses nothing', async () => {
+    const dir = fileTestDir('rotating-then-plain');
+    const path = join(dir, 'app.log');
+    const rotating = writer(path, ROTATE, 'rotating', 30_000);
+    const rotatingPid = Number((await rotating.line(/^ready /)).split(' ')[1]);
+    const { error, code } = await refusal(writer(path, '-', 'plain', 30_000));
+    expect(code).toBe('PRODLOG_FILE_IN_USE');
+    expect(error).toContain(`cannot append to the log file "${path}": process ${rotatingPid} rotates it (lock ${path}.lock)`);
+    expect(error).toContain('give each process its own path');
+    const health = await go(rotating);
+    expect(health).toMatchObject({ written: 30_000, failed: 0 });
+    expectEachOnce(recordsBy(allLines(dir), 'rotating'), 30_000);
+  });
+
+  it('a rotating writer started while plain writers append to the path fails at startup, naming the path and a plain writer; they lose nothing', async () => {
+    const dir = fileTestDir('plain-then-rotating');
+    const path = join(dir, 'app.log');
+    const a = writer(path, '-', 'a', 30_000);
+    const b = writer(path, '-', 'b', 30_000);
+    const pids = await Promise.all([a.line(/^ready /), b.line(/^ready /)]).then((lines) => lines.map((l) => Number(l.split(' ')[1])));
+    const { error, code } = await refusal(writer(path, ROTATE, 'rotating', 30_000));
+    expect(code).toBe('PRODLOG_FILE_IN_USE');
+    expect(error).toMatch(new RegExp(`cannot write the rotating log file "${path}": process (${pids.join('|')}) appends to it without "rotate" \\(lock ${path}\\.lock\\)`));
+    const [ha, hb] = await Promise.all([go(a), go(b)]);
+    expect([ha.written, hb.written]).toEqual([30_000, 30_000]);
+    const lines = allLines(dir);
+    expectEachOnce(recordsBy(lines, 'a'), 30_000);
+    expectEachOnce(recordsBy(lines, 'b'), 30_000);
+    expect(recordsBy(lines, 'rotating')).toEqual([]);
+  });
+
+  it('the same in one process: a plain transport and a rotating one on one path cannot both open', async () => {
+    const path = join(fileTestDir('mixed-same-process'), 'app.log');
+    const plain = new FileTransport({ path, reopenSignal: false });
+    try {
+      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}) appends to it`);
+    } finally {
+      await plain.close();
+    }
+    const rotating = new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } });
+    try {
+      expect(() => new FileTransport({ path, reopenSignal: false })).toThrow(FileInUseError);
+    } finally {
+      await rotating.close();
+    }
   });
 });
 
@@ -85,7 +157,8 @@ describe('two processes appending to one plain file (no rotate)', () => {
     const a = writer(path, '-', 'a', 50_000);
     const b = writer(path, '-', 'b', 50_000);
     await Promise.all([a.line(/^ready /), b.line(/^ready /)]);
-    await Promise.all([go(a), go(b)]);
+    const health = await Promise.all([go(a), go(b)]);
+    expect(health.map((h) => h.written)).toEqual([50_000, 50_000]);
     const lines = allLines(dir); // JSON.parse of every line: a torn line would throw
     expect(lines).toHaveLength(100_000);
     expectEachOnce(recordsBy(lines, 'a'), 50_000);

@@ -4,9 +4,6 @@ import { dirname } from 'node:path';
 /** Log files are readable by the owner and group only: logs often hold personal data. */
 export const FILE_MODE = 0o640;
 
-/** How often a writing transport checks that its path still names the file it has open. */
-export const IDENTITY_CHECK_MS = 1000;
-
 /**
  * The file the transport appends to, opened with O_APPEND. It keeps what the
  * rotation needs (size, when its first record was written) and what disk
@@ -18,9 +15,11 @@ export const IDENTITY_CHECK_MS = 1000;
  *   back to its last whole record; a plain file shared with other processes
  *   cannot be cut safely, so the next write starts on a new line instead.
  * - A path that no longer names the open file (the folder or file was
- *   removed, or renamed by logrotate without a signal) is noticed within
- *   IDENTITY_CHECK_MS of writing and reopened, creating the folder again,
- *   rather than writing on into a file nobody can see.
+ *   removed, or renamed by logrotate without a signal) is noticed before the
+ *   next write and reopened, creating the folder again, rather than writing
+ *   on into a file nobody can see: records counted as written are in the
+ *   file the path named when they were written. The check is one stat per
+ *   chunk of about 64 KiB (about 2 us, against about 16 us for the write).
  */
 export class ActiveFile {
   fd = -1;
@@ -31,7 +30,6 @@ export class ActiveFile {
   private ino = 0;
   private dev = 0;
   private brokenTail = false;
-  private nextIdentityCheck = 0;
 
   constructor(
     readonly path: string,
@@ -55,7 +53,6 @@ export class ActiveFile {
     // An existing file began before this process: its birth time if the file
     // system records one, else its last write, the best bound left.
     this.startedAt = st.size === 0 ? now : st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
-    this.nextIdentityCheck = now + IDENTITY_CHECK_MS;
     return created;
   }
 
@@ -95,10 +92,9 @@ export class ActiveFile {
     return undefined;
   }
 
-  /** True when the path no longer names the open file; checked at most once per IDENTITY_CHECK_MS. */
-  pathMoved(now: number): boolean {
-    if (now < this.nextIdentityCheck || this.fd < 0) return false;
-    this.nextIdentityCheck = now + IDENTITY_CHECK_MS;
+  /** True when the path no longer names the open file. */
+  pathMoved(): boolean {
+    if (this.fd < 0) return false;
     try {
       const st = statSync(this.path, { throwIfNoEntry: false });
       return st === undefined || st.ino !== this.ino || st.dev !== this.dev;

@@ -1,7 +1,12 @@
+/** How a file transport writes its file: renaming and compressing it (`rotate`), or only appending to it. */
+export type WriterRole = 'rotating' | 'appending';
+
 /**
- * Thrown at startup when another writer holds the lock of a rotating log
- * file. Two writers rotating one file would rename it under each other and
- * lose or mix records, so the second one fails at once, saying what to do.
+ * Thrown at startup when the log file's lock is held in a way this writer
+ * cannot share (see WriterLock): two writers rotating one file would rename
+ * it under each other, and a plain writer appending to a file another process
+ * rotates would lose its records to the renamed, compressed and deleted file.
+ * The second writer fails at once, saying what to do.
  */
 export class FileInUseError extends Error {
   override readonly name = 'FileInUseError';
@@ -9,18 +14,37 @@ export class FileInUseError extends Error {
 
   constructor(
     readonly path: string,
-    /** The pid written in the lock file by the writer that holds it, if readable. */
+    /** What the refused writer meant to do. */
+    readonly role: WriterRole,
+    /** The pid written in the lock file by a writer that holds it, if readable. */
     readonly holderPid: number | undefined,
+    /** What that writer does, if known. */
+    readonly holderRole: WriterRole | undefined,
   ) {
-    super(
-      `prodlog: cannot write the rotating log file "${path}": ${holderOf(holderPid)} is writing it (lock ${path}.lock). ` +
-        'A rotating log file has exactly one writer: give each process its own path (for example "app-1.log", "app-2.log"), ' +
-        'or drop "rotate" (several processes may append to one plain file) and rotate it with logrotate.',
-    );
+    super(`prodlog: ${refused(path, role)}: ${holder(holderPid)} ${doing(holderRole)} (lock ${path}.lock). ${advice(role)}`);
   }
 }
 
-function holderOf(pid: number | undefined): string {
+function refused(path: string, role: WriterRole): string {
+  return role === 'rotating' ? `cannot write the rotating log file "${path}"` : `cannot append to the log file "${path}"`;
+}
+
+function holder(pid: number | undefined): string {
   if (pid === undefined) return 'another process';
   return pid === process.pid ? `another transport of this process (${pid})` : `process ${pid}`;
+}
+
+function doing(role: WriterRole | undefined): string {
+  if (role === 'rotating') return 'rotates it';
+  if (role === 'appending') return 'appends to it without "rotate"';
+  return 'is writing it';
+}
+
+const OWN_PATHS = 'give each process its own path (for example "app-1.log", "app-2.log")';
+
+function advice(role: WriterRole): string {
+  if (role === 'rotating') {
+    return `A rotating log file has exactly one writer: ${OWN_PATHS}, or drop "rotate" (several processes may append to one plain file) and rotate it with logrotate.`;
+  }
+  return `Records appended to a file another process rotates would go to the rotated file and be lost when it is compressed: ${OWN_PATHS}, or drop "rotate" from every writer of it and rotate it with logrotate.`;
 }

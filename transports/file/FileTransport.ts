@@ -29,8 +29,8 @@ const NEWLINE = 0x0a;
  * Rotation happens between chunks on record boundaries (Rotator), so no line
  * is ever split across files; a rotating file is locked to one process
  * (WriterLock). Without rotation several processes may append to the same
- * file (O_APPEND keeps their chunks whole) and the file is reopened on
- * SIGHUP for logrotate. Disk trouble never reaches the caller: failed writes
+ * file (O_APPEND keeps their chunks whole), but none may rotate it (the same
+ * lock, shared), and the file is reopened on SIGHUP for logrotate. Disk trouble never reaches the caller: failed writes
  * are counted in health(), reported once per error code on stderr, and
  * writing resumes as soon as the disk allows.
  */
@@ -41,7 +41,7 @@ export class FileTransport implements Transport {
   private readonly writer: SyncChunkWriter;
   private readonly file: ActiveFile;
   private readonly rotator: Rotator | undefined;
-  private readonly lock: WriterLock | undefined;
+  private readonly lock: WriterLock;
   private readonly stopSignal: (() => void) | undefined;
   private closed: Promise<void> | undefined;
 
@@ -52,23 +52,19 @@ export class FileTransport implements Transport {
     this.writer = new SyncChunkWriter((data, records) => this.writeChunk(data, records));
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
-    if (settings.rotate) {
-      // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.
-      this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
-      mkdirSync(dirname(settings.path), { recursive: true });
-      // Locked before the file is touched: a second process must not rotate what the first is writing.
-      this.lock = WriterLock.acquire(settings.path);
-      try {
-        this.file.open(now);
-      } catch (err) {
-        this.lock.release();
-        throw err;
-      }
-      this.rotator.start(now);
-    } else {
+    // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.
+    if (settings.rotate) this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
+    mkdirSync(dirname(settings.path), { recursive: true });
+    // Locked before the file is touched: no process may rotate a file another one writes (WriterLock).
+    this.lock = WriterLock.acquire(settings.path, this.rotator ? 'rotating' : 'appending');
+    try {
       this.file.open(now);
-      if (settings.reopenSignal !== false) this.stopSignal = onReopenSignal(settings.reopenSignal ?? 'SIGHUP', () => this.reopen());
+    } catch (err) {
+      this.lock.release();
+      throw err;
     }
+    this.rotator?.start(now);
+    if (!this.rotator && settings.reopenSignal !== false) this.stopSignal = onReopenSignal(settings.reopenSignal ?? 'SIGHUP', () => this.reopen());
   }
 
   write(line: string): void {
@@ -112,13 +108,13 @@ export class FileTransport implements Transport {
     const closeError = this.file.close();
     if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
     await this.rotator?.close();
-    this.lock?.release();
+    this.lock.release();
   }
 
   /** The chunk sink: split at record boundaries where the file must rotate, append the parts. Never throws. */
   private writeChunk(data: string, records: number): void {
     const now = Date.now();
-    if (this.file.pathMoved(now)) this.reopenFile(now);
+    if (this.file.pathMoved()) this.reopenFile(now);
     this.rotator?.rotateIfDue(now);
     const buf = encodeUtf8Scratch(data);
     let failed = 0;
