@@ -78,7 +78,7 @@ describe('withoutSecrets (prodlog check and the startup record)', () => {
   it('censors secret-looking keys and TLS key material, and drops user, password, query and fragment from URLs', () => {
     expect(withoutSecrets({ url: 'https://user:s3cret@logs.example/v1?api_key=abc#t', headers: { Authorization: 'Bearer t', 'X-Scope': 'a' }, tls: { key: 'PEM', cert: 'CERT', ca: 'CA' } })).toEqual({
       url: 'https://logs.example/v1',
-      headers: { Authorization: '[Redacted]', 'X-Scope': 'a' },
+      headers: { Authorization: '[Redacted]', 'X-Scope': '[Redacted]' },
       tls: { key: '[Redacted]', cert: '[Redacted]', ca: 'CA' },
     });
   });

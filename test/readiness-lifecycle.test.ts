@@ -60,7 +60,7 @@ describe('the startup record', () => {
       { type: 'custom', transport: new MemoryTransport('audit') },
     ]);
     expect(shown).toEqual([
-      { type: 'http', url: 'https://collector.internal:4318/v1/logs', headers: { authorization: '[Redacted]', 'x-tenant': 't1' }, password: '[Redacted]', retry: { maxMs: 30_000 } },
+      { type: 'http', url: 'https://collector.internal:4318/v1/logs', headers: { authorization: '[Redacted]', 'x-tenant': '[Redacted]' }, password: '[Redacted]', retry: { maxMs: 30_000 } },
       { type: 'custom', transport: 'audit' },
     ]);
   });
