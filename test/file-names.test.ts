@@ -1,6 +1,6 @@
 import { expiredFiles } from '../transports/file/expiredFiles';
 import { periodStart } from '../transports/file/periodStart';
-import { RotatedNames, stampOf } from '../transports/file/rotatedNames';
+import { positionAfter, RotatedNames, stampOf } from '../transports/file/rotatedNames';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -42,8 +42,17 @@ describe('rotated file names', () => {
 
   it('take the next index after any file with the same stamp, so a restart never reuses a name', () => {
     const start = at('2026-11-26T05:00:00Z');
-    expect(names.nextIndex(start, [])).toBe(1);
-    expect(names.nextIndex(start, ['app.2026-11-26T05-00-00.1.log.gz', 'app.2026-11-26T05-00-00.4.log.gz.tmp', 'app.2026-11-25T05-00-00.9.log'])).toBe(5);
+    expect(positionAfter(names.newest([]), start)).toEqual({ stamp: '2026-11-26T05-00-00', index: 1 });
+    const listing = ['app.2026-11-26T05-00-00.1.log.gz', 'app.2026-11-26T05-00-00.4.log.gz.tmp', 'app.2026-11-25T05-00-00.9.log', 'other.2026-11-27T05-00-00.1.log'];
+    expect(names.newest(listing)).toEqual({ stamp: '2026-11-26T05-00-00', index: 4 });
+    expect(positionAfter(names.newest(listing), start)).toEqual({ stamp: '2026-11-26T05-00-00', index: 5 });
+    expect(positionAfter(names.newest(listing), at('2026-11-26T05:00:01Z'))).toEqual({ stamp: '2026-11-26T05-00-01', index: 1 });
+  });
+
+  it('never sort before the newest file on disk, whatever the clock says (a clock that stepped back)', () => {
+    const newest = names.newest(['app.2026-11-26T05-00-00.2.log.gz']);
+    expect(positionAfter(newest, at('2026-11-25T05:00:00Z'))).toEqual({ stamp: '2026-11-26T05-00-00', index: 3 });
+    expect(names.select(['app.2026-11-26T05-00-00.2.log.gz', names.pathAt(positionAfter(newest, at('2026-11-25T05:00:00Z'))).split('/').pop()!]).map((f) => f.index)).toEqual([2, 3]);
   });
 
   it('work for a file without extension and one with dots in its name', () => {

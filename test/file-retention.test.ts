@@ -100,6 +100,39 @@ describe('retention works from what is on disk', () => {
     expectEachOnce(indexesIn(allLines(dir)).map((i) => i - 1), 4);
   });
 
+  describe('when the wall clock steps back', () => {
+    const T = new Date('2026-11-26T12:00:00Z');
+    beforeEach(() => useFakeClock(T));
+    afterEach(() => jest.useRealTimers());
+
+    /** Writes records from..to in one flushed batch: files of ten records, rotated between them. */
+    async function write(t: FileTransport, from: number, to: number): Promise<void> {
+      for (let i = from; i < to; i++) t.write(lineOf(i));
+      await t.flush();
+    }
+
+    it('maxFiles keeps the newest files in the order they were rotated, not by the clock', async () => {
+      const dir = fileTestDir('clock-back');
+      const t = new FileTransport({ path: join(dir, 'app.log'), rotate: { maxBytes: 1000, compress: false, maxFiles: 3 } });
+      await write(t, 0, 50); // four rotations at T
+      jest.setSystemTime(T.getTime() - DAY); // NTP corrects a clock that ran a day ahead
+      await write(t, 50, 100); // five more, a day "earlier"
+      await t.close();
+      const rotated = rotatedIn(dir);
+      expect(rotated).toHaveLength(3);
+      // the last three files rotated, and `ls` lists every file in the order it was written
+      expect(indexesIn(allLines(dir))).toEqual(Array.from({ length: 40 }, (_, i) => 60 + i));
+    });
+
+    it('a restart with the clock still behind names its files after those of the earlier run', async () => {
+      const dir = fileTestDir('clock-back-restart');
+      await run(dir, { maxFiles: 3 }, 0, 50);
+      jest.setSystemTime(T.getTime() - DAY);
+      await run(dir, { maxFiles: 3 }, 50, 100);
+      expect(indexesIn(allLines(dir))).toEqual(Array.from({ length: 40 }, (_, i) => 60 + i));
+    });
+  });
+
   it('never touches files that are not its own', async () => {
     const dir = fileTestDir('foreign');
     const foreign = ['app.log.1', 'app.log.bak', 'app-2026-11-20.log.gz', 'other.2026-11-20T00-00-00.1.log.gz', 'notes.txt', 'app.2026-11-20.log'];

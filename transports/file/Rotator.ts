@@ -3,7 +3,7 @@ import type { HealthCounters } from '../shared/HealthCounters';
 import type { ActiveFile } from './ActiveFile';
 import { Housekeeper, type HousekeepingSettings } from './Housekeeper';
 import { periodStart } from './periodStart';
-import { RotatedNames, stampOf } from './rotatedNames';
+import { positionAfter, RotatedNames, type NamePosition } from './rotatedNames';
 
 export interface RotationSettings extends HousekeepingSettings {
   /** Rotate before the file would grow past this many bytes. */
@@ -42,9 +42,8 @@ export class Rotator {
   readonly names: RotatedNames;
   private readonly housekeeper: Housekeeper;
   private periodEnd = Number.POSITIVE_INFINITY;
-  /** The stamp and index of the last rotation, so rotations within one second need no folder listing. */
-  private lastStamp = '';
-  private lastIndex = 0;
+  /** The name of the newest rotated file, from a listing at the first rotation, then from our own rotations. */
+  private newest: NamePosition | undefined;
   private retryAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -120,15 +119,13 @@ export class Rotator {
     const file = this.file;
     let rotatedTo: string | undefined;
     try {
-      const stamp = stampOf(file.startedAt);
-      // Only this process writes rotated files of this path (WriterLock), so after one rotation
-      // in a second the next index is known; a new second may meet files of an earlier run.
-      const index = stamp === this.lastStamp ? this.lastIndex + 1 : this.names.nextIndex(file.startedAt, readdirSync(this.names.dir));
-      const target = this.names.pathFor(file.startedAt, index);
+      // Only this process writes rotated files of this path (WriterLock): once the files of
+      // earlier runs are known, the newest name is always the one this process gave last.
+      const next = positionAfter(this.newest ?? this.names.newest(readdirSync(this.names.dir)), file.startedAt);
+      const target = this.names.pathAt(next);
       renameSync(file.path, target);
       rotatedTo = target;
-      this.lastStamp = stamp;
-      this.lastIndex = index;
+      this.newest = next;
     } catch (err) {
       // ENOENT: the file or its folder was removed, so there is nothing to keep; start a new file.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {

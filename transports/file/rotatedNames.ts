@@ -11,6 +11,15 @@ export interface RotatedFile {
   readonly compressed: boolean;
 }
 
+/** Where a rotated file sorts among the others: by stamp, then by index. */
+export interface NamePosition {
+  readonly stamp: string;
+  readonly index: number;
+}
+
+/** Before every rotated file: the position when none is on disk. */
+export const BEFORE_ALL: NamePosition = { stamp: '', index: 0 };
+
 const GZ = '.gz';
 /** Suffix of a gzip file still being written: never a log file, removed when found stale. */
 export const TEMP_SUFFIX = '.tmp';
@@ -25,6 +34,12 @@ export const TEMP_SUFFIX = '.tmp';
  * time), so files written under different options still sort in the order
  * they were written, which retention relies on. The fixed-width stamp makes
  * `ls` list the files oldest first (`ls -v` also orders index 10 after 9).
+ *
+ * The order of the names is the order of rotation even when the wall clock
+ * steps back (NTP correcting a clock that ran ahead, a VM restored from a
+ * snapshot): a file is never named before the newest one on disk, see
+ * positionAfter. Otherwise retention, which keeps the names that sort last,
+ * would delete the newest files and keep older ones.
  *
  * Retention and recovery find files by parsing these names, never from a
  * list kept on the side, so what is on disk is always the truth.
@@ -45,7 +60,11 @@ export class RotatedNames {
 
   /** The rotated file's path for a start time (ms) and index. */
   pathFor(startMs: number, index: number): string {
-    return join(this.dir, `${this.stem}.${stampOf(startMs)}.${index}${this.ext}`);
+    return this.pathAt({ stamp: stampOf(startMs), index });
+  }
+
+  pathAt({ stamp, index }: NamePosition): string {
+    return join(this.dir, `${this.stem}.${stamp}.${index}${this.ext}`);
   }
 
   parse(name: string): RotatedFile | undefined {
@@ -71,16 +90,27 @@ export class RotatedNames {
     return files.sort(compareAge);
   }
 
-  /** The index for a file starting at `startMs`: the next after any file on disk with the same stamp. */
-  nextIndex(startMs: number, names: readonly string[]): number {
-    const stamp = stampOf(startMs);
-    let last = 0;
+  /** The last position among our files in `names`, temporary files of a compression included. */
+  newest(names: readonly string[]): NamePosition {
+    let last = BEFORE_ALL;
     for (const name of names) {
       const file = this.parse(name.endsWith(TEMP_SUFFIX) ? name.slice(0, -TEMP_SUFFIX.length) : name);
-      if (file && file.stamp === stamp && file.index > last) last = file.index;
+      if (file && comparePositions(file, last) > 0) last = file;
     }
-    return last + 1;
+    return { stamp: last.stamp, index: last.index };
   }
+}
+
+/**
+ * The name of a file whose first record was written at `startMs`, rotated
+ * after the file at `newest`: its own stamp (index 1) when that sorts after
+ * the newest, else the newest's stamp with the next index. So a clock that
+ * stepped back, within a run or across a restart, never names a file before
+ * one written earlier; the stamp is then the newest's, not the first record's.
+ */
+export function positionAfter(newest: NamePosition, startMs: number): NamePosition {
+  const stamp = stampOf(startMs);
+  return stamp > newest.stamp ? { stamp, index: 1 } : { stamp: newest.stamp, index: newest.index + 1 };
 }
 
 export function gzipPathOf(path: string): string {
@@ -92,10 +122,13 @@ export function stampOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace(/:/g, '-');
 }
 
-function compareAge(a: RotatedFile, b: RotatedFile): number {
+function comparePositions(a: NamePosition, b: NamePosition): number {
   if (a.stamp !== b.stamp) return a.stamp < b.stamp ? -1 : 1;
-  if (a.index !== b.index) return a.index - b.index;
-  return Number(a.compressed) - Number(b.compressed);
+  return a.index - b.index;
+}
+
+function compareAge(a: RotatedFile, b: RotatedFile): number {
+  return comparePositions(a, b) || Number(a.compressed) - Number(b.compressed);
 }
 
 function escape(text: string): string {
