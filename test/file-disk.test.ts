@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTransport, type FileTransportSettings } from '../transports/file/FileTransport';
 import { allLines, fileTestDir, lineOf, logFiles, readLog, splitLines, useFakeClock } from './support/file-logs';
@@ -54,8 +54,11 @@ describe('a full disk (ENOSPC on a 1 MiB tmpfs)', () => {
     expect(full.failed).toBeGreaterThan(0);
     expect(full.lastError).toMatch(/^ENOSPC: /);
     expect(full.written + full.failed).toBe(3000);
-    expect(reports('ENOSPC')).toHaveLength(1); // many failures, one report
-    expect(reports('ENOSPC')[0]).toContain('further ENOSPC errors are counted in health(), not printed');
+    // many failures, one report for the writes (and at most one for the compressions)
+    const writes = reports(`writes to ${join(fs.dir, 'app.log')} failed: ENOSPC`);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain('further write failures are counted in health().failed, not printed');
+    expect(reports('ENOSPC').filter((r) => !r.includes(': compression of '))).toEqual(writes);
 
     rmSync(join(fs.dir, 'filler'));
     next = await writeBatches(t, next, 500);
@@ -67,6 +70,27 @@ describe('a full disk (ENOSPC on a 1 MiB tmpfs)', () => {
     // a compression that failed for lack of space was tried again once space returned
     expect(logFiles(fs.dir).filter((n) => n !== 'app.log').every((n) => n.endsWith('.gz'))).toBe(true);
     expect(readdirSync(fs.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a write and a compression failing on the full disk are each reported once, naming what failed, and counted apart in health', async () => {
+    const path = join(fs.dir, 'app.log');
+    const t = new FileTransport({ path, rotate: { maxBytes: 64 * 1024, compress: true } });
+    // Room for exactly one full active file: the rotation that follows finds no room for the
+    // records after it, nor for the compressed copy of the rotated file.
+    const { bavail, bsize } = statfsSync(fs.dir);
+    writeFileSync(join(fs.dir, 'filler'), Buffer.alloc(bavail * bsize - 64 * 1024));
+    await writeBatches(t, 0, 1000);
+    await t.close(); // waits for the compression in hand, which fails
+    const health = t.health();
+    const rotated = logFiles(fs.dir).filter((n) => n !== 'app.log');
+    expect(rotated).toEqual([expect.stringMatching(/^app\..*\.1\.log$/)]); // kept uncompressed
+    expect(readLog(join(fs.dir, rotated[0]!)).split('\n').filter(Boolean)).toHaveLength(health.written);
+    expect(health).toMatchObject({ ok: false, failed: 1000 - health.written, compressionsFailed: 1 });
+    const writes = reports(`writes to ${path} failed: ENOSPC`);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/; \d+ records lost so far \(further write failures are counted in health\(\)\.failed, not printed\)\n$/);
+    expect(reports(`compression of ${join(fs.dir, rotated[0]!)} failed: ENOSPC`)).toHaveLength(1);
+    expect(reports('ENOSPC')).toHaveLength(2); // nothing else, and each once
   });
 
   it('a plain file: the same, and the record cut short by the full disk cannot corrupt the next one', async () => {

@@ -53,7 +53,8 @@ export class Compressor {
   /** The worker's entry file; throws ConfigError when there is none. */
   private readonly workerFile = resolveWorkerFile('compress', __dirname);
 
-  constructor(private readonly onError: (err: unknown) => void) {}
+  /** `onError` gets each failed compression, with the file when it is known. */
+  constructor(private readonly onError: (err: unknown, file: string | undefined) => void) {}
 
   /**
    * Starts the worker ahead of the first rotation. Starting a thread blocks
@@ -66,7 +67,7 @@ export class Compressor {
       this.startedWorker();
       this.stopWhenIdle();
     } catch (err) {
-      this.onError(err);
+      this.onError(err, undefined);
     }
   }
 
@@ -90,7 +91,7 @@ export class Compressor {
     try {
       worker = this.startedWorker();
     } catch (err) {
-      this.onError(err);
+      this.onError(err, source);
       return Promise.resolve();
     }
     this.jobs.set(source, job);
@@ -138,7 +139,7 @@ export class Compressor {
     if (this.worker !== worker) return;
     const job = this.jobs.get(source);
     if (!job) return;
-    if (error) this.onError(Object.assign(new Error(`compressing ${job.source}: ${error.message}`), { code: error.code }));
+    if (error) this.onError(Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code }), job.source);
     else this.commit(job);
     this.settle(job);
   }
@@ -149,7 +150,7 @@ export class Compressor {
       renameSync(job.temp, job.target);
       unlinkSync(job.source);
     } catch (err) {
-      this.onError(err);
+      this.onError(err, job.source);
     }
   }
 
@@ -166,7 +167,11 @@ export class Compressor {
   private abandon(worker: Worker, err: unknown): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
-    if (err !== undefined) this.onError(err);
-    for (const job of [...this.jobs.values()]) this.settle(job);
+    const jobs = [...this.jobs.values()];
+    if (jobs.length === 0 && err !== undefined) this.onError(err, undefined);
+    for (const job of jobs) {
+      this.onError(err ?? new Error('the compression worker stopped'), job.source);
+      this.settle(job);
+    }
   }
 }

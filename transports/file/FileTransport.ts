@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Transport, TransportHealth } from '../../src/transport';
-import { HealthCounters } from '../shared/HealthCounters';
+import type { Transport } from '../../src/transport';
+import type { HealthCounters } from '../shared/HealthCounters';
 import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 import { ActiveFile, type AppendFailure } from './ActiveFile';
+import { FileFailures, type FileTransportHealth } from './FileFailures';
 import { onReopenSignal, type ReopenSignal } from './reopenSignals';
 import { Rotator, type RotationSettings } from './Rotator';
 import { WriterLock } from './WriterLock';
@@ -16,6 +17,8 @@ export interface FileTransportSettings {
   /** Without `rotate`: the signal on which the file is reopened (default SIGHUP), or false for none. */
   readonly reopenSignal?: ReopenSignal | false | undefined;
 }
+
+export type { FileTransportHealth } from './FileFailures';
 
 const NEWLINE = 0x0a;
 
@@ -30,13 +33,17 @@ const NEWLINE = 0x0a;
  * is ever split across files; a rotating file is locked to one process
  * (WriterLock). Without rotation several processes may append to the same
  * file (O_APPEND keeps their chunks whole), but none may rotate it (the same
- * lock, shared), and the file is reopened on SIGHUP for logrotate. Disk trouble never reaches the caller: failed writes
- * are counted in health(), reported once per error code on stderr, and
- * writing resumes as soon as the disk allows.
+ * lock, shared), and the file is reopened on SIGHUP for logrotate.
+ *
+ * Disk trouble never reaches the caller: failed writes and compressions are
+ * counted in health() and each kind is reported once per error code on
+ * stderr, naming what failed (FileFailures); writing resumes as soon as the
+ * disk allows.
  */
 export class FileTransport implements Transport {
   readonly type = 'file';
   readonly name: string;
+  private readonly failures: FileFailures;
   private readonly counters: HealthCounters;
   private readonly writer: SyncChunkWriter;
   private readonly file: ActiveFile;
@@ -47,13 +54,14 @@ export class FileTransport implements Transport {
 
   constructor(settings: FileTransportSettings) {
     this.name = `file:${settings.path}`;
-    this.counters = new HealthCounters(this.type, this.name);
+    this.failures = new FileFailures(this.type, this.name);
+    this.counters = this.failures.counters;
     // The file is reopened and rotated between chunks, so the sink is this transport, not one descriptor.
     this.writer = new SyncChunkWriter((data, records) => this.writeChunk(data, records));
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
     // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.
-    if (settings.rotate) this.rotator = new Rotator(settings.rotate, this.file, this.counters, () => this.writer.writeOut());
+    if (settings.rotate) this.rotator = new Rotator(settings.rotate, this.file, this.failures, () => this.writer.writeOut());
     mkdirSync(dirname(settings.path), { recursive: true });
     // Locked before the file is touched: no process may rotate a file another one writes (WriterLock).
     this.lock = WriterLock.acquire(settings.path, this.rotator ? 'rotating' : 'appending');
@@ -91,8 +99,8 @@ export class FileTransport implements Transport {
     return this.closed;
   }
 
-  health(): TransportHealth {
-    return this.counters.snapshot();
+  health(): FileTransportHealth {
+    return this.failures.snapshot();
   }
 
   /** logrotate has renamed the file: what is pending goes to the old file, then the path is opened anew. */
@@ -105,8 +113,7 @@ export class FileTransport implements Transport {
   private async shutdown(): Promise<void> {
     this.stopSignal?.();
     this.writer.writeOut();
-    const closeError = this.file.close();
-    if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
+    this.closeFile();
     await this.rotator?.close();
     this.lock.release();
   }
@@ -114,7 +121,10 @@ export class FileTransport implements Transport {
   /** The chunk sink: split at record boundaries where the file must rotate, append the parts. Never throws. */
   private writeChunk(data: string, records: number): void {
     const now = Date.now();
-    if (this.file.pathMoved()) this.reopenFile(now);
+    if (this.file.pathMoved()) {
+      this.closeFile();
+      this.openFile(now); // on failure the append below tries again, and counts what it could not write
+    }
     this.rotator?.rotateIfDue(now);
     const buf = encodeUtf8Scratch(data);
     let failed = 0;
@@ -133,7 +143,7 @@ export class FileTransport implements Transport {
       if (offset < buf.length) this.rotator?.rotate(now);
     }
     if (failed < records) this.counters.recordSuccess(records - failed);
-    if (failed > 0) this.counters.recordFailure(error, failed);
+    if (failed > 0) this.failures.writeFailed(error, failed, this.file.path);
   }
 
   private append(buf: Buffer, start: number, end: number, now: number): AppendFailure | undefined {
@@ -145,17 +155,21 @@ export class FileTransport implements Transport {
   }
 
   private reopenFile(now: number): void {
-    const closeError = this.file.close();
-    if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
+    this.closeFile();
     const err = this.openFile(now);
-    if (err !== undefined) this.counters.recordFailure(err, 0);
+    if (err !== undefined) this.failures.failed('open', `opening ${this.file.path}`, err);
+  }
+
+  private closeFile(): void {
+    const err = this.file.close();
+    if (err !== undefined) this.failures.failed('close', `closing ${this.file.path}`, err);
   }
 
   /** Opens the path again; a folder that had to be created means it was removed under us, which is reported. */
   private openFile(now: number): unknown {
     try {
       const created = this.file.open(now);
-      if (created !== undefined) this.counters.recordFailure(folderRecreated(created), 0);
+      if (created !== undefined) this.failures.failed('open', `opening ${this.file.path}`, folderRecreated(created));
       return undefined;
     } catch (err) {
       return err;
@@ -164,7 +178,7 @@ export class FileTransport implements Transport {
 }
 
 function folderRecreated(folder: string): Error {
-  const err = new Error(`the log folder ${folder} had been removed and was created again; records written just before may be lost`);
+  const err = new Error(`the log folder ${folder} had been removed and was created again`);
   return Object.assign(err, { code: 'ENOENT' });
 }
 

@@ -1,9 +1,9 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HealthCounters } from '../shared/HealthCounters';
 import { CoalescedRun } from './CoalescedRun';
 import { Compressor } from './Compressor';
 import { expiredFiles, type RetentionRules } from './expiredFiles';
+import type { FileFailures } from './FileFailures';
 import { gzipPathOf, type RotatedFile, type RotatedNames } from './rotatedNames';
 
 export interface HousekeepingSettings extends RetentionRules {
@@ -32,12 +32,12 @@ export class Housekeeper {
   constructor(
     private readonly names: RotatedNames,
     private readonly settings: HousekeepingSettings,
-    private readonly counters: HealthCounters,
+    private readonly failures: FileFailures,
   ) {
     this.compressor = settings.compress
-      ? new Compressor((err) => {
+      ? new Compressor((err, file) => {
           this.retry = true;
-          this.report(err);
+          failures.compressionFailed(err, file);
         })
       : undefined;
   }
@@ -97,7 +97,7 @@ export class Housekeeper {
         else if (this.compressor) this.compress(file.path);
       }
     } catch (err) {
-      this.report(err);
+      this.failures.failed('cleanup', `finishing the rotated files left in ${this.names.dir}`, err);
     }
     this.pruneWhenDrained();
   }
@@ -114,12 +114,8 @@ export class Housekeeper {
       const aged = (await Promise.all(files.map(withStats))).filter((f): f is AgedRotatedFile => f !== undefined);
       for (const file of expiredFiles(aged, this.settings, Date.now())) await removeFile(file.path);
     } catch (err) {
-      this.report(err);
+      this.failures.failed('cleanup', `deleting the rotated files retention no longer keeps in ${this.names.dir}`, err);
     }
-  }
-
-  private report(err: unknown): void {
-    this.counters.recordFailure(err, 0);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readdirSync, renameSync } from 'node:fs';
-import type { HealthCounters } from '../shared/HealthCounters';
 import type { ActiveFile } from './ActiveFile';
+import type { FileFailures } from './FileFailures';
 import { Housekeeper, type HousekeepingSettings } from './Housekeeper';
 import { periodStart } from './periodStart';
 import { positionAfter, RotatedNames, type NamePosition } from './rotatedNames';
@@ -50,12 +50,12 @@ export class Rotator {
   constructor(
     private readonly settings: RotationSettings,
     private readonly file: ActiveFile,
-    private readonly counters: HealthCounters,
+    private readonly failures: FileFailures,
     /** Called when a period ends, to write out pending records and rotate. */
     private readonly onPeriodEnd: () => void,
   ) {
     this.names = new RotatedNames(file.path);
-    this.housekeeper = new Housekeeper(this.names, settings, counters);
+    this.housekeeper = new Housekeeper(this.names, settings, failures);
   }
 
   /** A file left from an earlier period rotates at once; then the timer and a first housekeeping pass start. */
@@ -130,16 +130,16 @@ export class Rotator {
       // ENOENT: the file or its folder was removed, so there is nothing to keep; start a new file.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
         this.retryAt = now + RETRY_MS;
-        this.counters.recordFailure(err, 0);
+        this.failures.failed('rotation', `rotating ${file.path}`, err);
         return false;
       }
     }
     const closeError = file.close();
-    if (closeError !== undefined) this.counters.recordFailure(closeError, 0);
+    if (closeError !== undefined) this.failures.failed('close', `closing ${file.path}`, closeError);
     try {
       file.open(now);
-    } catch (err) {
-      this.counters.recordFailure(err, 0); // the next write tries to open it again
+    } catch {
+      // The next write opens it again, and counts and reports the records it could not write.
     }
     if (rotatedTo !== undefined) this.housekeeper.rotated(rotatedTo);
     return true;
