@@ -1,4 +1,7 @@
-import { ConfigError, resolveConfig } from '../src';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, createLogger, resolveConfig } from '../src';
+import { fileTestDir } from './support/file-logs';
 import { parseDuration } from '../transports/shared/parseDuration';
 import { parseSize } from '../transports/shared/parseSize';
 
@@ -93,5 +96,48 @@ describe('rotate options fail at startup naming key, value and what is allowed',
 
   it('accepts reopenSignal false on a rotating file', () => {
     expect(() => resolveConfig(fileWith({ rotate: { size: '1M' }, reopenSignal: false }), 'options', {})).not.toThrow();
+  });
+});
+
+describe('a file path or rotate size that cannot work fails at startup with a ConfigError naming key, value and what is allowed', () => {
+  const dir = fileTestDir('settings-paths');
+  const folder = join(dir, 'logs');
+  mkdirSync(folder);
+  const file = join(dir, 'not-a-folder');
+  writeFileSync(file, '');
+
+  /** The ConfigError createLogger throws, as a service would meet it. */
+  function startupProblems(transport: Record<string, unknown>): string[] {
+    try {
+      createLogger({ transports: [{ type: 'console' }, { type: 'file', ...transport }] as never }).close();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return [...(err as ConfigError).problems];
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('a path that is a folder', () => {
+    expect(startupProblems({ path: folder })).toEqual([`transports[1].path: ${JSON.stringify(folder)} is a folder: the path names the log file, like ${JSON.stringify(join(folder, 'app.log'))}`]);
+  });
+
+  it('a path that ends in a slash', () => {
+    expect(startupProblems({ path: 'logs/' })).toEqual(['transports[1].path: "logs/" ends in "/": the path names the log file, like "logs/app.log"']);
+  });
+
+  it('a path under a file', () => {
+    const path = join(file, 'sub', 'app.log');
+    expect(startupProblems({ path, rotate: { size: '1M' } })).toEqual([`transports[1].path: ${JSON.stringify(path)} is inside ${JSON.stringify(file)}, which is a file, not a folder`]);
+  });
+
+  it.each(['1B', '100B', '4095B', '3.9K'])('a rotate size below 4K: %j', (size) => {
+    expect(startupProblems({ path: join(dir, 'app.log'), rotate: { size } })).toEqual([
+      `transports[1].rotate.size: ${JSON.stringify(size)} is below 4K, the smallest rotate size: a smaller file still takes a 4 KiB block on disk, and would rotate at almost every record`,
+    ]);
+  });
+
+  it('4K, a folder that does not exist yet and a path inside existing folders are accepted', () => {
+    expect(() => resolveConfig(fileWith({ path: join(dir, 'new', 'deeper', 'app.log'), rotate: { size: '4K' } }), 'options', {})).not.toThrow();
+    expect(() => resolveConfig(fileWith({ path: join(folder, 'app.log') }), 'options', {})).not.toThrow();
   });
 });

@@ -4,12 +4,14 @@ import { durationAtLeast, durationSetting } from '../shared/durationSetting';
 import { sizeSetting } from '../shared/sizeSetting';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { FileTransport } from './FileTransport';
+import { logPathProblem } from './logPathProblem';
 import { REOPEN_SIGNALS } from './reopenSignals';
+import { rotateSizeSetting } from './rotateSizeSetting';
 
 /** The options of `rotate`; docs/rotation.md is the user's reference for each. */
 const rotateSchema = strictOptions({
-  /** Rotate before the file would grow past this size: "500K", "10M", "1G". */
-  size: sizeSetting.optional(),
+  /** Rotate before the file would grow past this size: "500K", "10M", "1G"; at least "4K". */
+  size: rotateSizeSetting.optional(),
   /** Rotate at the end of each period, counted in UTC: "1h", "1d", "7d". */
   interval: durationAtLeast(1000, '1s', '1d').optional(),
   /** Compress rotated files to .gz in the background. */
@@ -28,7 +30,13 @@ const schema = strictOptions({
   type: z.literal('file'),
   level: levelSettingSchema.optional(),
   /** The log file; parent folders are created. Relative paths resolve against the working directory. */
-  path: z.string().min(1),
+  path: z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      const problem = logPathProblem(path);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   rotate: rotateSchema.optional(),
   /** Without `rotate`: reopen the file on this signal (logrotate's postrotate), or false. Default "SIGHUP". */
   reopenSignal: z.literal([...REOPEN_SIGNALS, false]).optional(),
