@@ -9,7 +9,9 @@
  *   npm run build && node benchmarks/shipping/load.js
  *   node benchmarks/shipping/load.js --render    # RESULTS.md and chart.svg again from load-results.json
  *
- * Quick smoke run: SHIP_BENCH_ROUNDS=1 SHIP_BENCH_SECONDS=1 SHIP_BENCH_SERVICE_SECONDS=2 SHIP_BENCH_OUT=/tmp/ship node benchmarks/shipping/load.js
+ * Quick smoke run (about 3 minutes): SHIP_BENCH_ROUNDS=1 SHIP_BENCH_SECONDS=1 SHIP_BENCH_SERVICE_SECONDS=2 SHIP_BENCH_OUT=/tmp/ship node benchmarks/shipping/load.js
+ * A full run (3 rounds, the defaults) takes about 16 minutes on a 2-core machine.
+ * It needs clickhouse-server and rsyslogd as the tests do (bash scripts/install-receivers.sh).
  *
  * Every configuration runs in a fresh process (this file with --child, see
  * loadChild.js): 30,000 object records/s for 4 s in ticks of about 1 ms,
@@ -35,13 +37,13 @@
  * up, down, service; default all), SHIP_BENCH_OUT (folder for
  * load-results.json, RESULTS.md and chart.svg; default this folder).
  */
-const { fork } = require('node:child_process');
-const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { fork, spawnSync } = require('node:child_process');
+const { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { createHistogram } = require('node:perf_hooks');
 const { join } = require('node:path');
 const { ROOT, runBenchmark, stopOnTerm, positiveIntSetting, progress } = require('../lib/childRuns');
-const { lastLine } = require('../lib/runNode');
+const { machineBusyUs, otherLoad } = require('../lib/cpuTicks');
 const { describeMachine } = require('../lib/machine');
 const { LOAD_CONFIGS, SERVICE_CONFIGS } = require('./loadConfigs');
 const { measureChild } = require('./loadChild');
@@ -104,6 +106,7 @@ async function main(arg) {
   const { startReceivers } = require('./receivers');
   const work = mkdtempSync(join(tmpdir(), 'prodlog-bench-load-'));
   const started = new Date();
+  const build = snapshotBuild(work);
   const set = await startReceivers(kinds);
   const stop = async () => {
     await set.close();
@@ -113,15 +116,16 @@ async function main(arg) {
     const results = {
       startedAt: started.toISOString(),
       machine: describeMachine(),
+      build: build.info,
       peerVersions: packageVersions(['pino-loki', 'pino-elasticsearch', '@elastic/elasticsearch', 'pino-opentelemetry-transport', '@opentelemetry/exporter-logs-otlp-proto', 'pino-socket', 'autocannon']),
       settings: { rounds: settings.rounds, seconds: settings.seconds, rate: settings.rate, serviceSeconds: settings.serviceSeconds, connections: settings.connections, parts: settings.parts },
       receivers: Object.fromEntries(Object.entries(set.receivers).map(([kind, r]) => [kind, { label: r.label, real: r.real }])),
-      configs: configs.map(({ id, label, family, receiver, options }) => ({ id, label, family, receiver, options })),
+      configs: configs.map(({ id, label, family, receiver, options, behaviour }) => ({ id, label, family, receiver, options, behaviour })),
       serviceConfigs: services.map(({ id, label, family, receiver }) => ({ id, label, family, receiver })),
       runs: [],
       service: [],
     };
-    const bench = { settings, work, endpoints: set.endpoints, receivers: set.receivers };
+    const bench = { settings, work, prodlog: build.entry, endpoints: set.endpoints, receivers: set.receivers };
     for (let round = 1; round <= settings.rounds; round++) {
       // Interleaved: every configuration once per round, in reverse order every other round.
       const order = round % 2 ? configs : [...configs].reverse();
@@ -155,13 +159,13 @@ async function main(arg) {
  * prodlog configuration is then followed by a recovery process on its spool.
  */
 async function loadRun(bench, config, phase, round) {
-  const { settings, work, endpoints } = bench;
+  const { settings, work, endpoints, prodlog } = bench;
   const runName = `r${round}-${config.id}-${phase}`;
   const dir = join(work, runName);
   const logged = Math.round(settings.rate * settings.seconds);
   const receiver = config.receiver ? bench.receivers[config.receiver] : null;
   const run = { round, config: config.id, phase, logged };
-  const ctx = { runName, dir, endpoints, closeTimeoutMs: phase === 'up' ? UP_CLOSE_TIMEOUT_MS : DOWN_CLOSE_TIMEOUT_MS };
+  const ctx = { runName, dir, prodlog, endpoints, closeTimeoutMs: phase === 'up' ? UP_CLOSE_TIMEOUT_MS : DOWN_CLOSE_TIMEOUT_MS };
   if (receiver) await receiver.reset(runName);
   if (phase === 'down') await receiver.down();
   let receiverUp = phase === 'up';
@@ -195,13 +199,13 @@ async function loadRun(bench, config, phase, round) {
 
 /** The service-level run: the child serves, autocannon (here) drives it for serviceSeconds after a 1 s warm-up. */
 async function serviceRun(bench, config, round) {
-  const { settings, work, endpoints } = bench;
+  const { settings, work, endpoints, prodlog } = bench;
   const runName = `r${round}-service-${config.id}`;
   const dir = join(work, runName);
   const receiver = config.receiver ? bench.receivers[config.receiver] : null;
   const run = { round, config: config.id };
   if (receiver) await receiver.reset(runName);
-  const child = startChild({ kind: 'service', config: config.id, ctx: { runName, dir, endpoints, closeTimeoutMs: UP_CLOSE_TIMEOUT_MS } });
+  const child = startChild({ kind: 'service', config: config.id, ctx: { runName, dir, prodlog, endpoints, closeTimeoutMs: UP_CLOSE_TIMEOUT_MS } });
   try {
     const { port } = await child.message('listening');
     const url = `http://127.0.0.1:${port}/api/orders/4711?expand=items`;
@@ -273,6 +277,8 @@ async function settle(receiver, runName, logged, phase) {
  * killed after CHILD_TIMEOUT_MS whatever it is doing.
  */
 function startChild(params) {
+  const busyBefore = machineBusyUs();
+  const startedAt = process.hrtime.bigint();
   const child = fork(__filename, ['--child', JSON.stringify(params)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
   let stdout = '';
   let stderr = '';
@@ -288,7 +294,7 @@ function startChild(params) {
   const ended = new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal });
+      resolve({ code, signal, busyAfter: machineBusyUs(), wallUs: Number(process.hrtime.bigint() - startedAt) / 1000 });
       for (const w of waiting) w();
     });
   });
@@ -298,7 +304,7 @@ function startChild(params) {
     messages.push(m);
     for (const w of waiting) w();
   });
-  const failure = (e) => new Error(`child ${params.kind} ${params.config} ended (${e.signal ?? e.code}): ${lastLine(stderr) || 'no message'}`);
+  const failure = (e) => new Error(`child ${params.kind} ${params.config} ended (${e.signal ?? e.code}): ${errorLine(stderrHead) || 'no message'}`);
   return {
     message(type) {
       return new Promise((resolve, reject) => {
@@ -320,6 +326,8 @@ function startChild(params) {
       const e = await ended;
       if (e.code !== 0) throw failure(e);
       const r = JSON.parse(stdout.trim().split('\n').at(-1));
+      // The share of the machine's CPUs that other processes used meanwhile (the receivers among them).
+      r.otherLoad = otherLoad(busyBefore, e.busyAfter, r.processCpuUs, e.wallUs);
       // What the logger printed first (its first error), for the report's notes.
       if (stderrHead.trim()) r.stderr = stderrHead.trim().split('\n')[0].slice(0, 300);
       return r;
@@ -330,9 +338,39 @@ function startChild(params) {
   };
 }
 
+/** The line of a child's stderr that names its error: the first with "Error", else the first. */
+function errorLine(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.find((l) => /Error\b|error:/.test(l)) ?? lines[0] ?? '').slice(0, 300);
+}
+
 /** A child that needs nothing from the parent: its result once it has ended. */
 function runToEnd(params) {
   return startChild(params).result();
+}
+
+/**
+ * A copy of the built package (dist/ and package.json) in the work folder,
+ * with node_modules linked to the repository's, which every child loads: a
+ * rebuild of dist/ while the benchmark runs (the tests build it first) then
+ * changes nothing mid-run. Loaded once here, so a half-built dist/ fails at
+ * once. The worker files are found beside the copy, as in an installed package.
+ */
+function snapshotBuild(work) {
+  const dir = join(work, 'prodlog');
+  mkdirSync(dir);
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const entry = join(dir, 'dist', 'src');
+  if (typeof require(entry).createLogger !== 'function') throw new Error(`${ROOT}/dist/src has no createLogger: run npm run build`);
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const info = {
+    builtAt: statSync(join(ROOT, 'dist', 'src', 'index.js')).mtime.toISOString(),
+    gitHead: git(['rev-parse', '--short', 'HEAD']),
+    sourceChanged: git(['status', '--porcelain', '--', 'src', 'transports']) !== '',
+  };
+  return { entry, info };
 }
 
 /** Versions of the peers as installed (what describeMachine does not list). */

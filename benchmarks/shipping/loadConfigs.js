@@ -33,6 +33,20 @@ const PRODLOG_SHIPPERS = {
   'syslog-relp': (e) => ({ type: 'syslog', host: '127.0.0.1', port: e.rsyslog.relp, protocol: 'relp' }),
 };
 
+/**
+ * What each peer does with records it cannot send and at its close, as its
+ * source reads (the versions in package-lock.json): the report shows it
+ * beside the configuration, to read the delivered figures by.
+ */
+const PEER_BEHAVIOUR = {
+  'pino-file': 'no shipping.',
+  'pino-loki': "pushes a batch on each interval tick without awaiting it; close() awaits only the push of what is left in its buffer, so a batch still in flight when the worker exits is lost. A failed push is printed on stderr and its records dropped: no retry, no spool.",
+  'pino-elasticsearch': "sends through the official client's bulk helper: items answered 429 are retried, a bulk that cannot be sent after the client's own retries fails the helper and its records are dropped. It replaces its stream's destroy(), so the stream never emits 'close': pino's worker waits for it, and end() gives up after its 10 s.",
+  'pino-otlp': "OpenTelemetry's BatchLogRecordProcessor and OTLP/HTTP protobuf exporter: an export is retried up to 5 times within its 10 s timeout, then dropped; records past maxQueueSize are dropped; shutdown exports what is queued.",
+  'pino-socket': "plain TCP, one JSON line per record. The transport is ready only once its first connection is made: with the receiver down from the start, pino holds every record in the service's memory and end() waits for that connection (reconnect with backoff up to 10 s). After a connection is lost, `recovery` keeps up to recoveryQueueMaxSize bytes.",
+  'winston-http': "sends each batch and forgets it: a failed request is a 'warn' event and its records are gone. No close hook: the last partial batch goes when its batchInterval timer fires.",
+};
+
 const PINO_TARGETS = {
   'pino-loki': (e) => ({ target: 'pino-loki', options: { host: e.loki, batching: { interval: 1, maxBufferSize: PEER_BUFFER_RECORDS } } }),
   'pino-elasticsearch': (e) => ({ target: 'pino-elasticsearch', options: { node: e.elasticsearch, index: 'pino-bench', esVersion: 8, flushBytes: 2 * 1024 * 1024, flushInterval: 1_000 } }),
@@ -75,6 +89,7 @@ const LOAD_CONFIGS = [
     family: 'winston',
     receiver: 'json',
     options: 'winston.transports.File and winston.transports.Http { batch: true, batchInterval: 1000, batchCount: 1000 }, format timestamp + json',
+    behaviour: PEER_BEHAVIOUR['winston-http'],
     create: winstonHttp,
   },
 ];
@@ -96,14 +111,17 @@ function byId(id) {
 
 function prodlogConfig(id, label, shipper, receiver) {
   const options = shipper ? `file + ${describe(PRODLOG_SHIPPERS[shipper](SAMPLE_ENDPOINTS))}, spool in a fresh folder` : "{ type: 'file' }";
-  return { id, label, family: 'prodlog', receiver, shipper, options, create: (ctx) => prodlog(ctx, shipper) };
+  const behaviour = shipper
+    ? 'appends every record to its on-disk spool; a worker thread delivers from it with backoff and jitter, at least once; close() waits up to closeTimeoutMs and leaves the rest in the spool for the next start.'
+    : 'no shipping.';
+  return { id, label, family: 'prodlog', receiver, shipper, options, behaviour, create: (ctx) => prodlog(ctx, shipper) };
 }
 
 function pinoConfig(id, label, target, receiver) {
   const options = target
     ? `pino.transport({ targets: [pino/file, ${describe(PINO_TARGETS[target](SAMPLE_ENDPOINTS, 'bench').options, target)}] })`
     : "pino.transport({ target: 'pino/file' })";
-  return { id, label, family: 'pino', receiver, options, create: (ctx) => pinoTransport(ctx, target) };
+  return { id, label, family: 'pino', receiver, options, behaviour: PEER_BEHAVIOUR[id], create: (ctx) => pinoTransport(ctx, target) };
 }
 
 function describe(options, name) {
@@ -117,7 +135,8 @@ function describe(options, name) {
  * measurement calls this again on the same folder, so it finds the spool.
  */
 async function prodlog(ctx, shipper) {
-  const { createLogger } = require(ROOT);
+  // The parent's copy of the built package (load.js snapshotBuild), else the repository's.
+  const { createLogger } = require(ctx.prodlog ?? join(ROOT, 'dist', 'src'));
   const transports = [{ type: 'file', path: join(ctx.dir, 'app.log') }];
   if (shipper) transports.push({ ...PRODLOG_SHIPPERS[shipper](ctx.endpoints), spool: { dir: join(ctx.dir, 'spool') }, closeTimeoutMs: ctx.closeTimeoutMs });
   // capture and shutdown off: the benchmark is a process with no crash or signal handling to install.
