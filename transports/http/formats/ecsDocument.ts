@@ -1,4 +1,4 @@
-import type { RecordView } from './readRecord';
+import { setField, type RecordView } from './readRecord';
 import { readTraceContext } from './traceContext';
 
 /** The ECS version the documents follow. */
@@ -15,14 +15,13 @@ const ECS_ROOTS: ReadonlySet<string> = new Set(['@timestamp', 'message', 'log', 
  * Elastic's own ecs-logging libraries do.
  */
 export function ecsDocument(record: RecordView, serviceName: string, timestamp: string): Record<string, unknown> {
-  // Prototype-less, so a field named "__proto__" is written as a field, not a prototype change.
-  const doc = Object.assign(Object.create(null) as Record<string, unknown>, {
+  const doc: Record<string, unknown> = {
     '@timestamp': timestamp,
     'log.level': record.level,
     message: record.msg,
     ecs: { version: ECS_VERSION },
     service: { name: record.name ?? serviceName },
-  });
+  };
   if (record.hostname !== undefined) doc['host'] = { hostname: record.hostname };
   if (record.pid !== undefined) doc['process'] = { pid: record.pid };
   if (record.err !== undefined) {
@@ -36,7 +35,8 @@ export function ecsDocument(record: RecordView, serviceName: string, timestamp: 
   }
   for (const [key, value] of Object.entries(record.fields)) {
     if (trace?.keys.includes(key)) continue;
-    doc[ECS_ROOTS.has(key) ? `${key}_` : key] = value;
+    // setField: a field named "__proto__" is written as a field, not a prototype change.
+    setField(doc, ECS_ROOTS.has(key) ? `${key}_` : key, value);
   }
   return doc;
 }

@@ -49,12 +49,11 @@ export function readRecord(record: ShippedRecord): RecordView {
     return { level: undefined, timeMs: undefined, time: undefined, msg: line, name: undefined, hostname: undefined, pid: undefined, err: undefined, fields: {}, line, id: record.id };
   }
   const obj = parsed as Record<string, unknown>;
-  // Prototype-less: a field named "__proto__" (JSON.parse makes it an own key) stays data and cannot lend the record inherited keys such as trace_id.
-  const fields = Object.create(null) as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
   const err = isObject(obj['err']) ? (obj['err'] as ErrorView) : undefined;
   for (const key of Object.keys(obj)) {
     // A non-object `err` is a plain field the caller chose to call err, not a serialised error.
-    if (!RECORD_KEYS.has(key) || (key === 'err' && err === undefined)) fields[key] = obj[key];
+    if (!RECORD_KEYS.has(key) || (key === 'err' && err === undefined)) setField(fields, key, obj[key]);
   }
   const time = typeof obj['time'] === 'string' ? obj['time'] : undefined;
   const timeMs = time === undefined ? (typeof obj['time'] === 'number' ? obj['time'] : undefined) : Date.parse(time);
@@ -71,6 +70,18 @@ export function readRecord(record: ShippedRecord): RecordView {
     line,
     id: record.id,
   };
+}
+
+/**
+ * Sets an own data property. A field named "__proto__" (JSON.parse makes it
+ * an own key) stays data: assigned, it would set the prototype and lend the
+ * record inherited keys such as trace_id. An ordinary object, not a
+ * prototype-less one: those are dictionaries, and serialising them again
+ * cost the encoders a third of their time.
+ */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function levelOf(v: unknown): string | undefined {
