@@ -1,24 +1,31 @@
 import type { Transport, TransportHealth } from '../../src/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { fdSink, SyncChunkWriter } from '../shared/SyncChunkWriter';
+import { SyncChunkWriter } from '../shared/SyncChunkWriter';
+import { ConsoleSink, type WhenFull } from './ConsoleSink';
 import { createPrettyFormatter } from './createPrettyFormatter';
+import { makeNonBlocking } from './nonBlockingStdio';
 
 export interface ConsoleTransportSettings {
   readonly stream: 'stdout' | 'stderr';
   readonly pretty: boolean;
   readonly colorize: boolean;
+  /** When the reader of the stream does not keep up: wait for it, or drop records after a bounded wait (ConsoleSink). */
+  readonly whenFull: WhenFull;
 }
 
 /**
  * JSON lines (or pino-pretty output) to stdout or stderr, written with the
  * same synchronous chunked writer as the file transport, so FATAL output
- * reaches the terminal or pipe before exit. A closed pipe (EPIPE) is counted
- * and reported once; it never crashes the process.
+ * reaches the terminal or pipe before exit. A reader that does not keep up
+ * costs the service at most a bounded wait per event-loop turn, then records
+ * are dropped and counted (whenFull: "drop", see ConsoleSink). A closed pipe
+ * (EPIPE) is counted and reported once; it never crashes the process.
  */
 export class ConsoleTransport implements Transport {
   readonly type = 'console';
   readonly name: string;
   private readonly counters: HealthCounters;
+  private readonly sink: ConsoleSink;
   private readonly writer: SyncChunkWriter;
   private readonly format: ((line: string) => string) | undefined;
   private closed: Promise<void> | undefined;
@@ -26,7 +33,11 @@ export class ConsoleTransport implements Transport {
   constructor(settings: ConsoleTransportSettings) {
     this.name = `console:${settings.stream}`;
     this.counters = new HealthCounters(this.type, this.name);
-    this.writer = new SyncChunkWriter(fdSink(settings.stream === 'stdout' ? 1 : 2, this.counters));
+    const fd = settings.stream === 'stdout' ? 1 : 2;
+    // A blocking pipe cannot be waited on for a bounded time: the write itself would wait.
+    if (settings.whenFull === 'drop') makeNonBlocking(fd);
+    this.sink = new ConsoleSink(fd, settings.stream, this.counters, settings.whenFull);
+    this.writer = new SyncChunkWriter(this.sink.write);
     this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : undefined;
   }
 
@@ -38,19 +49,21 @@ export class ConsoleTransport implements Transport {
     this.writer.write(this.format ? this.format(line) : line);
   }
 
-  /** Writes are synchronous: once what is pending is written there is nothing left to wait for. */
+  /** Writes are synchronous: once what is pending is written (or dropped) there is nothing left to wait for. */
   flush(): Promise<void> {
-    this.flushSync();
+    this.sink.finishOwed();
+    this.writer.writeOut();
     return Promise.resolve();
   }
 
+  /** The way out: the last records may wait longer for the reader (EXIT_BUDGET_MS), still bounded. */
   flushSync(): void {
-    this.writer.writeOut();
+    this.sink.last(() => this.writer.writeOut());
   }
 
   close(): Promise<void> {
     // stdout and stderr belong to the process: flush them, never close them.
-    this.closed ??= this.flush();
+    this.closed ??= Promise.resolve(this.sink.last(() => this.writer.writeOut()));
     return this.closed;
   }
 

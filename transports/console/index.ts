@@ -12,6 +12,12 @@ const schema = strictOptions({
   stream: z.enum(['stdout', 'stderr']).default('stdout'),
   /** Colours in pretty output; defaults to whether the stream is a terminal. */
   colorize: z.boolean().optional(),
+  /**
+   * When the reader of the stream does not keep up: "drop" (default) waits at most 10 ms per
+   * event-loop turn, then drops records and counts them; "block" waits for the reader. Optional
+   * rather than defaulted here, so a resolved config only shows it when it was set.
+   */
+  whenFull: z.enum(['drop', 'block']).optional(),
 });
 
 export const consoleTransport: TransportDefinition<typeof schema> = {
@@ -23,6 +29,8 @@ export const consoleTransport: TransportDefinition<typeof schema> = {
       stream: options.stream,
       pretty: options.pretty === 'auto' ? isTty : options.pretty,
       colorize: options.colorize ?? isTty,
+      // Logging must not stall the service behind a slow reader: durable copies belong in a file or a shipper.
+      whenFull: options.whenFull ?? 'drop',
     });
   },
 };
