@@ -85,6 +85,7 @@ function readSettings() {
     rate: positiveIntSetting('SHIP_BENCH_RATE', 30_000),
     serviceSeconds: positiveIntSetting('SHIP_BENCH_SERVICE_SECONDS', 10),
     connections: positiveIntSetting('SHIP_BENCH_CONNECTIONS', 10),
+    serviceRate: positiveIntSetting('SHIP_BENCH_SERVICE_RATE', 5_000),
     configs: list('SHIP_BENCH_CONFIGS', LOAD_CONFIGS.map((c) => c.id)),
     parts: list('SHIP_BENCH_PARTS', PARTS),
     outDir: process.env.SHIP_BENCH_OUT || __dirname,
@@ -118,7 +119,7 @@ async function main(arg) {
       machine: describeMachine(),
       build: build.info,
       peerVersions: packageVersions(['pino-loki', 'pino-elasticsearch', '@elastic/elasticsearch', 'pino-opentelemetry-transport', '@opentelemetry/exporter-logs-otlp-proto', 'pino-socket', 'autocannon']),
-      settings: { rounds: settings.rounds, seconds: settings.seconds, rate: settings.rate, serviceSeconds: settings.serviceSeconds, connections: settings.connections, parts: settings.parts },
+      settings: { rounds: settings.rounds, seconds: settings.seconds, rate: settings.rate, serviceSeconds: settings.serviceSeconds, connections: settings.connections, serviceRate: settings.serviceRate, parts: settings.parts },
       receivers: Object.fromEntries(Object.entries(set.receivers).map(([kind, r]) => [kind, { label: r.label, real: r.real }])),
       configs: configs.map(({ id, label, family, receiver, options, behaviour }) => ({ id, label, family, receiver, options, behaviour })),
       serviceConfigs: services.map(({ id, label, family, receiver }) => ({ id, label, family, receiver })),
@@ -208,9 +209,13 @@ async function serviceRun(bench, config, round) {
   const child = startChild({ kind: 'service', config: config.id, ctx: { runName, dir, prodlog, endpoints, closeTimeoutMs: UP_CLOSE_TIMEOUT_MS } });
   try {
     const { port } = await child.message('listening');
+    // The service on one core, the load generator and the receivers on the other: as if on machines of their own.
+    separateCores(child.pid);
     const url = `http://127.0.0.1:${port}/api/orders/4711?expand=items`;
     await drive(url, settings.connections, 1);
     const { result: r, latencyUs } = await drive(url, settings.connections, settings.serviceSeconds);
+    // The same connections at a fixed request rate below saturation: what a service with headroom feels.
+    const paced = await drive(url, settings.connections, settings.serviceSeconds, settings.serviceRate);
     child.send({ type: 'exit' });
     const served = await child.result();
     Object.assign(run, {
@@ -221,10 +226,12 @@ async function serviceRun(bench, config, round) {
       latencyP50FineMs: latencyUs.percentile(50) / 1000,
       latencyP99FineMs: latencyUs.percentile(99) / 1000,
       latencyMaxMs: r.latency.max,
+      paced: { requestsPerSec: paced.result.requests.average, latencyP50FineMs: paced.latencyUs.percentile(50) / 1000, latencyP99FineMs: paced.latencyUs.percentile(99) / 1000 },
       errors: r.errors,
       timeouts: r.timeouts,
       non2xx: r.non2xx,
       service: served,
+      pinned,
     });
     if (receiver) {
       const arrived = await settle(receiver, runName, served.records + 2, 'up');
@@ -234,17 +241,49 @@ async function serviceRun(bench, config, round) {
     child.kill();
     run.error = err.message;
   } finally {
+    shareCores();
     rmSync(dir, { recursive: true, force: true });
   }
   return run;
 }
 
-/** autocannon at `connections` for `seconds`, with every response's latency also kept in microseconds. */
-function drive(url, connections, seconds) {
+/**
+ * Pins the service (every thread: its delivery or transport worker runs
+ * beside its main thread) to CPU 0, and this process (autocannon) and the
+ * receivers it started (its other children) to CPU 1, so the service-level
+ * figures measure what logging costs the service, not how the receiver and
+ * the load generator share its cores. Linux taskset; without it, nothing is
+ * pinned and the results say so.
+ */
+function separateCores(servicePid) {
+  const others = [process.pid, ...childPids(process.pid).filter((pid) => pid !== servicePid)];
+  pinned = taskset('0', servicePid) && others.every((pid) => taskset('1', pid));
+}
+
+function shareCores() {
+  for (const pid of [process.pid, ...childPids(process.pid)]) taskset('0-1', pid);
+}
+
+let pinned = false;
+
+function taskset(cpus, pid) {
+  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
+}
+
+function childPids(pid) {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
+  return out.split('\n').map((l) => Number(l.trim())).filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/**
+ * autocannon at `connections` for `seconds` (at most `overallRate` requests/s
+ * when given), with every response's latency also kept in microseconds.
+ */
+function drive(url, connections, seconds, overallRate) {
   const autocannon = require('autocannon');
   const latencyUs = createHistogram();
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds }, (err, result) => (err ? reject(err) : resolve({ result, latencyUs })));
+    const instance = autocannon({ url, connections, duration: seconds, ...(overallRate ? { overallRate } : {}) }, (err, result) => (err ? reject(err) : resolve({ result, latencyUs })));
     instance.on('response', (client, status, bytes, ms) => latencyUs.record(Math.max(1, Math.round(ms * 1000))));
   });
 }
