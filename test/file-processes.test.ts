@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TransportHealth } from '../src/transport';
 import { FileInUseError } from '../transports/file/FileInUseError';
@@ -131,6 +132,28 @@ describe('a rotating writer and a plain writer (no rotate) on one path', () => {
     expectEachOnce(recordsBy(lines, 'a'), 30_000);
     expectEachOnce(recordsBy(lines, 'b'), 30_000);
     expect(recordsBy(lines, 'rotating')).toEqual([]);
+  });
+
+  it('the error names a plain writer that still runs, not one that started later and has exited', async () => {
+    const dir = fileTestDir('plain-exited');
+    const path = join(dir, 'app.log');
+    const a = writer(path, '-', 'a', 10);
+    const aPid = Number((await a.line(/^ready /)).split(' ')[1]);
+    const b = writer(path, '-', 'b', 10);
+    await b.line(/^ready /);
+    await go(b); // b's line is the last in the lock file, and b is gone
+    expect((await b.done).status).toBe(0);
+    const { error } = await refusal(writer(path, ROTATE, 'rotating', 10));
+    expect(error).toContain(`process ${aPid} appends to it without "rotate"`);
+    await go(a);
+  });
+
+  it('the lock file of a plain file does not grow without bound as writers come and go', async () => {
+    const path = join(fileTestDir('lock-size'), 'app.log');
+    writeFileSync(`${path}.lock`, '123 appending\n'.repeat(400));
+    const t = new FileTransport({ path, reopenSignal: false });
+    await t.close();
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid} appending\n`);
   });
 
   it('the same in one process: a plain transport and a rotating one on one path cannot both open', async () => {

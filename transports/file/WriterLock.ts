@@ -1,33 +1,14 @@
-import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { kernelLocks } from '../shared/kernelLock';
 import { FileInUseError, type WriterRole } from './FileInUseError';
 import { FILE_MODE } from './ActiveFile';
-import { writeStderr } from '../shared/writeStderr';
 
-interface NativeLocks {
+/** Plain writers add a line each time one starts; past this the file starts over (it only names holders). */
+const MAX_LOCK_FILE_BYTES = 4096;
+
+/** fs-native-extensions' tryLock also takes `{ shared: true }` (a read lock); the shared loader types only the exclusive form. */
+interface SharedOrExclusiveLocks {
   tryLock(fd: number, options?: { shared?: boolean }): boolean;
-}
-
-let native: NativeLocks | null | undefined;
-
-/**
- * fs-native-extensions takes a kernel lock (open file description lock on
- * Linux, flock on macOS, LockFileEx on Windows). A kernel lock is released by
- * the kernel when its process dies, even by SIGKILL, so a crash never leaves
- * a stale lock that blocks the restart; a pid in a lock file (checked with
- * kill 0) cannot tell a live process from a reused pid or another container's
- * pid 1. Node has no file locking of its own. Loaded lazily: on a platform
- * without a prebuilt binary the transport still works, unlocked, and says so.
- */
-function locks(): NativeLocks | null {
-  if (native === undefined) {
-    try {
-      native = require('fs-native-extensions') as NativeLocks;
-    } catch (err) {
-      native = null;
-      writeStderr(`prodlog: file locks are not available here (${(err as Error).message}); a second process writing the same log file will not be detected\n`);
-    }
-  }
-  return native;
 }
 
 /**
@@ -40,7 +21,7 @@ function locks(): NativeLocks | null {
  *
  * The lock file holds a line "<pid> <role>" per holder that took it (a
  * rotating writer leaves only its own), for the error message of the next
- * process that is refused. It is never deleted: deleting it would let two
+ * process that is refused, which names the last one still running. It is never deleted: deleting it would let two
  * processes lock two different files of the same name.
  */
 export class WriterLock {
@@ -50,15 +31,16 @@ export class WriterLock {
   static acquire(path: string, role: WriterRole): WriterLock {
     const lockPath = `${path}.lock`;
     const fd = openSync(lockPath, 'a+', FILE_MODE);
-    const api = locks();
+    // A kernel lock, released by the kernel when the process dies in any way (see kernelLocks); null where it cannot load.
+    const api = kernelLocks() as SharedOrExclusiveLocks | null;
     if (api && !api.tryLock(fd, { shared: role === 'appending' })) {
-      const holder = lastHolder(readFileSync(lockPath, 'utf8'));
+      const holder = runningHolder(readFileSync(lockPath, 'utf8'));
       closeSync(fd);
       // A plain writer is only refused by a rotating one; a rotating one by either.
       throw new FileInUseError(path, role, holder?.pid, role === 'appending' ? 'rotating' : holder?.role);
     }
     // Opened with O_APPEND: holders sharing the lock add their line after the others'.
-    if (role === 'rotating') ftruncateSync(fd, 0);
+    if (role === 'rotating' || fstatSync(fd).size > MAX_LOCK_FILE_BYTES) ftruncateSync(fd, 0);
     writeSync(fd, `${process.pid} ${role}\n`);
     return new WriterLock(fd);
   }
@@ -75,10 +57,24 @@ export class WriterLock {
   }
 }
 
-/** The last "<pid> <role>" line of a lock file; a bare pid (older versions) was a rotating writer. */
-function lastHolder(text: string): { pid: number; role: WriterRole } | undefined {
-  const line = text.trimEnd().split('\n').pop() ?? '';
-  const match = /^(\d+)(?: (rotating|appending))?$/.exec(line.trim());
-  if (!match) return undefined;
-  return { pid: Number(match[1]), role: (match[2] as WriterRole | undefined) ?? 'rotating' };
+/**
+ * The holder to name: the last line whose process still runs (a plain writer that started later
+ * may have exited since), else the last line. A bare pid (older versions) was a rotating writer.
+ */
+function runningHolder(text: string): { pid: number; role: WriterRole } | undefined {
+  const holders: { pid: number; role: WriterRole }[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^(\d+)(?: (rotating|appending))?$/.exec(line.trim());
+    if (match) holders.push({ pid: Number(match[1]), role: (match[2] as WriterRole | undefined) ?? 'rotating' });
+  }
+  return holders.reverse().find((h) => isRunning(h.pid)) ?? holders[0];
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // running, as another user
+  }
 }
