@@ -20,6 +20,16 @@ export interface ElasticsearchFormatSettings {
  */
 export function createElasticsearchFormat(settings: ElasticsearchFormatSettings): WireFormat {
   const indexFor = compileIndexPattern(settings.index);
+  const escaped = new Map<string, string>();
+  const escapedIndex = (index: string): string => {
+    let text = escaped.get(index);
+    if (text === undefined) {
+      if (escaped.size > 1_000) escaped.clear(); // index names change with the date: keep the cache small
+      text = JSON.stringify(index);
+      escaped.set(index, text);
+    }
+    return text;
+  };
   return {
     name: 'elasticsearch',
     contentType: 'application/x-ndjson',
@@ -32,9 +42,10 @@ export function createElasticsearchFormat(settings: ElasticsearchFormatSettings)
         const record = readRecord(shipped);
         const timeMs = record.timeMs ?? now;
         const service = record.name ?? settings.serviceName;
-        const action = { _index: indexFor(service, timeMs), ...(record.id === undefined ? {} : { _id: record.id }) };
+        // The action line as text: the index name is escaped once per name, not once per record.
+        const action = `{"create":{"_index":${escapedIndex(indexFor(service, timeMs))}${record.id === undefined ? '' : `,"_id":${JSON.stringify(record.id)}`}}}`;
         const timestamp = record.time !== undefined && record.timeMs !== undefined ? record.time : new Date(timeMs).toISOString();
-        body.append(`${JSON.stringify({ create: action })}\n${JSON.stringify(ecsDocument(record, settings.serviceName, timestamp))}\n`);
+        body.append(`${action}\n${JSON.stringify(ecsDocument(record, settings.serviceName, timestamp))}\n`);
       }
       return body.toBuffer();
     },
