@@ -146,7 +146,7 @@ export class ConsoleSink {
     this.owed = undefined;
     const taken = wholeBefore === undefined ? 0 : wholeBefore + countLines(buf, 0, offset);
     if (taken > 0) this.counters.written += taken;
-    this.drop(records - taken);
+    if (taken < records) this.drop(records - taken);
   }
 
   /** Writes `buf` from `offset` as far as the reader and the budget allow. */
