@@ -54,6 +54,8 @@ export interface TransportHealth {
   readonly backlogBytes?: number;
   readonly delivered?: number;
   readonly lastSuccessAt?: string | null;
+  /** File transports: rotated files whose compression failed (they stay uncompressed). */
+  readonly compressionsFailed?: number;
   /** Shippers: times the delivery worker was restarted after it stopped. */
   readonly deliveryRestarts?: number;
 }

@@ -58,6 +58,7 @@ const SPECS: readonly MetricSpec[] = [
   { name: 'prodlog_transport_shipped_total', help: 'Records a shipping transport delivered to its receiver', kind: 'counter', samples: perTransport((t) => t.delivered) },
   { name: 'prodlog_spool_backlog_records', help: 'Records in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogRecords) },
   { name: 'prodlog_spool_backlog_bytes', help: 'Bytes in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogBytes) },
+  { name: 'prodlog_compressions_failed_total', help: 'Rotated files a file transport could not compress', kind: 'counter', samples: perTransport((t) => t.compressionsFailed) },
   { name: 'prodlog_delivery_worker_restarts_total', help: 'Times a shipping transport\'s delivery worker stopped and was restarted', kind: 'counter', samples: perTransport((t) => t.deliveryRestarts) },
   { name: 'prodlog_transport_up', help: '1 while the transport is writing or delivering, 0 while it is failing', kind: 'gauge', samples: perTransport((t) => (t.ok ? 1 : 0)) },
 ];

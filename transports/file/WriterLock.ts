@@ -6,11 +6,6 @@ import { FILE_MODE } from './ActiveFile';
 /** Plain writers add a line each time one starts; past this the file starts over (it only names holders). */
 const MAX_LOCK_FILE_BYTES = 4096;
 
-/** fs-native-extensions' tryLock also takes `{ shared: true }` (a read lock); the shared loader types only the exclusive form. */
-interface SharedOrExclusiveLocks {
-  tryLock(fd: number, options?: { shared?: boolean }): boolean;
-}
-
 /**
  * The writers' lock of a log file, a kernel lock on `<path>.lock` taken by
  * every file transport before it touches the file. A rotating writer takes it
@@ -32,7 +27,7 @@ export class WriterLock {
     const lockPath = `${path}.lock`;
     const fd = openSync(lockPath, 'a+', FILE_MODE);
     // A kernel lock, released by the kernel when the process dies in any way (see kernelLocks); null where it cannot load.
-    const api = kernelLocks() as SharedOrExclusiveLocks | null;
+    const api = kernelLocks();
     if (api && !api.tryLock(fd, { shared: role === 'appending' })) {
       const holder = runningHolder(readFileSync(lockPath, 'utf8'));
       closeSync(fd);

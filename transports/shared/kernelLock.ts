@@ -1,7 +1,8 @@
 import { writeStderr } from './writeStderr';
 
 interface NativeLocks {
-  tryLock(fd: number): boolean;
+  /** Exclusive, or `shared` (a read lock: any number of shared holders, no exclusive one). */
+  tryLock(fd: number, options?: { shared?: boolean }): boolean;
   unlock(fd: number): void;
 }
 
