@@ -11,11 +11,13 @@ function problem(transport: Record<string, unknown>): string {
 }
 
 describe('shipping options refused at startup that were accepted before', () => {
-  it('a spool cap under 1M (spool.maxBytes: 1 was accepted and dropped every record)', () => {
-    expect(problem({ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', spool: { maxBytes: 1 } })).toContain(
-      'transports[0].spool.maxBytes: 1 is below 1M, the least a spool can work with',
-    );
-    expect(problem({ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', spool: { maxBytes: '1M' } })).toBe('');
+  it('a spool cap under 256K (spool.maxBytes: 1 was accepted and dropped every record)', () => {
+    for (const maxBytes of [1, '255K']) {
+      expect(problem({ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', spool: { maxBytes } })).toContain(
+        `transports[0].spool.maxBytes: ${JSON.stringify(maxBytes)} is below 256K, the least a spool can work with`,
+      );
+    }
+    expect(problem({ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', spool: { maxBytes: '256K' } })).toBe('');
   });
 
   it('a syslog host that is not a host name or address ("a b" was accepted and failed at every connect)', () => {

@@ -30,16 +30,17 @@ export const sizeSchema = z.union([z.int().min(1), z.string()]).transform((value
 
 /**
  * The least spool cap: the spool appends blocks of up to 64 KiB into segments
- * of at least two blocks, and deletes whole segments only; a smaller cap
- * would hold a segment or less and drop records while one is in delivery.
+ * of at least two blocks, and deletes whole segments only; a cap under two
+ * such segments would hold one or less and drop records while it is in
+ * delivery.
  */
-export const MIN_SPOOL_BYTES = 1024 * 1024;
+export const MIN_SPOOL_BYTES = 256 * 1024;
 
 export const spoolOptionsSchema = strictOptions({
   /** The spool folder (created 0700); one per transport and process. */
   dir: z.string().min(1).optional(),
   /** Cap on the spool's size on disk; past it new records are dropped and counted. */
-  maxBytes: sizeSchema.refine((bytes) => bytes >= MIN_SPOOL_BYTES, { message: 'is below 1M, the least a spool can work with (it appends blocks of up to 64K into segments of two blocks or more)' }).optional(),
+  maxBytes: sizeSchema.refine((bytes) => bytes >= MIN_SPOOL_BYTES, { message: 'is below 256K, the least a spool can work with (two segments of two 64K blocks)' }).optional(),
   /** How often appended records are fsynced (besides flush, close and FATAL). */
   fsyncIntervalMs: z.int().min(1).max(60_000).default(SHIPPING_DEFAULTS.fsyncIntervalMs),
 });
