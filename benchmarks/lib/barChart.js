@@ -169,4 +169,4 @@ function f(n) {
   return Number(n.toFixed(1));
 }
 
-module.exports = { chartSvg };
+module.exports = { chartSvg, text, f };

@@ -10,6 +10,7 @@ const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { stats } = require('../lib/stats');
 const { contention } = require('../lib/summarise');
+const { text, f } = require('../lib/barChart');
 
 const FILE_BASELINE = 'prodlog-file';
 const SERVICE_BASELINE = 'prodlog-file';
@@ -369,19 +370,6 @@ function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   return [1, 2, 5, 10].map((k) => k * p).find((n) => n >= v);
-}
-
-function text(x, y, content, { anchor = 'start', size, weight, fill } = {}) {
-  const attrs = [`x="${f(x)}"`, `y="${f(y)}"`];
-  if (anchor !== 'start') attrs.push(`text-anchor="${anchor}"`);
-  if (size) attrs.push(`font-size="${size}"`);
-  if (weight && weight !== 'normal') attrs.push(`font-weight="${weight}"`);
-  if (fill) attrs.push(`fill="${fill}"`);
-  return `<text ${attrs.join(' ')}>${String(content).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</text>`;
-}
-
-function f(n) {
-  return Number(n.toFixed(1));
 }
 
 module.exports = { writeLoadReport, summarise };
