@@ -10,7 +10,6 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'time', 'pid
 
 export type JsonFields = Record<string, unknown>;
 
-const hasOwn = Object.prototype.hasOwnProperty;
 /** Stands for "toJSON was not read yet", since undefined is a value it may have. */
 const NOT_READ: unique symbol = Symbol('not read');
 
@@ -195,8 +194,8 @@ export class Sanitizer {
     const max = this.limits.maxKeys;
     let n = 0;
     let cut = 0;
-    for (const k in obj) {
-      if (!hasOwn.call(obj, k)) continue;
+    // Object.keys: own enumerable string keys, as for-in with a hasOwn check, without walking the prototype chain.
+    for (const k of Object.keys(obj)) {
       if (n === max) {
         cut++; // counted, not read
         continue;
