@@ -6,13 +6,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDeliveryKit } from './deliveryKits';
 import { DeliveryService } from './shipping/DeliveryService';
-import { lowerThreadPriority } from './shipping/lowerThreadPriority';
 import { SharedSpoolState } from './shipping/SharedSpoolState';
 import type { FromDelivery, ToDelivery, DeliveryPort } from './shipping/deliveryProtocol';
 import type { DeliveryWorkerData } from './shipping/WorkerDelivery';
 
 if (!parentPort) throw new Error('prodlog: deliveryWorker.js runs as a worker thread of a shipping transport, not on its own');
-lowerThreadPriority();
 const port = parentPort as unknown as DeliveryPort<FromDelivery, ToDelivery>;
 const data = workerData as DeliveryWorkerData;
 const kit = createDeliveryKit(data.recipe, (text) => port.postMessage({ type: 'notice', text }));
