@@ -1,15 +1,8 @@
-import { writeSync } from 'node:fs';
-import type { HealthCounters } from './HealthCounters';
-import { encodeUtf8Scratch } from './utf8Scratch';
-
 /**
  * Lines are joined into chunks of about this many characters before a write.
  * Exported so that every transport that writes chunks can use the same size.
  */
 export const DEFAULT_CHUNK_CHARS = 64 * 1024;
-/** How long a write to a non-blocking fd (a full pipe) is retried before it counts as failed. */
-const EAGAIN_BUDGET_MS = 1000;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Where a chunk of whole lines goes, `records` of them, written synchronously.
@@ -19,7 +12,7 @@ export type ChunkSink = (data: string, records: number) => void;
 
 /**
  * Buffers lines and hands them to a sink in chunks of about 64 KiB, which the
- * sink writes synchronously: one descriptor (console, see fdSink), a file
+ * sink writes synchronously: the console (ConsoleSink), a file
  * that rotates between chunks (file transport), a checksummed block of the
  * spool (SpoolWriter).
  *
@@ -73,33 +66,3 @@ export class SyncChunkWriter {
   }
 }
 
-/**
- * The sink for one descriptor that is never reopened (stdout, stderr): the
- * whole chunk is written, and its records counted as written or failed. A
- * closed pipe (EPIPE) is one more failure, counted; it never throws.
- */
-export function fdSink(fd: number, counters: HealthCounters): ChunkSink {
-  return (data, records) => {
-    try {
-      writeFully(fd, encodeUtf8Scratch(data));
-      counters.recordSuccess(records);
-    } catch (err) {
-      counters.recordFailure(err, records);
-    }
-  };
-}
-
-/** Writes the whole buffer, resuming after short writes and waiting out EAGAIN on non-blocking fds. */
-function writeFully(fd: number, buf: Buffer): void {
-  let offset = 0;
-  let waitedMs = 0;
-  while (offset < buf.length) {
-    try {
-      offset += writeSync(fd, buf, offset, buf.length - offset);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || waitedMs >= EAGAIN_BUDGET_MS) throw err;
-      Atomics.wait(sleeper, 0, 0, 1);
-      waitedMs += 1;
-    }
-  }
-}

@@ -1,3 +1,4 @@
+import { settleWithin } from '../shared/settleWithin';
 import type { RetrySettings } from './Backoff';
 import { DeliveryLoop, type BatchSettings, type DeliverySource, type LoopState } from './DeliveryLoop';
 import type { DeliveryPort, FromDelivery, PublishedSegment, ToDelivery } from './deliveryProtocol';
@@ -149,9 +150,7 @@ export class DeliveryService {
   private async close(timeoutMs: number): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await settleWithin(this.loop.idle(), timeoutMs);
     clearTimeout(this.saveTimer);
     await this.loop.stop();
     this.tail.close();

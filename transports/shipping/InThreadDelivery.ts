@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { settleWithin } from '../shared/settleWithin';
 import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
 import { DeliveryService, type DeliveryKit, type DeliverySettings, type DeliveryStartState } from './DeliveryService';
 import type { FromDelivery, ToDelivery } from './deliveryProtocol';
@@ -53,11 +54,9 @@ export class InThreadDelivery implements DeliveryHost {
   }
 
   async close(timeoutMs: number, graceMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     const closed = new Promise<void>((resolve) => (this.closed = resolve));
     this.post({ type: 'close', timeoutMs });
-    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs + graceMs)))]);
-    clearTimeout(timer);
+    await settleWithin(closed, timeoutMs + graceMs);
     this.here.close();
   }
 }

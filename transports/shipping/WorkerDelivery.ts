@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { settleWithin } from '../shared/settleWithin';
 import { resolveWorkerFile } from '../shared/workerFile';
 import { Backoff } from './Backoff';
 import type { DeliveryHost, DeliveryListener } from './DeliveryHost';
@@ -108,11 +109,9 @@ export class WorkerDelivery implements DeliveryHost {
     const worker = this.worker;
     if (!worker) return;
     worker.ref();
-    let timer: NodeJS.Timeout | undefined;
     const closed = new Promise<void>((resolve) => (this.closed = resolve));
     worker.postMessage({ type: 'close', timeoutMs } satisfies ToDelivery);
-    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs + graceMs)))]);
-    clearTimeout(timer);
+    await settleWithin(closed, timeoutMs + graceMs);
     await worker.terminate();
   }
 
