@@ -75,8 +75,9 @@ describe('a slow or hung receiver', () => {
           logger: { name: scenario.id, transports: [transport] },
           steps: [
             { log: { records: RECORDS, perTick: 200, tickMs: 5, pad: 200 } },
-            // A hung receiver must be noticed: wait (up to the default timeouts' 10 s and a margin) for the error.
-            scenario.kind === 'hung' ? { failing: 12_000 } : { health: true },
+            // A hung receiver must be noticed: wait (up to the default timeouts' 10 s and a margin) for the error;
+            // a slow one must deliver (its first acknowledgements come a second after the first send).
+            scenario.kind === 'hung' ? { failing: 12_000 } : { delivering: 5_000 },
             { close: true },
           ],
         },

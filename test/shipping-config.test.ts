@@ -29,3 +29,12 @@ describe('shipping options refused at startup that were accepted before', () => 
     }
   });
 });
+
+describe('syslog batch.intervalMs', () => {
+  it('is accepted from 0 (send every append at once) to 600000, and a negative or fractional value is refused naming the key', () => {
+    for (const intervalMs of [0, 100, 600_000]) expect(problem({ type: 'syslog', host: 'logs.internal', protocol: 'tcp', batch: { intervalMs } })).toBe('');
+    for (const intervalMs of [-1, 1.5, 600_001]) {
+      expect(problem({ type: 'syslog', host: 'logs.internal', protocol: 'tcp', batch: { intervalMs } })).toContain(`transports[0].batch.intervalMs: ${intervalMs}`);
+    }
+  });
+});

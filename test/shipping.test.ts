@@ -310,6 +310,32 @@ describe('the batch interval', () => {
     await t.close();
   });
 
+  it('a sink that settles a batch per append costs the service\'s thread one progress message per 50 ms, not one per batch', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const sink = new ScriptedSink(all);
+    const t = transport(sink, { batch: { maxRecords: 10, maxChars: 1 << 20 } });
+    const seen: string[] = [];
+    const receive = (t as unknown as { receive(m: { type: string }): void }).receive.bind(t);
+    (t as unknown as { receive(m: { type: string }): void }).receive = (m) => {
+      seen.push(m.type);
+      receive(m);
+    };
+    await turns(); // the start-up progress (nothing on disk) comes before the records
+    seen.length = 0;
+    for (let i = 0; i < 30; i++) {
+      t.write(line(i));
+      await turns();
+    }
+    expect(sink.calls).toBe(30); // each append its own batch
+    expect(seen.filter((type) => type === 'progress')).toHaveLength(0);
+    expect(seen.filter((type) => type === 'busy' || type === 'idle')).toEqual(['busy']);
+    await jest.advanceTimersByTimeAsync(50);
+    await turns();
+    expect(seen.filter((type) => type !== 'busy')).toEqual(['progress', 'idle']);
+    expect(t.health()).toMatchObject({ delivered: 30, backlogRecords: 0 });
+    await t.close();
+  });
+
   it('close() sends what waits for the interval at once', async () => {
     const sink = new ScriptedSink(all);
     const t = paced(sink);

@@ -10,6 +10,7 @@ export type LoadStep =
   | { readonly stdin: true }
   | { readonly drain: number }
   | { readonly failing: number }
+  | { readonly delivering: number }
   | { readonly close: true }
   | { readonly fatal: true };
 

@@ -25,6 +25,14 @@ export interface DeliveryKit {
   readonly onUnidentifiedRejects?: (count: number, reason: string) => void;
 }
 
+/**
+ * Progress and idle notices wait this long for the next of their kind, so a
+ * sink that settles a small batch per append (syslog at a steady rate) does
+ * not cost the service's thread a message per batch. A FATAL drain reads
+ * shared memory, and a flush waiting for delivery gets progress at once.
+ */
+const NOTICE_DELAY_MS = 50;
+
 /** The spool as the appending side left it when this delivery started. */
 export interface DeliveryStartState {
   readonly published: readonly PublishedSegment[];
@@ -45,6 +53,12 @@ export class DeliveryService {
   /** Segment numbers in shared memory, to names. */
   private readonly segmentNames = new Map<number, string>();
   private saveTimer: NodeJS.Timeout | undefined;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Someone waits for delivery (hurry): progress goes out after every batch until the backlog is empty. */
+  private hurried = false;
+  /** A failure was reported: the progress that settles its batch follows at once, so health never shows the one without the other. */
+  private failedSinceProgress = false;
   private draining = false;
   private busy = false;
   private closing = false;
@@ -75,7 +89,7 @@ export class DeliveryService {
     });
     port.on('message', (message) => this.receive(message));
     this.syncAppends();
-    this.post(this.progress()); // the backlog found on disk
+    this.postProgress(); // the backlog found on disk
     void this.watchAppends();
     this.loop.start();
   }
@@ -97,7 +111,7 @@ export class DeliveryService {
         const before = tail.backlogRecords;
         const batch = tail.read(maxRecords, maxChars);
         // Caught up with a count that said otherwise (records of damaged blocks): health must not show a phantom backlog.
-        if (batch.records.length === 0 && before !== tail.backlogRecords) this.post(this.progress());
+        if (batch.records.length === 0 && before !== tail.backlogRecords) this.postProgress();
         return batch;
       },
       readFrom: (from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch => tail.readFrom(from, maxRecords, maxChars),
@@ -133,7 +147,11 @@ export class DeliveryService {
         this.tail.apply(message);
         return;
       case 'hurry':
-        void this.loop.idle().then(() => this.post(this.progress()));
+        this.hurried = true;
+        void this.loop.idle().then(() => {
+          this.hurried = false;
+          this.postProgress();
+        });
         return;
       case 'drain':
         this.draining = true;
@@ -154,8 +172,22 @@ export class DeliveryService {
     clearTimeout(this.saveTimer);
     await this.loop.stop();
     this.tail.close();
-    this.post(this.progress());
+    clearTimeout(this.idleTimer);
+    this.postProgress();
     this.post({ type: 'closed' });
+  }
+
+  private postProgress(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.failedSinceProgress = false;
+    this.post(this.progress());
+  }
+
+  /** Progress soon: one message for the batches settled meanwhile. */
+  private progressSoon(): void {
+    if (this.hurried || this.draining || this.closing || this.failedSinceProgress) return this.postProgress();
+    this.progressTimer ??= setTimeout(() => this.postProgress(), NOTICE_DELAY_MS);
   }
 
   private progress(): FromDelivery & { type: 'progress' } {
@@ -173,7 +205,7 @@ export class DeliveryService {
   }
 
   private afterSettle(): void {
-    this.post(this.progress());
+    this.progressSoon();
     if (this.draining) {
       // The FATAL exit comes as soon as the settled count says so: the position is saved first, or the next start resends.
       this.tail.savePosition();
@@ -196,10 +228,21 @@ export class DeliveryService {
     this.shared.wakeAt(wakeAt);
     // Records appended before the request was stored woke nobody: look once more, after the pause has begun.
     if (wakeAt > 0) queueMicrotask(() => void (this.syncAppends() && this.tail.seenSeq >= wakeAt && this.loop.wake()));
-    const busy = state === 'sending' || state === 'lingering';
-    if (busy && this.busy) return;
-    this.busy = busy;
-    this.post(busy ? { type: 'busy' } : { type: 'idle', seenSeq: this.tail.seenSeq, retrying: state === 'retrying' });
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (state === 'sending' || state === 'lingering') {
+      if (!this.busy) this.post({ type: 'busy' });
+      this.busy = true;
+      return;
+    }
+    const postIdle = (): void => {
+      this.idleTimer = undefined;
+      this.busy = false;
+      this.post({ type: 'idle', seenSeq: this.tail.seenSeq, retrying: state === 'retrying' });
+    };
+    // Waiting for data between two batches is the common case: a busy spell that resumes at once posts nothing.
+    if (state === 'waiting' && this.busy) this.idleTimer = setTimeout(postIdle, NOTICE_DELAY_MS);
+    else postIdle();
   }
 
   /** Records refused for good count as failed; the kit's hook keeps them (dead-letter file) before they are reported. */
@@ -209,10 +252,12 @@ export class DeliveryService {
     } catch {
       // a throwing hook must not stop delivery
     }
+    this.failedSinceProgress = true;
     this.post({ type: 'failure', code: 'EREJECTED', message: `${count} records refused by the receiver: ${reason}`, records: count });
   }
 
   private fail(err: Error, records: number): void {
+    this.failedSinceProgress = true;
     const code = (err as NodeJS.ErrnoException).code;
     this.post({ type: 'failure', code: typeof code === 'string' ? code : 'ERROR', message: err.message, records });
   }

@@ -9,6 +9,7 @@ export const SHIPPING_DEFAULTS = {
   fsyncIntervalMs: 200,
   batchMaxRecords: 1_000,
   batchMaxBytes: 1024 * 1024,
+  batchIntervalMs: 100,
   retryInitialMs: DEFAULT_RETRY.initialMs,
   retryMaxMs: DEFAULT_RETRY.maxMs,
   closeTimeoutMs: 5_000,
@@ -48,6 +49,8 @@ export const spoolOptionsSchema = strictOptions({
 export const batchOptionsSchema = strictOptions({
   maxRecords: z.int().min(1).max(100_000).default(SHIPPING_DEFAULTS.batchMaxRecords),
   maxBytes: sizeSchema.default(SHIPPING_DEFAULTS.batchMaxBytes),
+  /** A batch that is not full waits until this long after the previous send; 0 sends at once. */
+  intervalMs: z.int().min(0).max(600_000).default(SHIPPING_DEFAULTS.batchIntervalMs),
 });
 
 export const retryOptionsSchema = strictOptions({
