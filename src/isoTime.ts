@@ -1,10 +1,10 @@
 /**
  * pino's `timestamp` function: the `,"time":"<ISO-8601>"` fragment of a record.
  *
- * `new Date().toISOString()` costs about half a microsecond, which was the
- * largest single item in a profile of a logging burst. Records logged in the
- * same millisecond share one fragment, and within a second only the
- * milliseconds are formatted, so a date is built at most once a second.
+ * Records logged in the same millisecond share one fragment, and within a
+ * second only the milliseconds are formatted, so a date is built at most once
+ * a second: `toISOString()` per record is costly (docs/design.md, "The
+ * record's timestamp").
  */
 export function createIsoTime(now: () => number = Date.now): () => string {
   let lastMs = NaN;

@@ -1,9 +1,8 @@
 /**
  * The Prometheus text exposition format (version 0.0.4), for the handful of
  * metric families prodlog exposes. Written here rather than taken from
- * prom-client because prom-client depends on @opentelemetry/api, which
- * would make that optional peer dependency always installed, and loads its
- * process metrics at require time; the format itself is a few lines.
+ * prom-client, which would make the optional @opentelemetry/api a required
+ * dependency (docs/design.md, "Written here, not taken from a library").
  */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -23,10 +23,8 @@ const NOT_READ: unique symbol = Symbol('not read');
  * It copies in one pass, reading each property of the caller's objects
  * exactly once, and pino serialises the copy: a getter with a side effect
  * (one that logs, counts, or pulls from a stream) runs once per call, and
- * nothing changes between the check and the write. Handing pino the caller's
- * object after a read-only check, as this class once did, read every getter
- * twice; telling data from accessor properties without reading them costs
- * more per key than the copy. The caller's objects are never mutated.
+ * nothing changes between the check and the write (docs/design.md, "The
+ * sanitiser copies"). The caller's objects are never mutated.
  */
 export class Sanitizer {
   constructor(

@@ -70,7 +70,7 @@ function censorPassword(text: string, from: number, end: number, censor: string)
 /** `?a=1&token=x#access_token=y` with the secret values censored ("?" and "#" parts are both name=value lists), or undefined when none is. */
 function censorParams(tail: string, censor: string, secrets: SecretKeyMatcher): string | undefined {
   // Most query strings hold no secret: find out without a regex or a string built per record (every
-  // logged URL with a query comes here; a replace with a callback was a tenth of a logging call).
+  // logged URL with a query comes here; the replace with a callback runs only when one does).
   if (!hasSecretParam(tail, censor, secrets)) return undefined;
   return tail.replace(/([?#&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep: string, name: string, value: string) =>
     value === '' || value === censor || !secretName(name, secrets) ? whole : `${sep}${name}=${censor}`,

@@ -8,13 +8,12 @@ import { gzipPathOf, TEMP_SUFFIX } from './rotatedNames';
 
 /**
  * Level 1 is the fastest deflate. JSON log lines repeat their keys on every
- * line, so it still shrinks them many times over: measured on access-log-like
- * records, about half the CPU of the default level 6 (3.7 against 6.9 ms per
- * MB) for files about 12% larger.
+ * line, so it still shrinks them many times over (docs/design.md, "Deflate at
+ * level 1").
  */
 export const GZIP_LEVEL = constants.Z_BEST_SPEED;
 
-/** A worker without jobs for this long stops (about 10 MB of memory less); the next job starts another. */
+/** A worker without jobs for this long stops, giving back its memory; the next job starts another. */
 const IDLE_MS = 60_000;
 
 interface Job {
@@ -26,24 +25,21 @@ interface Job {
 }
 
 /**
- * Compresses rotated files in a worker thread. A worker, not the thread pool
- * behind zlib's async API: a stream pipeline needs the main event loop for
- * every chunk, so while a service logs in a loop that does not yield, or
- * simply keeps its event loop busy, compression would stop; a worker takes a
- * job by message, which needs no event loop turn to send, and compresses on
- * another core while the service logs.
+ * Compresses rotated files in a worker thread, which goes on while the
+ * service's event loop is busy (zlib's async API needs that loop for every
+ * chunk).
  *
- * The worker only writes `<file>.gz.tmp`. Making it the log file is a rename
- * to `<file>.gz` then deleting `<file>`, both synchronous on the main thread
- * when the worker reports success: an exit, FATAL included, can only happen
- * before or after that pair, so every record is in exactly one log file
- * whenever the process stops, and FATAL has nothing to wait for. A temporary
- * file left by an exit is not a log file and is removed at the next start.
+ * The worker only writes `<file>.gz.tmp`. When it reports success, the main
+ * thread renames that to `<file>.gz` and deletes `<file>`, both synchronously,
+ * so no exit (FATAL included) falls between the two: every record is in
+ * exactly one log file whenever the process stops. A temporary file left by
+ * an exit is removed at the next start.
  *
  * The worker holds the process open only while it has jobs. It runs from
  * its own file, compressWorker.js, found when the Compressor is created (see
  * resolveWorkerFile): a missing file is a ConfigError at startup, never a
- * failure at the first rotation. docs/design.md has the reasons at length.
+ * failure at the first rotation. The reasons: docs/design.md, "The
+ * compression worker".
  */
 export class Compressor {
   private worker: Worker | undefined;

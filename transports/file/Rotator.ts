@@ -22,21 +22,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Decides when the active file rotates and rotates it: synchronously, on a
  * record boundary, by renaming it to its rotated name and opening a new one.
  *
- * Why not rotating-file-stream, which does this for a stream: every byte
- * written through it goes through an asynchronous Writable, and a rotation is
- * a chain of asynchronous steps (close, find a name, rename or gzip the active
- * file, update its history file, reopen). While FATAL runs the event loop
- * never turns again, so records still in its buffer, a write in flight or a
- * rotation halfway through cannot be finished or even known from outside;
- * flushSync could not keep its promise (measured: pino over
- * rotating-file-stream, 100,000 records then fatal() and exit, left 1 of the
- * 100,001 records on disk). In a loop that never yields it also
- * buffers every record in memory, and its retention reads a history file
- * rather than the folder (records from an earlier run or other options are
- * never pruned). So the active file is written here with synchronous
- * appends, as by the plain file transport; rotation is a rename, a few
- * microseconds; and only compression and retention, which no record depends
- * on, run in the background (Housekeeper, Compressor).
+ * Synchronous, so that FATAL, which never turns the event loop again, finds
+ * no write or rotation halfway through; only compression and retention,
+ * which no record depends on, run in the background (Housekeeper,
+ * Compressor). Why not rotating-file-stream: docs/design.md, "Rotation of our
+ * own, not rotating-file-stream".
  */
 export class Rotator {
   readonly names: RotatedNames;

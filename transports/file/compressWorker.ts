@@ -35,12 +35,11 @@ interface Deflated {
   readonly mtime: Date;
 }
 
-// Deflate is synchronous: this thread has nothing else to do, and a stream
-// pipeline (buffer copies, a callback per chunk) costs more than the deflate
-// itself. A file larger than BLOCK is written as several gzip members one
-// after the other, which every gunzip reads as one stream; it bounds memory.
-// The flush to disk is asynchronous, so the next file is compressed while
-// the disk works on the last one.
+// Deflate is synchronous: this thread has nothing else to do (docs/design.md,
+// "The compression worker"). A file larger than BLOCK is written as several
+// gzip members one after the other, which every gunzip reads as one stream;
+// it bounds memory. The flush to disk is asynchronous, so the next file is
+// compressed while the disk works on the last one.
 const BLOCK = 16 * 1024 * 1024;
 let block = Buffer.alloc(0); // grown to the largest file seen, up to BLOCK, and reused
 

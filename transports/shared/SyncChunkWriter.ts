@@ -16,14 +16,11 @@ export type ChunkSink = (data: string, records: number) => void;
  * that rotates between chunks (file transport), a checksummed block of the
  * spool (SpoolWriter).
  *
- * Why synchronous: a synchronous write of a large chunk costs a few
- * microseconds per kilobyte and, unlike an asynchronous write, it is finished
- * when it returns. So memory stays bounded in a tight logging loop that never
- * yields (at most one chunk is pending), FATAL needs nothing but one more
- * write, and ordering never depends on a thread pool. Buffering, not
- * asynchrony, is what makes it fast: one syscall carries hundreds of records.
- * Whatever is pending when the current tick ends is written by a
- * `setImmediate`, so a quiet service shows its lines at once.
+ * Synchronous, because such a write is finished when it returns: at most one
+ * chunk is ever pending, and FATAL needs nothing but one more write
+ * (docs/design.md, "Synchronous writes in chunks"). Whatever is pending when
+ * the current tick ends is written by a `setImmediate`, so a quiet service
+ * shows its lines at once.
  */
 export class SyncChunkWriter {
   private pending = '';
