@@ -6,25 +6,9 @@ import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI
 import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
 
 /**
- * Defaults, and why:
- * - batch.maxBytes depends on the store (BATCH_MAX_BYTES); it counts the
- *   records as logged, before encoding.
- * - batch.maxRecords 20,000: with records of a few hundred bytes the byte
- *   limit comes first; the count only caps batches of tiny records. OTel's
- *   512 suits an in-memory queue of objects, not a spool read in one go.
- * - batch.intervalMs 1 s, as OTel's batch processor: a quiet service sends at
- *   most one request a second, and its records are at most a second late.
- *   Full batches never wait.
- * - timeoutMs 10 s, as OTel's exporters: long enough for a big insert on a
- *   busy store, short enough that a hung receiver is noticed.
- * - retry.serverErrorMs 5 min: a store that answers 500 while it is over
- *   its limits (ClickHouse: memory, too many parts) usually recovers within
- *   minutes, and its backlog waits in the spool meanwhile; a batch holding
- *   a record the store can never take blocks delivery for at most that
- *   long, then goes to the dead-letter file.
- * - retry.authErrorMs 15 min: refused credentials are usually a token or
- *   key being rotated, which an operator fixes in minutes; meanwhile health
- *   is not ok and names the status, and the records wait in the spool.
+ * Defaults of the HTTP shippers; the reasons for each are in docs/design.md,
+ * "The HTTP shippers' defaults". batch.maxBytes depends on the store
+ * (BATCH_MAX_BYTES) and counts the records as logged, before encoding.
  */
 export const HTTP_DEFAULTS = {
   batchMaxRecords: 20_000,
@@ -38,15 +22,9 @@ export const HTTP_DEFAULTS = {
 const MiB = 1024 * 1024;
 
 /**
- * batch.maxBytes per format:
- * - ndjson 3 MiB: ClickHouse makes a part per insert and 18.16 spends tens of
- *   milliseconds on each, so rows/s grows with the batch (measured on a
- *   shared 2-core machine: 56k rows/s with 1.3 MB inserts, 109k with 4.4 MB);
- *   the body stays under the 4 MB input buffer of Fluent Bit's http input.
- * - elasticsearch 2 MiB: the bulk body (an action line and ECS names per
- *   record) is about 2.5 times that, inside Elastic's advice of 5-15 MB.
- * - otlp and loki 1 MiB: an OTLP body is about 3 times the records, and Loki
- *   refuses a push over its 6 MB ingestion burst whatever the rate.
+ * batch.maxBytes per format: as large as each store takes well, with the
+ * encoded body under the receivers' limits (docs/design.md, "The HTTP
+ * shippers' defaults").
  */
 export const BATCH_MAX_BYTES: Readonly<Record<FormatName, number>> = { ndjson: 3 * MiB, elasticsearch: 2 * MiB, otlp: MiB, loki: MiB };
 

@@ -2,10 +2,9 @@ import type { SpoolPosition } from './SpoolCursor';
 
 /**
  * Where delivery stands after each record of a batch, kept per block rather
- * than per record: a batch of 16,000 records in flight otherwise holds
- * 16,000 position objects that each scavenge of the young generation copies
- * (measured: GC pauses of a service shipping to ClickHouse went from 280-315
- * to 260-270 ms per 120,000 records). Blocks hold a few hundred records
+ * than per record, so a batch in flight is not thousands of objects for each
+ * scavenge of the young generation to copy (docs/design.md, "Delivery
+ * positions per block, not per record"). Blocks hold a few hundred records
  * each, so this keeps a few dozen entries per batch.
  */
 export class BatchEnds {

@@ -3,7 +3,8 @@
  * wired directly, notices applied as they happen. Shipping transports split
  * the two between the service's thread and a worker; this is for tools that
  * read and write a spool by themselves (tests, recovery scripts).
- * Why an on-disk log of our own and not an npm queue: docs/design.md.
+ * Why an on-disk log of our own and not an npm queue: docs/design.md, "The
+ * spool: a log of our own, not an npm queue".
  */
 import { SpoolAppender, type SpoolSettings } from './SpoolAppender';
 import { SpoolTail } from './SpoolTail';

@@ -28,11 +28,10 @@ export interface AppendListener {
 /**
  * The hot path of the spool: lines are buffered by the same SyncChunkWriter
  * as the console and file transports and appended to the active segment as
- * one checksummed block of ~64 KiB with one synchronous `writev`: an append
- * of a large chunk costs microseconds, is finished when it returns (so memory
- * stays bounded in a loop that never yields, and FATAL needs one more append
- * plus an fsync), and one syscall carries hundreds of records. What is
- * pending when the tick ends is appended by a setImmediate.
+ * one checksummed block of ~64 KiB with one synchronous `writev`, finished
+ * when it returns, so FATAL needs one more append plus an fsync
+ * (docs/design.md, "Synchronous writes in chunks"). What is pending when the
+ * tick ends is appended by a setImmediate.
  *
  * fsync is not done per append: `syncSoon` (on a timer, asynchronous) and
  * `syncNow` (flush, close, FATAL) make the appended blocks durable.

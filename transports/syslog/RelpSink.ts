@@ -43,10 +43,9 @@ interface InFlightBatch {
 export class RelpSink implements Sink {
   readonly endpoint: string;
   /**
-   * Batches outstanding at once. Measured against rsyslog: with 2, the
-   * window drained at each batch boundary and stalled on TCP's delayed ACK
-   * (about 37k records/s); with 4, 55k-75k records/s. The window still caps
-   * frames in flight, and memory stays a few batches.
+   * Batches outstanding at once: enough that the window does not drain at
+   * each batch boundary (docs/design.md, "The RELP window"). The window
+   * still caps frames in flight, and memory stays a few batches.
    */
   readonly maxInFlight = 4;
   private socket: Socket | null = null;
@@ -182,7 +181,7 @@ export class RelpSink implements Sink {
     }
     // Refill once per turn of the event loop, after every answer that arrived in it: one write
     // for many frames, still soon enough that our frames carry the TCP ACK for the answers
-    // (waiting for half a window let the receiver's Nagle and our delayed ACK stall ~40 ms).
+    // (docs/design.md, "The RELP window").
     if (this.batches.length > 0 && !this.pumpScheduled) {
       this.pumpScheduled = true;
       setImmediate(() => {

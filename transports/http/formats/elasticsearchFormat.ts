@@ -55,10 +55,9 @@ export function createElasticsearchFormat(settings: ElasticsearchFormatSettings)
 
 /**
  * What a record gains on its way into a bulk body: the action line with
- * index and id, and the ECS names and objects in place of the logger's keys.
- * Measured at about 165 characters with spool ids and a short service name;
- * the rest is headroom, so that a 5 MB body is allocated once instead of
- * growing from 64 KiB by doubling.
+ * index and id, and the ECS names and objects in place of the logger's keys,
+ * with headroom, so that a body is allocated once instead of growing from
+ * 64 KiB by doubling (docs/design.md, "Strings into bytes").
  */
 const BULK_CHARS_ESTIMATE = 192;
 

@@ -35,11 +35,9 @@ export interface OtlpFormatSettings {
  * attributes (see otlpAnyValue.ts); `err` becomes the semantic-convention
  * `exception.*` attributes.
  *
- * Hand-written rather than built on `@opentelemetry/otlp-transformer`: that
- * package marks its serializers experimental (breaking changes in minor
- * versions), needs SDK record objects with hrtime and Resource instances for
- * what is a plain JSON mapping, and its current releases need Node 22. The
- * tests compare this output with it, field by field.
+ * Hand-written rather than built on `@opentelemetry/otlp-transformer`
+ * (docs/design.md, "Written here, not taken from a library"); the tests
+ * compare this output with it, field by field.
  */
 export function createOtlpFormat(settings: OtlpFormatSettings): WireFormat {
   return {

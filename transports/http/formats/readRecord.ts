@@ -76,8 +76,8 @@ export function readRecord(record: ShippedRecord): RecordView {
  * Sets an own data property. A field named "__proto__" (JSON.parse makes it
  * an own key) stays data: assigned, it would set the prototype and lend the
  * record inherited keys such as trace_id. An ordinary object, not a
- * prototype-less one: those are dictionaries, and serialising them again
- * cost the encoders a third of their time.
+ * prototype-less one, which V8 keeps as a slow dictionary (docs/design.md,
+ * "Records parsed once, into ordinary objects").
  */
 export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
