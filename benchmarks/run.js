@@ -4,6 +4,9 @@
  * fresh processes; then the transport suites; then RESULTS.md, chart.svg
  * and results.json (the raw measurements) from what was measured.
  * Settings come from the environment: `node benchmarks/run.js --help`.
+ * The competitor loggers are the benchmarks' own dependencies
+ * (benchmarks/package.json): `npm run bench` installs them; to run this file
+ * directly, `npm ci --prefix benchmarks && npm run build` first.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
@@ -12,6 +15,7 @@ const { evaluateGoals } = require('./lib/goals');
 const { describeMachine } = require('./lib/machine');
 const { progress } = require('./lib/childRuns');
 const { measure } = require('./lib/measure');
+const { assertInstalled } = require('./lib/packages');
 const { runPeerSuites } = require('./lib/peerSuites');
 const { buildPlan } = require('./lib/plan');
 const { describeSettings, readSettings } = require('./lib/settings');
@@ -24,6 +28,8 @@ async function main() {
     return;
   }
   const settings = readSettings(process.env);
+  // These loggers are named as their packages.
+  assertInstalled(['winston', 'bunyan', 'log4js', 'tslog'].filter((name) => settings.loggers.includes(name)));
   const outDir = settings.outDir ?? __dirname;
   const machine = describeMachine();
   const startedAt = new Date();

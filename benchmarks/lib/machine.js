@@ -1,7 +1,6 @@
 'use strict';
 const os = require('node:os');
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { BENCH_DIR, ROOT, versionOf, versionsOf } = require('./packages');
 
 /**
  * What the numbers were measured on. The load average is part of it: on a
@@ -14,24 +13,22 @@ function describeMachine() {
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    versions: libraryVersions(['pino', 'sonic-boom', 'thread-stream', 'winston', 'bunyan', 'log4js', 'tslog']),
+    versions: libraryVersions(),
     loadAverage: os.loadavg().map((l) => l.toFixed(2)),
   };
 }
 
-function libraryVersions(names) {
-  const root = join(__dirname, '..', '..');
-  const versions = { prodlog: readVersion(join(root, 'package.json')) };
-  for (const name of names) versions[name] = readVersion(join(root, 'node_modules', name, 'package.json'));
-  return versions;
-}
-
-function readVersion(path) {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')).version;
-  } catch {
-    return 'not installed';
-  }
+/**
+ * prodlog, the pino it loads with pino's own sonic-boom and thread-stream,
+ * and the competitor loggers from the benchmarks' own dependencies: each
+ * read from where it resolves.
+ */
+function libraryVersions() {
+  return {
+    prodlog: versionOf(ROOT, []),
+    ...versionsOf(ROOT, ['pino', ['pino', 'sonic-boom'], ['pino', 'thread-stream']]),
+    ...versionsOf(BENCH_DIR, ['winston', 'bunyan', 'log4js', 'tslog']),
+  };
 }
 
 module.exports = { describeMachine };

@@ -1,6 +1,8 @@
 'use strict';
-const pino = require('pino');
+const { libraryPino } = require('../lib/packages');
 const { pinoAdapter, once } = require('./pinoAdapter');
+
+const pino = libraryPino();
 
 /** pino.transport with its own pino/file target: serialise on the main thread, write in a worker thread. */
 module.exports = {

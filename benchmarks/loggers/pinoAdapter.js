@@ -1,6 +1,8 @@
 'use strict';
-const pino = require('pino');
+const { libraryPino } = require('../lib/packages');
 const { fieldsFirst } = require('./callStyles');
+
+const pino = libraryPino();
 
 /**
  * A BenchLogger over a pino instance writing to `destination`, with pino's

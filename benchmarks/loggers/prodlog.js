@@ -1,5 +1,6 @@
 'use strict';
-const { createLogger } = require('prodlog');
+// The repository's build (npm run build).
+const { createLogger } = require('../..');
 const { messageFirst } = require('./callStyles');
 
 module.exports = {

@@ -5,6 +5,7 @@
  * by that logger's own documented means. Every one logs the same object record.
  */
 const { join } = require('node:path');
+const { libraryPino } = require('../lib/packages');
 
 const { OBJECT_FIELDS: FIELDS, OBJECT_MESSAGE: MESSAGE } = require('../cases/records');
 const ROTATE_SIZE = '1M';
@@ -19,7 +20,7 @@ function prodlog(dir, rotate) {
 }
 
 function pinoOver(destination) {
-  const pino = require('pino');
+  const pino = libraryPino();
   return pino({ base: { pid: process.pid, hostname: 'bench' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
@@ -37,8 +38,8 @@ const LOGGERS = {
   'prodlog rotate 1M gzip': (dir) => prodlog(dir, { size: ROTATE_SIZE, compress: 'gzip' }),
   /** pino-roll has no compression: it rotates only. */
   'pino-roll 1m': (dir) => {
-    const pino = require('pino');
-    const transport = pino.transport({ target: 'pino-roll', options: { file: join(dir, 'app'), size: '1m', mkdir: true } });
+    // pino resolves 'pino-roll' from this file: benchmarks/node_modules.
+    const transport = libraryPino().transport({ target: 'pino-roll', options: { file: join(dir, 'app'), size: '1m', mkdir: true } });
     const log = pinoOver(transport);
     return { log: (i) => log.info({ i, ...FIELDS }, MESSAGE), finish: () => endStream(transport, 'close') };
   },

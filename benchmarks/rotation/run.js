@@ -7,7 +7,8 @@
  * until the logger says its last byte is on disk, and every run's files are
  * then read back to count lost, duplicated and broken records.
  *
- * Usage (after `npm run build`): node benchmarks/rotation/run.js [results.json]
+ * Usage (after `npm ci --prefix benchmarks`, which installs the peers, and
+ * `npm run build`): node benchmarks/rotation/run.js [results.json]
  * Environment: ROTATION_BENCH_RECORDS (default 200000), ROTATION_BENCH_ROUNDS (default 5).
  */
 const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
@@ -15,6 +16,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { ROOT, runBenchmark, runChild, positiveIntSetting, progress } = require('../lib/childRuns');
 const { describeMachine } = require('../lib/machine');
+const { BENCH_DIR, assertInstalled, versionsOf } = require('../lib/packages');
 const { median, stats } = require('../lib/stats');
 const { countRecords } = require('./countRecords');
 const { LOGGERS } = require('./loggers');
@@ -23,6 +25,8 @@ const RECORDS = positiveIntSetting('ROTATION_BENCH_RECORDS', 200_000);
 const ROUNDS = positiveIntSetting('ROTATION_BENCH_ROUNDS', 5);
 const BASELINE = 'prodlog file';
 const SUBJECT = 'prodlog rotate 1M gzip';
+/** The peers' packages, from benchmarks/package.json. */
+const PEER_PACKAGES = ['pino-roll', 'winston', 'winston-daily-rotate-file', 'rotating-file-stream'];
 
 runBenchmark({ main, measure, exitAtOnce: false });
 
@@ -109,6 +113,7 @@ async function main(out) {
     process.stderr.write('benchmarks/rotation: prodlog is not built; run `npm run build` first\n');
     process.exit(1);
   }
+  assertInstalled(PEER_PACKAGES);
   const names = Object.keys(LOGGERS);
   const runs = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -121,6 +126,6 @@ async function main(out) {
   const markdown = table(results);
   process.stdout.write(`${markdown}\n`);
   if (out) {
-    writeFileSync(out, `${JSON.stringify({ benchmark: 'rotation', date: new Date().toISOString(), machine: describeMachine(), records: RECORDS, rounds: ROUNDS, results, markdown }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ benchmark: 'rotation', date: new Date().toISOString(), machine: describeMachine(), peerVersions: versionsOf(BENCH_DIR, PEER_PACKAGES), records: RECORDS, rounds: ROUNDS, results, markdown }, null, 2)}\n`);
   }
 }

@@ -6,10 +6,13 @@
  * with its Http transport; pino's worker file target alone), in one run on
  * this machine.
  *
- *   npm run build && node benchmarks/shipping/load.js
+ *   npm ci --prefix benchmarks && npm run build && node benchmarks/shipping/load.js
  *   node benchmarks/shipping/load.js --render    # RESULTS.md and chart.svg again from load-results.json
  *
- * Quick smoke run (about 3 minutes): SHIP_BENCH_ROUNDS=1 SHIP_BENCH_SECONDS=1 SHIP_BENCH_SERVICE_SECONDS=2 SHIP_BENCH_OUT=/tmp/ship node benchmarks/shipping/load.js
+ * The peer shippers and autocannon are the benchmarks' own dependencies
+ * (benchmarks/package.json), hence the first step; pino is the one prodlog
+ * loads (lib/packages.js).
+ * Quick smoke run (about 3 minutes, after the same two steps): SHIP_BENCH_ROUNDS=1 SHIP_BENCH_SECONDS=1 SHIP_BENCH_SERVICE_SECONDS=2 SHIP_BENCH_OUT=/tmp/ship node benchmarks/shipping/load.js
  * A full run (3 rounds, the defaults) takes about 16 minutes on a 2-core machine.
  * It needs clickhouse-server and rsyslogd as the tests do (bash scripts/install-receivers.sh).
  *
@@ -45,6 +48,7 @@ const { join } = require('node:path');
 const { ROOT, runBenchmark, stopOnTerm, positiveIntSetting, progress } = require('../lib/childRuns');
 const { machineBusyUs, otherLoad } = require('../lib/cpuTicks');
 const { describeMachine } = require('../lib/machine');
+const { BENCH_DIR, assertInstalled, versionsOf } = require('../lib/packages');
 const { LOAD_CONFIGS, SERVICE_CONFIGS } = require('./loadConfigs');
 const { measureChild } = require('./loadChild');
 const { writeLoadReport } = require('./loadReport');
@@ -100,6 +104,7 @@ async function main(arg) {
     progress(`wrote RESULTS.md and chart.svg in ${settings.outDir} from ${resultsPath}`);
     return;
   }
+  assertInstalled(['pino-loki', 'pino-elasticsearch', 'pino-opentelemetry-transport', 'pino-socket', 'winston', 'autocannon']);
   mkdirSync(settings.outDir, { recursive: true });
   const configs = LOAD_CONFIGS.filter((c) => settings.configs.includes(c.id));
   const services = settings.parts.includes('service') ? SERVICE_CONFIGS : [];
@@ -118,7 +123,16 @@ async function main(arg) {
       startedAt: started.toISOString(),
       machine: describeMachine(),
       build: build.info,
-      peerVersions: packageVersions(['pino-loki', 'pino-elasticsearch', '@elastic/elasticsearch', 'pino-opentelemetry-transport', '@opentelemetry/exporter-logs-otlp-proto', 'pino-socket', 'autocannon']),
+      // The peers as installed for the benchmarks, each client library as its shipper loads it.
+      peerVersions: versionsOf(BENCH_DIR, [
+        'pino-loki',
+        'pino-elasticsearch',
+        ['pino-elasticsearch', '@elastic/elasticsearch'],
+        'pino-opentelemetry-transport',
+        ['pino-opentelemetry-transport', '@opentelemetry/exporter-logs-otlp-proto'],
+        'pino-socket',
+        'autocannon',
+      ]),
       settings: { rounds: settings.rounds, seconds: settings.seconds, rate: settings.rate, serviceSeconds: settings.serviceSeconds, connections: settings.connections, serviceRate: settings.serviceRate, parts: settings.parts },
       receivers: Object.fromEntries(Object.entries(set.receivers).map(([kind, r]) => [kind, { label: r.label, real: r.real }])),
       configs: configs.map(({ id, label, family, receiver, options, behaviour }) => ({ id, label, family, receiver, options, behaviour })),
@@ -410,19 +424,6 @@ function snapshotBuild(work) {
     sourceChanged: git(['status', '--porcelain', '--', 'src', 'transports']) !== '',
   };
   return { entry, info };
-}
-
-/** Versions of the peers as installed (what describeMachine does not list). */
-function packageVersions(names) {
-  const versions = {};
-  for (const name of names) {
-    try {
-      versions[name] = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-    } catch {
-      versions[name] = 'not installed';
-    }
-  }
-  return versions;
 }
 
 function runLine(r) {

@@ -14,6 +14,7 @@
  */
 const { join } = require('node:path');
 const { ROOT } = require('../lib/childRuns');
+const { libraryPino } = require('../lib/packages');
 const { once } = require('../loggers/pinoAdapter');
 
 /** How long a pino worker may take to start its targets (pino-socket waits for its first connection). */
@@ -35,7 +36,7 @@ const PRODLOG_SHIPPERS = {
 
 /**
  * What each peer does with records it cannot send and at its close, as its
- * source reads (the versions in package-lock.json): the report shows it
+ * source reads (the versions in benchmarks/package-lock.json): the report shows it
  * beside the configuration, to read the delivered figures by.
  */
 const PEER_BEHAVIOUR = {
@@ -158,7 +159,8 @@ async function prodlog(ctx, shipper) {
  * gives up after 10 s); 'close' follows when the worker has exited.
  */
 async function pinoTransport(ctx, target) {
-  const pino = require('pino');
+  // pino resolves each target's package from this file: benchmarks/node_modules.
+  const pino = libraryPino();
   const file = { target: 'pino/file', options: { destination: join(ctx.dir, 'app.log') } };
   const targets = target ? [file, PINO_TARGETS[target](ctx.endpoints, ctx.runName)] : [file];
   const transport = pino.transport({ targets });
@@ -180,7 +182,7 @@ async function pinoTransport(ctx, target) {
 
 /** pino's fastest file destination (sonic-boom on the main thread, asynchronous writes). */
 async function pinoDestination(ctx) {
-  const pino = require('pino');
+  const pino = libraryPino();
   const stream = pino.destination({ dest: join(ctx.dir, 'app.log'), sync: false });
   await once(stream, 'ready');
   const logger = pino({ name: ctx.runName, level: 'info' }, stream);
