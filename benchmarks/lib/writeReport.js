@@ -1,11 +1,12 @@
 'use strict';
-const { writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { chartSvg } = require('./barChart');
 const { resultsMarkdown } = require('./resultsMarkdown');
 
 /** Writes RESULTS.md and chart.svg for a report. */
 function writeDocuments(outDir, report) {
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'RESULTS.md'), resultsMarkdown(report));
   writeFileSync(join(outDir, 'chart.svg'), chartSvg(report));
 }
