@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real log receivers the integration tests run against (rsyslog
-# with RELP and TLS, syslog-ng, ClickHouse) from Debian packages, if they are missing.
+# with RELP and TLS, syslog-ng, ClickHouse) from Debian packages, if they are missing,
+# and promtool (Debian package prometheus), which checks docs/alerts/prometheus-rules.yml.
 # Fast when everything is present; needs root only when something must be installed.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ compgen -G '/usr/lib/*/rsyslog/imrelp.so' >/dev/null || missing+=(rsyslog-relp)
 compgen -G '/usr/lib/*/rsyslog/lmnsd_gtls.so' >/dev/null || missing+=(rsyslog-gnutls)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v clickhouse-server >/dev/null 2>&1 || missing+=(clickhouse-server clickhouse-client)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 
 # syslog-ng (strict RFC 6587 framing and RFC 5424 parsing checks) conflicts
 # with rsyslog as a Debian package, so it is unpacked beside it instead: its
