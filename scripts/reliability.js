@@ -1,15 +1,15 @@
 'use strict';
 /**
- * `npm run reliability`: runs the fault-injection suite (test/reliability-*.test.ts)
+ * `npm run reliability`: runs the fault-injection suite (test/reliability/*.test.ts)
  * with its slow scenarios (1,000,000 records, longer stalls), one test file
  * at a time so that no two scenarios compete for the CPU, then rewrites the
  * table of docs/RELIABILITY.md from what the tests measured. Each test writes
- * its figures to a JSON-lines file (test/support/reliabilityFigures.ts) before
+ * its figures to a JSON-lines file (test/support/reliability-figures.ts) before
  * it asserts, and jest's own results say whether the guarantee held: a broken
  * guarantee is published with the numbers that broke it. Nothing in the
  * table is typed by hand. The exit code is jest's.
  *
- * Extra arguments go to jest, e.g. `npm run reliability -- test/reliability-kill`;
+ * Extra arguments go to jest, e.g. `npm run reliability -- test/reliability/kill`;
  * such a partial run prints its rows instead of replacing the whole table.
  */
 const { spawnSync } = require('node:child_process');
@@ -50,7 +50,7 @@ function main() {
   const machine = describeMachine();
   const startedAt = new Date();
   const partial = process.argv.length > 2;
-  const jestArgs = partial ? process.argv.slice(2) : ['test/reliability-'];
+  const jestArgs = partial ? process.argv.slice(2) : ['test/reliability/'];
   const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', '--outputFile', resultsFile, ...jestArgs], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -2,16 +2,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../src';
-import type { SpoolReport } from '../src/cli/spoolCommand';
-import { MemoryTransport } from '../src/testing';
-import { SpoolCursor } from '../transports/shipping/SpoolCursor';
-import { closedPort, HttpReceiver } from './support/httpReceiver';
-import { tempDir } from './support/runFixture';
+import { createLogger, type Logger } from '../../src';
+import type { SpoolReport } from '../../src/cli/spoolCommand';
+import { MemoryTransport } from '../../src/testing';
+import { SpoolCursor } from '../../transports/shipping/SpoolCursor';
+import { closedPort, HttpReceiver } from '../support/http-receiver';
+import { REPO } from '../support/paths';
+import { BIN } from '../support/prodlog-cli';
+import { tempDir } from '../support/run-fixture';
 
-const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'prodlog.js');
-const REPLAY = join(ROOT, 'examples', 'replay-spool.js');
+const REPLAY = join(REPO, 'examples', 'replay-spool.js');
 /** Enough records for several spool blocks (~64 KiB each). */
 const RECORDS = 2_500;
 
@@ -216,7 +216,7 @@ describe('prodlog spool arguments', () => {
 
 describe('replaying a spool (docs/service.md, examples/replay-spool.js)', () => {
   function replay(dir: string, transport: object): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [REPLAY, dir, JSON.stringify(transport), '--timeout-ms', '20000'], { cwd: ROOT });
+    const child = spawn(process.execPath, [REPLAY, dir, JSON.stringify(transport), '--timeout-ms', '20000'], { cwd: REPO });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, createLogger, loadConfig, resolveConfig } from '../src';
-import { FileTransport } from '../transports/file/FileTransport';
+import { ConfigError, createLogger, loadConfig, resolveConfig } from '../../src';
+import { FileTransport } from '../../transports/file/FileTransport';
 
 function problemsOf(input: unknown, env: Record<string, string> = {}): string[] {
   try {

@@ -1,5 +1,5 @@
-import { createLogger, type Logger, type LoggerOptions } from '../src';
-import { MemoryTransport } from '../src/testing';
+import { createLogger, type Logger, type LoggerOptions } from '../../src';
+import { MemoryTransport } from '../../src/testing';
 
 interface ShopEvents {
   'order.placed': { orderId: string; total: number };

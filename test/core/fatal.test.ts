@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseLines, readRecords, runFixture, tempDir } from './support/runFixture';
+import { parseLines, readRecords, runFixture, tempDir } from '../support/run-fixture';
 
 const N = 100_000;
 

@@ -1,6 +1,6 @@
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { memoryLogger } from './support/memoryLogger';
+import { memoryLogger } from '../support/memory-logger';
 
 /**
  * node:http objects logged as fields (`{ req }`, `{ res }`, an upstream call's

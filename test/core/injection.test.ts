@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { createPrettyFormatter } from '../transports/console/createPrettyFormatter';
-import { RESERVED_KEYS } from '../src/serialize/Sanitizer';
-import { SecretKeyMatcher } from '../src/serialize/secretKeys';
-import { memoryLogger } from './support/memoryLogger';
+import { createPrettyFormatter } from '../../transports/console/createPrettyFormatter';
+import { RESERVED_KEYS } from '../../src/serialize/Sanitizer';
+import { SecretKeyMatcher } from '../../src/serialize/secretKeys';
+import { memoryLogger } from '../support/memory-logger';
 
 const FORGERIES = [
   'ok\n{"level":"fatal","time":"2026-01-01T00:00:00.000Z","msg":"forged"}',
@@ -42,7 +42,7 @@ describe('properties of every record', () => {
   const secrets = new SecretKeyMatcher(true);
   const plainKey = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !secrets.isSecret(k) && !RESERVED_KEYS.has(k) && k !== '__proto__');
   // Strings that could read as a URL with credentials or as raw HTTP header text are censored by design
-  // (test/redaction.test.ts); every other string, at any depth, must come back unchanged.
+  // (test/core/redaction.test.ts); every other string, at any depth, must come back unchanged.
   const plainString = fc.string({ maxLength: 40 }).filter((v) => !/[?#@]|HTTP\//.test(v));
   // JSON values whose object keys, at any depth, are plain keys: a secret name nested deeper is censored too.
   const { value: plainJson } = fc.letrec((tie) => ({

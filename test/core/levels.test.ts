@@ -1,6 +1,6 @@
-import { createLogger, LEVELS } from '../src';
-import { MemoryTransport } from '../src/testing';
-import { memoryLogger } from './support/memoryLogger';
+import { createLogger, LEVELS } from '../../src';
+import { MemoryTransport } from '../../src/testing';
+import { memoryLogger } from '../support/memory-logger';
 
 /** Fields whose every read is counted: a disabled call must not read them. */
 function countingFields(): { fields: object; reads: () => number } {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, type Transport } from '../src';
-import { CLOSE_GRACE_MS } from '../src/LoggerCore';
-import { SharedFlush } from '../src/SharedFlush';
-import { MemoryTransport } from '../src/testing';
-import { ExitCalled, memoryLogger } from './support/memoryLogger';
-import { tempDir } from './support/runFixture';
+import { createLogger, type Transport } from '../../src';
+import { CLOSE_GRACE_MS } from '../../src/LoggerCore';
+import { SharedFlush } from '../../src/SharedFlush';
+import { MemoryTransport } from '../../src/testing';
+import { ExitCalled, memoryLogger } from '../support/memory-logger';
+import { tempDir } from '../support/run-fixture';
 
 /** A memory transport whose flush and close wait until released. */
 class GatedTransport extends MemoryTransport {

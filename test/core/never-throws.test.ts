@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { ConfigError, createLogger, DEFAULT_LIMITS } from '../src';
-import { MemoryTransport } from '../src/testing';
-import { ExitCalled, memoryLogger } from './support/memoryLogger';
-import { readRecords, runFixture, tempDir } from './support/runFixture';
+import { ConfigError, createLogger, DEFAULT_LIMITS } from '../../src';
+import { MemoryTransport } from '../../src/testing';
+import { ExitCalled, memoryLogger } from '../support/memory-logger';
+import { readRecords, runFixture, tempDir } from '../support/run-fixture';
 
 function circular(): object {
   const a: Record<string, unknown> = { name: 'a' };

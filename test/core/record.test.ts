@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { runInNewContext } from 'node:vm';
-import { memoryLogger } from './support/memoryLogger';
+import { memoryLogger } from '../support/memory-logger';
 
 describe('record shape', () => {
   it('writes level name, ISO time, pid, hostname, name, bindings, fields and msg in that order', () => {

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ConfigError, createLogger, resolveConfig } from '../src';
-import { checkCommand } from '../src/cli/checkCommand';
-import { MemoryTransport } from '../src/testing';
-import { tempDir } from './support/runFixture';
+import { ConfigError, createLogger, resolveConfig } from '../../src';
+import { checkCommand } from '../../src/cli/checkCommand';
+import { MemoryTransport } from '../../src/testing';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * Redaction paths are checked with the rest of the configuration: a path

@@ -1,5 +1,5 @@
-import { DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES } from '../src';
-import { memoryLogger } from './support/memoryLogger';
+import { DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES } from '../../src';
+import { memoryLogger } from '../support/memory-logger';
 
 const SECRET_VALUE = 'hunter2-secret-value';
 

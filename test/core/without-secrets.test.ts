@@ -1,11 +1,29 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfig } from '../src';
-import { checkCommand } from '../src/cli/checkCommand';
-import { withoutSecrets } from '../src/config/withoutSecrets';
-import { logStartup } from '../src/readiness/startupRecord';
-import { memoryLogger } from './support/memoryLogger';
-import { tempDir } from './support/runFixture';
+import { resolveConfig } from '../../src';
+import { checkCommand } from '../../src/cli/checkCommand';
+import { withoutSecrets } from '../../src/config/withoutSecrets';
+import { logStartup } from '../../src/readiness/startupRecord';
+import { memoryLogger } from '../support/memory-logger';
+import { tempDir } from '../support/run-fixture';
+
+describe('withoutSecrets (prodlog check and the startup record)', () => {
+  it('censors secret-looking keys and TLS key material, and drops user, password, query and fragment from URLs', () => {
+    expect(withoutSecrets({ url: 'https://user:s3cret@logs.example/v1?api_key=abc#t', headers: { Authorization: 'Bearer t', 'X-Scope': 'a' }, tls: { key: 'PEM', cert: 'CERT', ca: 'CA' } })).toEqual({
+      url: 'https://logs.example/v1',
+      headers: { Authorization: '[Redacted]', 'X-Scope': '[Redacted]' },
+      tls: { key: '[Redacted]', cert: '[Redacted]', ca: 'CA' },
+    });
+  });
+
+  it('shows everything at any depth unless given a depth, past which objects and arrays are cut', () => {
+    const deep = { a: { b: { c: { d: 'e' }, list: [[1]] } } };
+    expect(withoutSecrets(deep)).toEqual(deep);
+    expect(withoutSecrets(deep, 2)).toEqual({ a: { b: '[Object]' } });
+    expect(withoutSecrets([deep], 3)).toEqual([{ a: { b: '[Object]' } }]);
+    expect(withoutSecrets({ list: [1], map: {} }, 1)).toEqual({ list: '[Array]', map: '[Object]' });
+  });
+});
 
 /**
  * HTTP transport headers as the startup record and `prodlog check` show

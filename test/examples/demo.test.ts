@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpReceiver } from './support/httpReceiver';
-import { parseLines, tempDir } from './support/runFixture';
+import { HttpReceiver } from '../support/http-receiver';
+import { REPO } from '../support/paths';
+import { parseLines, tempDir } from '../support/run-fixture';
 
-const ROOT = join(__dirname, '..');
-const DEMO = join(ROOT, 'examples', 'service', 'run-demo.js');
+const DEMO = join(REPO, 'examples', 'service', 'run-demo.js');
 
 interface DemoRun {
   readonly code: number | null;
@@ -21,7 +21,7 @@ interface DemoRun {
 function runDemo(env: Record<string, string> = {}): Promise<DemoRun> {
   const varDir = tempDir('demo');
   const { PRODLOG_SHIP_URL: _url, PRODLOG_SYSLOG_HOST: _host, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, [DEMO], { cwd: ROOT, env: { ...inherited, CHECKOUT_VAR_DIR: varDir, ...env } });
+  const child = spawn(process.execPath, [DEMO], { cwd: REPO, env: { ...inherited, CHECKOUT_VAR_DIR: varDir, ...env } });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readRecords, runFixture, tempDir } from './support/runFixture';
+import { readRecords, runFixture, tempDir } from '../support/run-fixture';
 
 function run(scenario: string): { run: ReturnType<typeof runFixture>; file: string } {
   const file = join(tempDir(`crash-${scenario}`), 'app.log');

@@ -13,9 +13,9 @@ import {
   type HealthHandlerOptions,
   type Logger,
   type TransportHealth,
-} from '../src';
-import { renderFamilies } from '../src/readiness/prometheusText';
-import { MemoryTransport } from '../src/testing';
+} from '../../src';
+import { renderFamilies } from '../../src/readiness/prometheusText';
+import { MemoryTransport } from '../../src/testing';
 
 /** A memory transport whose health the test sets, like a shipper that cannot reach its receiver. */
 class ShipperLike extends MemoryTransport {

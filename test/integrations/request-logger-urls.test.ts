@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requestLogger } from '../src';
-import { memoryLogger } from './support/memoryLogger';
+import { requestLogger } from '../../src';
+import { memoryLogger } from '../support/memory-logger';
 
 /**
  * The request logger records request headers; those that hold URLs (Referer,

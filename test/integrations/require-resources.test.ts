@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { ConfigError, requireResources } from '../src';
-import { ExitCalled, memoryLogger } from './support/memoryLogger';
-import { readRecords, runFixture, tempDir } from './support/runFixture';
+import { ConfigError, requireResources } from '../../src';
+import { ExitCalled, memoryLogger } from '../support/memory-logger';
+import { readRecords, runFixture, tempDir } from '../support/run-fixture';
 
 const GiB = 1024 ** 3;
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { readRecords, runFixture, tempDir } from './support/runFixture';
+import { readRecords, runFixture, tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
 
 interface RunningFixture {
   /** Resolves when the fixture has printed `text` on a line of its own. */
@@ -10,7 +11,7 @@ interface RunningFixture {
 }
 
 function start(file: string, scenario: string): RunningFixture {
-  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'readiness-shutdown.js'), file, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixturePath('readiness-shutdown.js'), file, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ text: string; resolve: () => void }> = [];

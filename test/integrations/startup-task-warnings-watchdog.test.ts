@@ -1,9 +1,9 @@
-import { ConfigError, resolveConfig, type Logger } from '../src';
-import { describeTransports, logStartup } from '../src/readiness/startupRecord';
-import { Watchdog, type WatchdogProbes } from '../src/readiness/Watchdog';
-import { MemoryTransport } from '../src/testing';
-import { memoryLogger } from './support/memoryLogger';
-import { parseLines, runFixture } from './support/runFixture';
+import { ConfigError, resolveConfig, type Logger } from '../../src';
+import { describeTransports, logStartup } from '../../src/readiness/startupRecord';
+import { Watchdog, type WatchdogProbes } from '../../src/readiness/Watchdog';
+import { MemoryTransport } from '../../src/testing';
+import { memoryLogger } from '../support/memory-logger';
+import { parseLines, runFixture } from '../support/run-fixture';
 
 const open: Logger[] = [];
 function logger(options: Parameters<typeof memoryLogger>[0] = {}): ReturnType<typeof memoryLogger> {

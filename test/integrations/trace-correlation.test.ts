@@ -1,9 +1,9 @@
 import { context, trace, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import type { Logger } from '../src';
-import type { MemoryTransport } from '../src/testing';
-import { memoryLogger } from './support/memoryLogger';
-import { parseLines, runFixture } from './support/runFixture';
+import type { Logger } from '../../src';
+import type { MemoryTransport } from '../../src/testing';
+import { memoryLogger } from '../support/memory-logger';
+import { parseLines, runFixture } from '../support/run-fixture';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';

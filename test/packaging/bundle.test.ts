@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleApp } from './support/bundle';
-import { HttpReceiver } from './support/httpReceiver';
-import { allLines, indexesIn } from './support/file-logs';
-import { tempDir } from './support/runFixture';
+import { bundleApp } from '../support/bundle';
+import { HttpReceiver } from '../support/http-receiver';
+import { allLines, indexesIn } from '../support/file-logs';
+import { tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
 
-const SERVICE = join(__dirname, 'fixtures', 'bundle-gzip-service.js');
-const SHIPPING_SERVICE = join(__dirname, 'fixtures', 'bundle-shipping-service.js');
+const SERVICE = fixturePath('bundle-gzip-service.js');
+const SHIPPING_SERVICE = fixturePath('bundle-shipping-service.js');
 const RECORDS = 5000; // about 0.7 MB: ten rotations at 64K
 /** What prodlog prints when the native lock addon (fs-native-extensions) is not loadable, as inside a bundle. */
 const NO_LOCKS_NOTICE = /prodlog: file locks are not available here \([\s\S]*?\); two processes writing one log file or one spool will not be detected\n/;

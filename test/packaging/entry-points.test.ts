@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runFixture } from './support/runFixture';
+import { REPO } from '../support/paths';
+import { runFixture } from '../support/run-fixture';
 
 describe('the package', () => {
   it.each([
@@ -13,7 +14,7 @@ describe('the package', () => {
   });
 
   it('ships type declarations for both entry points', () => {
-    const pkg = require('../package.json') as { exports: Record<string, { types: string }> };
-    for (const entry of ['.', './testing']) expect(existsSync(join(__dirname, '..', pkg.exports[entry]!.types))).toBe(true);
+    const pkg = require('../../package.json') as { exports: Record<string, { types: string }> };
+    for (const entry of ['.', './testing']) expect(existsSync(join(REPO, pkg.exports[entry]!.types))).toBe(true);
   });
 });

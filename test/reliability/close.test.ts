@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { startHalfOpenTcpServer } from './support/faultServers';
-import { closedPort } from './support/httpReceiver';
-import { LoadService } from './support/loadService';
-import { recordFigure } from './support/reliabilityFigures';
-import { Rsyslog } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { startHalfOpenTcpServer } from '../support/fault-servers';
+import { closedPort } from '../support/http-receiver';
+import { LoadService } from '../support/load-service';
+import { recordFigure } from '../support/reliability-figures';
+import { Rsyslog } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * `await log.close()` in a service whose receiver is up: it must resolve (so

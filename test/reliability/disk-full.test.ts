@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../src/transport';
-import { mountTmpfs } from './support/file-tmpfs';
-import { LoadService } from './support/loadService';
-import { count, recordFigure } from './support/reliabilityFigures';
-import { Rsyslog } from './support/rsyslog';
+import type { TransportHealth } from '../../src/transport';
+import { mountTmpfs } from '../support/file-tmpfs';
+import { LoadService } from '../support/load-service';
+import { count, recordFigure } from '../support/reliability-figures';
+import { Rsyslog } from '../support/rsyslog';
 
 const FULL_RECORDS = 5_000; // about 1.3 MB into the 170 KiB left free
 const AFTER = 1_000;

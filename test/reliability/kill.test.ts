@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadService, type LoadPlan } from './support/loadService';
-import { count, recordFigure } from './support/reliabilityFigures';
-import { Rsyslog, type ReceivedMessage } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { LoadService, type LoadPlan } from '../support/load-service';
+import { count, recordFigure } from '../support/reliability-figures';
+import { Rsyslog, type ReceivedMessage } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 const PER_TICK = 100;
 const FSYNC_INTERVAL_MS = 200; // the spool's default, which this service keeps

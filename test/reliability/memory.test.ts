@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { closedPort } from './support/httpReceiver';
-import { LoadService } from './support/loadService';
-import { count, fullRun, megabytes, recordFigure } from './support/reliabilityFigures';
-import { tempDir } from './support/runFixture';
+import { closedPort } from '../support/http-receiver';
+import { LoadService } from '../support/load-service';
+import { count, fullRun, megabytes, recordFigure } from '../support/reliability-figures';
+import { tempDir } from '../support/run-fixture';
 
 /** The documented bound (docs/RELIABILITY.md) on the peak resident memory of a service logging while its receivers are down. */
 const RSS_BOUND = 200 * 1024 * 1024;

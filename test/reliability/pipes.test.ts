@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../src/transport';
-import { LoadService } from './support/loadService';
-import { count, recordFigure } from './support/reliabilityFigures';
-import { tempDir } from './support/runFixture';
+import type { TransportHealth } from '../../src/transport';
+import { LoadService } from '../support/load-service';
+import { count, recordFigure } from '../support/reliability-figures';
+import { tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
+import { BIN } from '../support/prodlog-cli';
 
-const BIN = join(__dirname, '..', 'bin', 'prodlog.js');
 const AFTER = 20_000;
 
 function fileRecords(path: string): Record<string, unknown>[] {
@@ -107,7 +108,7 @@ interface FullPipeRun {
  * (`reader: 'none'`), or that is read 4 KiB every 10 ms (`'slow'`).
  */
 async function fullPipe(options: Record<string, unknown>, records: number, reader: 'none' | 'slow', touch = false): Promise<FullPipeRun> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'fixtures', 'console-full-pipe.js'), JSON.stringify(options), String(records), '100', touch ? 'touch' : '-'], {
+  const child: ChildProcess = spawn(process.execPath, [fixturePath('console-full-pipe.js'), JSON.stringify(options), String(records), '100', touch ? 'touch' : '-'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

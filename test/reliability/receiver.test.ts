@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { ClickHouse } from './support/clickhouse';
-import { LoadService } from './support/loadService';
-import { count, recordFigure } from './support/reliabilityFigures';
-import { Rsyslog } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { ClickHouse } from '../support/clickhouse';
+import { LoadService } from '../support/load-service';
+import { count, recordFigure } from '../support/reliability-figures';
+import { Rsyslog } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 const RECORDS = 20_000;
 const OUTAGE_MS = 500;

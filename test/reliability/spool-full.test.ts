@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { LoadService } from './support/loadService';
-import { count, recordFigure } from './support/reliabilityFigures';
-import { Rsyslog } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { LoadService } from '../support/load-service';
+import { count, recordFigure } from '../support/reliability-figures';
+import { Rsyslog } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 const OUTAGE_RECORDS = 20_000; // about 5 MB of records against a 512 KiB spool
 const AFTER = 100;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { startHungTcpServer, startStallingHttpServer, startStallingRelpServer, type FaultServer } from './support/faultServers';
-import { LoadService, type HealthEvent, type LogSummary } from './support/loadService';
-import { count, fullRun, megabytes, recordFigure } from './support/reliabilityFigures';
-import { tempDir } from './support/runFixture';
+import { startHungTcpServer, startStallingHttpServer, startStallingRelpServer, type FaultServer } from '../support/fault-servers';
+import { LoadService, type HealthEvent, type LogSummary } from '../support/load-service';
+import { count, fullRun, megabytes, recordFigure } from '../support/reliability-figures';
+import { tempDir } from '../support/run-fixture';
 
 /** About 12 MB of records (120 MB, a soak of about 20 s per receiver, under `npm run reliability`): a heap that kept them would grow by that much. */
 const RECORDS = fullRun() ? 400_000 : 40_000;

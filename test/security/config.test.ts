@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, resolveConfig } from '../src';
-import { tempDir } from './support/runFixture';
+import { ConfigError, loadConfig, resolveConfig } from '../../src';
+import { tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
 
 /**
  * The config loader never falls back silently: a config file it cannot
- * parse stops the service at startup, naming the file. config.test.ts checks
+ * parse stops the service at startup, naming the file. test/core/config.test.ts checks
  * one broken file; here any damage to any valid config is tried, and a real
  * service is started on one.
  */
@@ -101,7 +102,7 @@ describe('a config file that cannot be parsed', () => {
   it('a service started on a broken config file stops at startup, naming the file, and logs nothing', () => {
     const cwd = tempDir('sec-config-service');
     writeFileSync(join(cwd, 'prodlog.config.json'), '{ "level": "info", "transports": [ { "type": "console" } ');
-    const run = spawnSync(process.execPath, [join(__dirname, 'fixtures', 'reliability-config.js')], { cwd, encoding: 'utf8', env: { ...process.env, PRODLOG_CONFIG: '' } });
+    const run = spawnSync(process.execPath, [fixturePath('reliability-config.js')], { cwd, encoding: 'utf8', env: { ...process.env, PRODLOG_CONFIG: '' } });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(`invalid prodlog configuration (${join(cwd, 'prodlog.config.json')})`);
     expect(run.stderr).toMatch(/is not valid JSON/);

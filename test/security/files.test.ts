@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { closedPort, HttpReceiver } from './support/httpReceiver';
-import { LoadService } from './support/loadService';
-import { tempDir } from './support/runFixture';
+import { closedPort, HttpReceiver } from '../support/http-receiver';
+import { LoadService } from '../support/load-service';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * Every file prodlog creates holds log records: other local users must not

@@ -1,15 +1,15 @@
-import { createLogger, type Logger } from '../src';
-import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
-import { createOtlpFormat } from '../transports/http/formats/otlpFormat';
-import { memoryLogger } from './support/memoryLogger';
-import { Rsyslog, type ReceivedMessage } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { createLogger, type Logger } from '../../src';
+import { createElasticsearchFormat } from '../../transports/http/formats/elasticsearchFormat';
+import { createOtlpFormat } from '../../transports/http/formats/otlpFormat';
+import { memoryLogger } from '../support/memory-logger';
+import { Rsyslog, type ReceivedMessage } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * Hostile input in messages, field values and bindings, shipped to a real
  * rsyslog: each record must arrive as exactly one message, with the input as
  * data inside it. Newline and pretty-output injection into the JSON line
- * itself is covered by injection.test.ts; this is about the syslog frames
+ * itself is covered by test/core/injection.test.ts; this is about the syslog frames
  * built around it, whose framing and header a receiver trusts.
  */
 const NOW = '2026-01-01T00:00:00.000Z';

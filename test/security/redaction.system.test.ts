@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES, requestLogger, type Logger } from '../src';
-import { closedPort, HttpReceiver } from './support/httpReceiver';
-import { memoryLogger } from './support/memoryLogger';
-import { Rsyslog } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { createLogger, DEFAULT_SECRET_EXACT, DEFAULT_SECRET_SUFFIXES, requestLogger, type Logger } from '../../src';
+import { closedPort, HttpReceiver } from '../support/http-receiver';
+import { memoryLogger } from '../support/memory-logger';
+import { Rsyslog } from '../support/rsyslog';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * Default redaction proven end to end: every default secret key, in every
@@ -14,7 +14,7 @@ import { tempDir } from './support/runFixture';
  * real rsyslog over RELP, OTLP over HTTP to a local receiver, a spool whose
  * receiver is down) and through the request logging middleware. Each secret
  * value is unique, so a leak names the key and the position it came from.
- * redaction.test.ts covers the serialiser alone; this covers what reaches
+ * test/core/redaction.test.ts covers the serialiser alone; this covers what reaches
  * the disk and the wire.
  */
 

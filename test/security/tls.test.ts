@@ -4,17 +4,18 @@ import https from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import type { TransportHealth } from '../src/transport';
-import { LoadService, type LoadStep } from './support/loadService';
-import { tempDir } from './support/runFixture';
+import type { TransportHealth } from '../../src/transport';
+import { LoadService, type LoadStep } from '../support/load-service';
+import { tempDir } from '../support/run-fixture';
 
 /**
  * TLS verifies the receiver by default, for syslog over TLS, RELP over TLS
  * and HTTPS, and never falls back to plaintext. Each case runs a service in
  * its own process (HTTPS trusts a test CA only through NODE_EXTRA_CA_CERTS,
  * read at startup) against a local TLS server that counts what it receives.
- * syslog-rsyslog.test.ts checks a self-signed rsyslog; this adds a wrong
- * name, HTTPS, and what goes on the wire when verification fails.
+ * test/transports/syslog/rsyslog.system.test.ts checks a self-signed
+ * rsyslog; this adds a wrong name, HTTPS, and what goes on the wire when
+ * verification fails.
  */
 
 const dir = tempDir('sec-tls');

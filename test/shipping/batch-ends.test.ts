@@ -1,4 +1,4 @@
-import { BatchEnds } from '../transports/shipping/BatchEnds';
+import { BatchEnds } from '../../transports/shipping/BatchEnds';
 
 describe('positions after each record of a batch', () => {
   // Block A at 0 (5 records, ends at 100), taken from its record 3; block B at 100 (4 records, ends at 180), all;

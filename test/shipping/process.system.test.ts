@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
-import { Spool } from '../transports/shipping/Spool';
-import { freePort, Rsyslog, type ReceivedMessage } from './support/rsyslog';
-import { runFixture, tempDir } from './support/runFixture';
+import { Spool } from '../../transports/shipping/Spool';
+import { freePort, Rsyslog, type ReceivedMessage } from '../support/rsyslog';
+import { runFixture, tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
 
 let rsyslog: Rsyslog;
 
@@ -39,7 +39,7 @@ function fixturePid(stdout: string): number {
 
 function runAsync(fixture: string, args: string[]): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, 'fixtures', fixture), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fixturePath(fixture), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('exit', (status) => resolve({ status, stdout }));
@@ -118,7 +118,7 @@ describe('restarts and crashes of the service', () => {
 
   it('kill -9 loses at most the records logged since the last append (one tick); the spool stays readable', async () => {
     const dir = tempDir('kill9');
-    const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'ship-kill.js'), String(await freePort()), dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [fixturePath('ship-kill.js'), String(await freePort()), dir], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { resolveConfig } from '../src';
+import { resolveConfig } from '../../src';
 
 /** The startup error for one transport's options, or '' if they are accepted. */
 function problem(transport: Record<string, unknown>): string {

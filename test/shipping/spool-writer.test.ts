@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { SpoolWriter } from '../transports/shipping/SpoolWriter';
-import type { Segment } from '../transports/shipping/SegmentFiles';
-import { tempDir } from './support/runFixture';
+import { SpoolWriter } from '../../transports/shipping/SpoolWriter';
+import type { Segment } from '../../transports/shipping/SegmentFiles';
+import { tempDir } from '../support/run-fixture';
 
 const line = (i: number): string => `{"level":"info","i":${i},"msg":"record"}\n`;
 

@@ -1,12 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Backoff } from '../transports/shipping/Backoff';
-import { ShippingTransport, type ShippingSettings } from '../transports/shipping/ShippingTransport';
-import type { DeliveryKit } from '../transports/shipping/DeliveryService';
-import type { Sink, SinkResult, SpoolRecord } from '../transports/shipping/Sink';
-import { tempDir } from './support/runFixture';
-import { Spool } from '../transports/shipping/Spool';
-import { HEADER_BYTES } from '../transports/shipping/SpoolFormat';
+import { Backoff } from '../../transports/shipping/Backoff';
+import { ShippingTransport, type ShippingSettings } from '../../transports/shipping/ShippingTransport';
+import type { DeliveryKit } from '../../transports/shipping/DeliveryService';
+import type { Sink, SinkResult, SpoolRecord } from '../../transports/shipping/Sink';
+import { tempDir } from '../support/run-fixture';
+import { Spool } from '../../transports/shipping/Spool';
+import { HEADER_BYTES } from '../../transports/shipping/SpoolFormat';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

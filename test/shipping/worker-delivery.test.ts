@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { ShippingTransport } from '../transports/shipping/ShippingTransport';
-import { tempDir } from './support/runFixture';
+import { ShippingTransport } from '../../transports/shipping/ShippingTransport';
+import { tempDir } from '../support/run-fixture';
+import { fixturePath } from '../support/paths';
 
-const SINK = join(__dirname, 'fixtures', 'worker-sink.js');
+const SINK = fixturePath('worker-sink.js');
 
 interface SinkOptions {
   readonly out: string;

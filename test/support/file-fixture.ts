@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { fixturePath } from './paths';
 
 export interface FixtureResult {
   readonly status: number | null;
@@ -18,7 +18,7 @@ export interface RunningFixture {
 }
 
 export function startFixture(name: string, args: readonly string[]): RunningFixture {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'fixtures', name), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixturePath(name), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: { match: RegExp; resolve: (line: string) => void }[] = [];

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { FileTransport } from '../../transports/file/FileTransport';
 
 export function fileTestDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `prodlog-file-${prefix}-`));
@@ -72,4 +73,29 @@ export function lineOf(i: number, bytes = 100): string {
  */
 export function useFakeClock(now?: Date): void {
   jest.useFakeTimers({ ...(now ? { now } : {}), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+}
+
+/** Writes records in flushed batches, as a service would over time; returns the next index. */
+export async function writeBatches(t: FileTransport, from: number, count: number, batch = 50): Promise<number> {
+  let i = from;
+  while (i < from + count) {
+    for (let k = 0; k < batch && i < from + count; k++, i++) t.write(lineOf(i, 200));
+    await t.flush();
+  }
+  return i;
+}
+
+/**
+ * Silences stderr during each test of the calling file; the function returned
+ * gives what was written to it that contains `code` (prodlog's reports).
+ */
+export function stderrReports(): (code: string) => string[] {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stderr.mockRestore();
+  });
+  return (code) => stderr.mock.calls.map((c) => String(c[0])).filter((t) => t.includes(code));
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { join } from 'node:path';
 import type { TransportHealth } from '../../src/transport';
+import { fixturePath } from './paths';
 
 /** One step of test/fixtures/reliability-load.js (its header documents each). */
 export type LoadStep =
@@ -81,7 +81,7 @@ export class LoadService {
   private readonly listeners = new Set<() => void>();
 
   constructor(plan: LoadPlan, options: LoadServiceOptions = {}) {
-    const args = [...(options.gc ? ['--expose-gc'] : []), join(__dirname, '..', 'fixtures', 'reliability-load.js'), JSON.stringify(plan)];
+    const args = [...(options.gc ? ['--expose-gc'] : []), fixturePath('reliability-load.js'), JSON.stringify(plan)];
     const stdout = options.stdout ?? 'ignore';
     const stdio: StdioOptions = ['pipe', typeof stdout === 'string' ? (stdout === 'ignore' ? 'ignore' : 'pipe') : stdout, 'pipe', 'pipe'];
     this.child = spawn(process.execPath, args, { stdio, env: { ...process.env, ...options.env } });

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { tempDir } from './runFixture';
+import { tempDir } from './run-fixture';
 
 /** One message as rsyslog parsed it, from the JSON template below. */
 export interface ReceivedMessage {

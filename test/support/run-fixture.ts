@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixturePath } from './paths';
 
 export interface FixtureRun {
   readonly status: number | null;
@@ -12,7 +13,7 @@ export interface FixtureRun {
 
 /** Runs test/fixtures/<name> in a fresh node process (using the built package) and waits for it. */
 export function runFixture(name: string, args: readonly string[], env: Record<string, string> = {}): FixtureRun {
-  const result = spawnSync(process.execPath, [join(__dirname, '..', 'fixtures', name), ...args], {
+  const result = spawnSync(process.execPath, [fixturePath(name), ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 512 * 1024 * 1024,

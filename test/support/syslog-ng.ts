@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollReceived } from './rsyslog';
-import { tempDir } from './runFixture';
+import { tempDir } from './run-fixture';
 
 /** A message as syslog-ng parsed it: `$(format-json --scope rfc5424 --scope sdata)`. */
 export interface SyslogNgMessage {

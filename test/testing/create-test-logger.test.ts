@@ -1,4 +1,4 @@
-import { createTestLogger, ProcessExit } from '../src/testing';
+import { createTestLogger, ProcessExit } from '../../src/testing';
 
 function startService(log: ReturnType<typeof createTestLogger>['log'], env: Record<string, string | undefined>): string {
   log.info('startup');

@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, type Fields, type Logger, type LoggerConfig } from '../../src';
+import { createLogger, type Fields, type Logger, type LoggerConfig } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 

@@ -1,8 +1,8 @@
 // Compile-time contract of typed events. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, healthHandler, requestLogger, type Logger } from '../../src';
-import { createTestLogger } from '../../src/testing';
+import { createLogger, healthHandler, requestLogger, type Logger } from '../../../src';
+import { createTestLogger } from '../../../src/testing';
 
 interface ShopEvents {
   'order.placed': { orderId: string; total: number };

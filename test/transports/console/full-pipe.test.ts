@@ -1,5 +1,5 @@
-import { ConsoleSink, EXIT_BUDGET_MS, TICK_BUDGET_MS, type SinkIo, type WhenFull } from '../transports/console/ConsoleSink';
-import { HealthCounters } from '../transports/shared/HealthCounters';
+import { ConsoleSink, EXIT_BUDGET_MS, TICK_BUDGET_MS, type SinkIo, type WhenFull } from '../../../transports/console/ConsoleSink';
+import { HealthCounters } from '../../../transports/shared/HealthCounters';
 
 const errno = (code: string): Error => Object.assign(new Error(`${code}: fake, write`), { code });
 

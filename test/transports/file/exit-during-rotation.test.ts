@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { allLines, expectEachOnce, fileTestDir, indexesIn, logFiles } from './support/file-logs';
-import { runFixture } from './support/file-fixture';
+import { allLines, expectEachOnce, fileTestDir, indexesIn, logFiles } from '../../support/file-logs';
+import { runFixture } from '../../support/file-fixture';
 
 const N = 100_000;
 const ROTATE = JSON.stringify({ size: '256K', compress: 'gzip' });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileTestDir, splitLines } from './support/file-logs';
-import { startFixture } from './support/file-fixture';
+import { fileTestDir, splitLines } from '../../support/file-logs';
+import { startFixture } from '../../support/file-fixture';
 
 function messages(path: string): string[] {
   return splitLines(readFileSync(path, 'utf8')).map((l) => (JSON.parse(l) as { msg: string }).msg);

@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoalescedRun } from '../transports/file/CoalescedRun';
-import { Compressor } from '../transports/file/Compressor';
-import { fileTestDir, readLog } from './support/file-logs';
+import { CoalescedRun } from '../../../transports/file/CoalescedRun';
+import { Compressor } from '../../../transports/file/Compressor';
+import { fileTestDir, readLog } from '../../support/file-logs';
 
 describe('CoalescedRun', () => {
   it('runs once more after requests made while it ran, not once per request, and never overlaps', async () => {

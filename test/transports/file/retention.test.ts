@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FileTransport } from '../transports/file/FileTransport';
-import type { RotationSettings } from '../transports/file/Rotator';
-import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, useFakeClock } from './support/file-logs';
+import { FileTransport } from '../../../transports/file/FileTransport';
+import type { RotationSettings } from '../../../transports/file/Rotator';
+import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, useFakeClock } from '../../support/file-logs';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
-import { expiredFiles } from '../transports/file/expiredFiles';
-import { periodStart } from '../transports/file/periodStart';
-import { positionAfter, RotatedNames, stampOf } from '../transports/file/rotatedNames';
+import { expiredFiles } from '../../../transports/file/expiredFiles';
+import { periodStart } from '../../../transports/file/periodStart';
+import { positionAfter, RotatedNames, stampOf } from '../../../transports/file/rotatedNames';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileTransport } from '../transports/file/FileTransport';
-import type { RotationSettings } from '../transports/file/Rotator';
-import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, splitLines, useFakeClock } from './support/file-logs';
+import { FileTransport } from '../../../transports/file/FileTransport';
+import type { RotationSettings } from '../../../transports/file/Rotator';
+import { allLines, expectEachOnce, fileTestDir, indexesIn, lineOf, logFiles, readLog, splitLines, useFakeClock } from '../../support/file-logs';
 
 const HOUR = 3_600_000;
 

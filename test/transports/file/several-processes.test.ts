@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../src/transport';
-import { FileInUseError } from '../transports/file/FileInUseError';
-import { FileTransport } from '../transports/file/FileTransport';
-import { allLines, expectEachOnce, fileTestDir } from './support/file-logs';
-import { startFixture, type RunningFixture } from './support/file-fixture';
+import type { TransportHealth } from '../../../src/transport';
+import { FileInUseError } from '../../../transports/file/FileInUseError';
+import { FileTransport } from '../../../transports/file/FileTransport';
+import { allLines, expectEachOnce, fileTestDir } from '../../support/file-logs';
+import { startFixture, type RunningFixture } from '../../support/file-fixture';
 
 const ROTATE = JSON.stringify({ size: '64K', compress: 'gzip' });
 

@@ -1,8 +1,8 @@
-import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
-import type { ShippedRecord } from '../transports/http/formats/ShippedRecord';
-import { HttpBatchSender } from '../transports/http/HttpBatchSender';
-import { HttpPoster } from '../transports/http/HttpPoster';
-import { ClickHouse } from './support/clickhouse';
+import { ndjsonFormat } from '../../../transports/http/formats/ndjsonFormat';
+import type { ShippedRecord } from '../../../transports/http/formats/ShippedRecord';
+import { HttpBatchSender } from '../../../transports/http/HttpBatchSender';
+import { HttpPoster } from '../../../transports/http/HttpPoster';
+import { ClickHouse } from '../../support/clickhouse';
 
 let clickhouse: ClickHouse;
 let sender: HttpBatchSender | undefined;

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClickHouse } from './support/clickhouse';
-import { tempDir } from './support/runFixture';
+import { ClickHouse } from '../../support/clickhouse';
+import { tempDir } from '../../support/run-fixture';
+import { fixturePath } from '../../support/paths';
 
-const FIXTURE = join(__dirname, 'fixtures', 'http-clickhouse.js');
+const FIXTURE = fixturePath('http-clickhouse.js');
 
 let clickhouse: ClickHouse;
 let dir: string;

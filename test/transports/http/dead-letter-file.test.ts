@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeadLetterFile } from '../transports/http/DeadLetterFile';
-import { tempDir } from './support/runFixture';
+import { DeadLetterFile } from '../../../transports/http/DeadLetterFile';
+import { tempDir } from '../../support/run-fixture';
 
 function lines(path: string): Record<string, unknown>[] {
   return readFileSync(path, 'utf8')

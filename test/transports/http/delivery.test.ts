@@ -1,15 +1,15 @@
 import { createServer } from 'node:net';
-import { createSink } from '../transports/http/createSink';
-import { createElasticsearchFormat } from '../transports/http/formats/elasticsearchFormat';
-import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
-import { DEFAULT_LOKI_LABELS } from '../transports/http/formats/lokiLabels';
-import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
-import { createOtlpFormat } from '../transports/http/formats/otlpFormat';
-import type { WireFormat } from '../transports/http/formats/WireFormat';
-import { HttpBatchSender, withQueryDefaults } from '../transports/http/HttpBatchSender';
-import { HttpPoster, type HttpPosterSettings } from '../transports/http/HttpPoster';
-import { HealthCounters } from '../transports/shared/HealthCounters';
-import { closedPort, HttpReceiver } from './support/httpReceiver';
+import { createSink } from '../../../transports/http/createSink';
+import { createElasticsearchFormat } from '../../../transports/http/formats/elasticsearchFormat';
+import { DEFAULT_INDEX_PATTERN } from '../../../transports/http/formats/indexPattern';
+import { DEFAULT_LOKI_LABELS } from '../../../transports/http/formats/lokiLabels';
+import { ndjsonFormat } from '../../../transports/http/formats/ndjsonFormat';
+import { createOtlpFormat } from '../../../transports/http/formats/otlpFormat';
+import type { WireFormat } from '../../../transports/http/formats/WireFormat';
+import { HttpBatchSender, withQueryDefaults } from '../../../transports/http/HttpBatchSender';
+import { HttpPoster, type HttpPosterSettings } from '../../../transports/http/HttpPoster';
+import { HealthCounters } from '../../../transports/shared/HealthCounters';
+import { closedPort, HttpReceiver } from '../../support/http-receiver';
 
 const LINES = Array.from({ length: 50 }, (_, i) => ({
   line: `${JSON.stringify({ level: 'info', time: '2026-11-26T06:30:53.078Z', pid: 1, hostname: 'h', name: 'svc', seq: i, msg: `record ${i} ${'x'.repeat(100)}` })}\n`,

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { closedPort } from './support/httpReceiver';
-import { tempDir } from './support/runFixture';
+import { closedPort } from '../../support/http-receiver';
+import { tempDir } from '../../support/run-fixture';
+import { fixturePath } from '../../support/paths';
 
-const FIXTURE = join(__dirname, 'fixtures', 'http-down-memory.js');
+const FIXTURE = fixturePath('http-down-memory.js');
 const RECORDS = 200_000; // about 50 MB of records against a 4 MB spool cap
 
 let dir: string;

@@ -1,11 +1,11 @@
-import { createSink, type HttpSinkOptions } from '../transports/http/createSink';
-import { DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
-import { DEFAULT_LOKI_LABELS } from '../transports/http/formats/lokiLabels';
-import type { FormatName } from '../transports/http/formats/WireFormat';
-import type { HttpBatchSender, SendResult } from '../transports/http/HttpBatchSender';
-import { HttpSink } from '../transports/http/HttpSink';
-import type { Sink, SpoolRecord } from '../transports/shipping/Sink';
-import { HttpReceiver } from './support/httpReceiver';
+import { createSink, type HttpSinkOptions } from '../../../transports/http/createSink';
+import { DEFAULT_INDEX_PATTERN } from '../../../transports/http/formats/indexPattern';
+import { DEFAULT_LOKI_LABELS } from '../../../transports/http/formats/lokiLabels';
+import type { FormatName } from '../../../transports/http/formats/WireFormat';
+import type { HttpBatchSender, SendResult } from '../../../transports/http/HttpBatchSender';
+import { HttpSink } from '../../../transports/http/HttpSink';
+import type { Sink, SpoolRecord } from '../../../transports/shipping/Sink';
+import { HttpReceiver } from '../../support/http-receiver';
 
 function records(n: number): SpoolRecord[] {
   return Array.from({ length: n }, (_, i) => ({ id: `seg.${i}`, line: `{"level":"info","time":"2026-11-26T06:30:53.078Z","pid":1,"hostname":"h","name":"svc","seq":${i},"msg":"m"}` }));

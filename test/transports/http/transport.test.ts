@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, type Logger, type LoggerOptions } from '../src';
-import type { TransportHealth } from '../src/transport';
-import { HttpReceiver } from './support/httpReceiver';
-import { tempDir } from './support/runFixture';
+import { createLogger, type Logger, type LoggerOptions } from '../../../src';
+import type { TransportHealth } from '../../../src/transport';
+import { HttpReceiver } from '../../support/http-receiver';
+import { tempDir } from '../../support/run-fixture';
+import { fixturePath } from '../../support/paths';
 
 type HttpOptions = Extract<NonNullable<LoggerOptions['transports']>[number], { type: 'http' }>;
 
@@ -117,7 +118,7 @@ describe('http transport', () => {
   });
 
   it('a service that ends on its own still sends the records waiting for the batch interval before it exits', async () => {
-    const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'http-quiet-end.js'), `${receiver.url}/ingest`, join(dir, 'quiet'), '300'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [fixturePath('http-quiet-end.js'), `${receiver.url}/ingest`, join(dir, 'quiet'), '300'], { stdio: 'ignore' });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
     const seqs = receiver.requests.flatMap((r) => r.body.trim().split('\n')).map((l) => (JSON.parse(l) as { seq: number }).seq);

@@ -1,4 +1,4 @@
-import { SyncChunkWriter } from '../transports/shared/SyncChunkWriter';
+import { SyncChunkWriter } from '../../../transports/shared/SyncChunkWriter';
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { createLogger, type Logger } from '../src';
-import { Rsyslog, type ReceivedMessage } from './support/rsyslog';
-import { tempDir } from './support/runFixture';
+import { createLogger, type Logger } from '../../../src';
+import { Rsyslog, type ReceivedMessage } from '../../support/rsyslog';
+import { tempDir } from '../../support/run-fixture';
 
 let rsyslog: Rsyslog;
 const open: Logger[] = [];

@@ -1,7 +1,7 @@
-import { createLogger, type Logger } from '../src';
-import { TRUNCATION_MARKER } from '../transports/syslog/Rfc5424Encoder';
-import { tempDir } from './support/runFixture';
-import { SyslogNg } from './support/syslog-ng';
+import { createLogger, type Logger } from '../../../src';
+import { TRUNCATION_MARKER } from '../../../transports/syslog/Rfc5424Encoder';
+import { tempDir } from '../../support/run-fixture';
+import { SyslogNg } from '../../support/syslog-ng';
 
 let syslogNg: SyslogNg;
 const open: Logger[] = [];

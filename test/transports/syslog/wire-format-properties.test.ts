@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { hostname } from 'node:os';
-import type { Logger } from '../src';
-import { newSegmentBase } from '../transports/shipping/SegmentFiles';
-import { frame } from '../transports/syslog/framing';
-import { RelpSink } from '../transports/syslog/RelpSink';
-import { PRODLOG_SD_ID, Rfc5424Encoder, TRUNCATION_MARKER, type EncoderSettings } from '../transports/syslog/Rfc5424Encoder';
-import { FACILITIES, SEVERITY, type FacilityName } from '../transports/syslog/syslogFields';
-import { startStallingRelpServer } from './support/faultServers';
-import { memoryLogger } from './support/memoryLogger';
+import type { Logger } from '../../../src';
+import { newSegmentBase } from '../../../transports/shipping/SegmentFiles';
+import { frame } from '../../../transports/syslog/framing';
+import { RelpSink } from '../../../transports/syslog/RelpSink';
+import { PRODLOG_SD_ID, Rfc5424Encoder, TRUNCATION_MARKER, type EncoderSettings } from '../../../transports/syslog/Rfc5424Encoder';
+import { FACILITIES, SEVERITY, type FacilityName } from '../../../transports/syslog/syslogFields';
+import { startStallingRelpServer } from '../../support/fault-servers';
+import { memoryLogger } from '../../support/memory-logger';
 
 /**
  * Property tests of the RFC 5424 encoder and both framings, on records the

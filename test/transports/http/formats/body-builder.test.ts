@@ -1,4 +1,4 @@
-import { BodyBuilder } from '../transports/http/formats/BodyBuilder';
+import { BodyBuilder } from '../../../../transports/http/formats/BodyBuilder';
 
 describe('request body builder', () => {
   it('encodes appended strings as UTF-8, growing past its initial size', () => {

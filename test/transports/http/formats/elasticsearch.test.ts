@@ -1,6 +1,6 @@
-import { createElasticsearchFormat, readBulkItemErrors } from '../transports/http/formats/elasticsearchFormat';
-import { checkIndexPattern, compileIndexPattern, DEFAULT_INDEX_PATTERN } from '../transports/http/formats/indexPattern';
-import type { ShippedRecord } from '../transports/http/formats/ShippedRecord';
+import { createElasticsearchFormat, readBulkItemErrors } from '../../../../transports/http/formats/elasticsearchFormat';
+import { checkIndexPattern, compileIndexPattern, DEFAULT_INDEX_PATTERN } from '../../../../transports/http/formats/indexPattern';
+import type { ShippedRecord } from '../../../../transports/http/formats/ShippedRecord';
 
 const format = createElasticsearchFormat({ index: DEFAULT_INDEX_PATTERN, serviceName: 'fallback' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { createLokiFormat } from '../transports/http/formats/lokiFormat';
-import { DEFAULT_LOKI_LABELS, type LokiLabelSettings } from '../transports/http/formats/lokiLabels';
+import { createLokiFormat } from '../../../../transports/http/formats/lokiFormat';
+import { DEFAULT_LOKI_LABELS, type LokiLabelSettings } from '../../../../transports/http/formats/lokiLabels';
 
 /** The push request as Loki documents it: POST /loki/api/v1/push, JSON. */
 const lokiPushRequest = z.strictObject({

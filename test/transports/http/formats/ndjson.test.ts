@@ -1,4 +1,4 @@
-import { ndjsonFormat } from '../transports/http/formats/ndjsonFormat';
+import { ndjsonFormat } from '../../../../transports/http/formats/ndjsonFormat';
 
 describe('ndjson format', () => {
   it('sends each record as written, one per line, with its spool id added as the last key', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { newSegmentBase } from '../transports/shipping/SegmentFiles';
-import { createOtlpFormat, OTLP_SEVERITY } from '../transports/http/formats/otlpFormat';
-import { memoryLogger } from './support/memoryLogger';
+import { newSegmentBase } from '../../../../transports/shipping/SegmentFiles';
+import { createOtlpFormat, OTLP_SEVERITY } from '../../../../transports/http/formats/otlpFormat';
+import { memoryLogger } from '../../../support/memory-logger';
 
 /**
  * Property tests of the OTLP/HTTP JSON encoder on records the logger really
@@ -74,7 +74,7 @@ function fieldsOf(line: string): Record<string, unknown> {
 }
 
 const anyText = fc.string({ unit: 'grapheme', maxLength: 60 });
-// Trace-context names and `err` have their own mappings (tested in otlpFormat.test.ts); everything else is a plain field.
+// Trace-context names and `err` have their own mappings (tested in otlp.test.ts); everything else is a plain field.
 const MAPPED = new Set(['err', 'trace_id', 'span_id', 'trace_flags', 'traceId', 'spanId', 'traceFlags']);
 const fieldKey = fc.oneof(anyText, fc.constantFrom('level', 'time', 'msg', 'name', 'constructor', 'toString', 'a.b', '')).filter((k) => !MAPPED.has(k) && k !== '__proto__');
 const fields = fc.dictionary(fieldKey, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 });

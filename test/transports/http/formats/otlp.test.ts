@@ -2,12 +2,12 @@ import { ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { createOtlpFormat, OTLP_SEVERITY, readOtlpPartialSuccess } from '../transports/http/formats/otlpFormat';
-import { readRecord } from '../transports/http/formats/readRecord';
-import type { ShippedRecord } from '../transports/http/formats/ShippedRecord';
-import { readTraceContext } from '../transports/http/formats/traceContext';
-import { createLogger } from '../src';
-import type { Transport } from '../src/transport';
+import { createOtlpFormat, OTLP_SEVERITY, readOtlpPartialSuccess } from '../../../../transports/http/formats/otlpFormat';
+import { readRecord } from '../../../../transports/http/formats/readRecord';
+import type { ShippedRecord } from '../../../../transports/http/formats/ShippedRecord';
+import { readTraceContext } from '../../../../transports/http/formats/traceContext';
+import { createLogger } from '../../../../src';
+import type { Transport } from '../../../../src/transport';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';

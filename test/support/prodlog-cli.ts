@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO } from './paths';
+
+/** The command-line tool, bin/prodlog.js. */
+export const BIN = join(REPO, 'bin', 'prodlog.js');
+
+/** Runs `prodlog <args>` with `input` on stdin (and LOG_LEVEL unset) and waits for it. */
+export function cli(args: readonly string[], input = ''): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One record as prodlog writes it, at a fixed time. */
+export const record = (msg: string, level = 'info'): string => JSON.stringify({ level, time: '2026-11-26T06:00:00.000Z', pid: 1, hostname: 'h', name: 'svc', msg });

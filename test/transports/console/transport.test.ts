@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { runFixture } from '../../support/run-fixture';
+import { fixturePath } from '../../support/paths';
+
+describe('console transport', () => {
+  it('survives a closed stdout (EPIPE): no crash, failures counted and reported once', async () => {
+    const child = spawn(process.execPath, [fixturePath('console-epipe.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.destroy(); // the reader goes away before the first line
+    child.stdin.end('closed\n');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    const health = JSON.parse(/HEALTH (.*)/.exec(stderr)![1]!) as { ok: boolean; failed: number; lastError: string };
+    expect(health.ok).toBe(false);
+    expect(health.failed).toBe(200_000);
+    expect(health.lastError).toMatch(/^EPIPE/);
+    expect(stderr.split('\n').filter((l) => l.startsWith('prodlog: console:stdout: EPIPE'))).toHaveLength(1);
+  });
+
+  it('pretty output uses the level names and ends with the FATAL record', () => {
+    const run = runFixture('console-pretty.js', []);
+    expect(run.status).toBe(1);
+    const levels = run.stdout.split('\n').map((l) => /\] (\w+) \(pretty/.exec(l)?.[1]).filter(Boolean);
+    expect(levels).toEqual(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
+    expect(run.stdout).toContain('orderId: 42');
+    expect(run.stdout).toContain('payment failed');
+  });
+});
