@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { needsSystemTest } from './system-tests';
 
 const INSTALL_HINT = 'run `bash scripts/install-receivers.sh` (as root) to install it';
 const READY_TIMEOUT_MS = 20_000;
@@ -58,6 +59,7 @@ export class ClickHouse {
   }
 
   static async start(): Promise<ClickHouse> {
+    needsSystemTest('starting ClickHouse');
     const binary = findBinary();
     const dir = mkdtempSync(join(tmpdir(), 'prodlog-clickhouse-'));
     const [httpPort, tcpPort] = await freePorts(2);

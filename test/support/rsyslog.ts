@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './run-fixture';
+import { needsSystemTest } from './system-tests';
 
 /** One message as rsyslog parsed it, from the JSON template below. */
 export interface ReceivedMessage {
@@ -53,6 +54,7 @@ export class Rsyslog {
   }
 
   static async start(options: RsyslogOptions = {}): Promise<Rsyslog> {
+    needsSystemTest('starting rsyslog');
     const r = new Rsyslog(options);
     r.checkInstalled();
     r.makeCertificate();

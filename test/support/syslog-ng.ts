@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollReceived } from './rsyslog';
 import { tempDir } from './run-fixture';
+import { needsSystemTest } from './system-tests';
 
 /** A message as syslog-ng parsed it: `$(format-json --scope rfc5424 --scope sdata)`. */
 export interface SyslogNgMessage {
@@ -31,6 +32,7 @@ export class SyslogNg {
   private proc: ChildProcess | null = null;
 
   static async start(): Promise<SyslogNg> {
+    needsSystemTest('starting syslog-ng');
     const binary = join(ROOT, 'usr', 'sbin', 'syslog-ng');
     if (!existsSync(binary)) throw new Error(`syslog-ng is not unpacked in ${ROOT}: run \`bash scripts/install-receivers.sh\``);
     const s = new SyslogNg();
