@@ -1,18 +1,18 @@
 import pino from 'pino';
-import { createTransport } from '../transports';
+import { createTransport } from './transportRegistry';
 import { resolveConfig, loadConfig } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
-import { Fanout, type FanoutEntry } from './Fanout';
-import { createIsoTime } from './isoTime';
-import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './levels';
-import type { EventMap, Logger, NoEvents } from './Logger';
-import { LoggerCore, type ExitFunction } from './LoggerCore';
-import { packageName } from './packageInfo';
-import { installReadiness } from './readiness/installReadiness';
-import { traceCorrelation } from './readiness/traceCorrelation';
-import { Sanitizer } from './serialize/Sanitizer';
-import { SecretKeyMatcher } from './serialize/secretKeys';
-import { StructuredLogger } from './StructuredLogger';
+import { Fanout, type FanoutEntry } from './core/Fanout';
+import { createIsoTime } from './core/isoTime';
+import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
+import type { EventMap, Logger, NoEvents } from './core/Logger';
+import { LoggerCore, type ExitFunction } from './core/LoggerCore';
+import { packageName } from './integrations/packageInfo';
+import { installReadiness } from './integrations/installReadiness';
+import { traceCorrelation } from './integrations/traceCorrelation';
+import { Sanitizer } from './core/serialize/Sanitizer';
+import { SecretKeyMatcher } from './core/serialize/secretKeys';
+import { StructuredLogger } from './core/StructuredLogger';
 
 export interface LoggerOptions extends LoggerConfig {
   /** Replaces process.exit for FATAL and crashes; tests use it. It must not return normally. */

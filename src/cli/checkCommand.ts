@@ -1,6 +1,6 @@
-import { ConfigError } from '../config/ConfigError';
+import { ConfigError } from '../core/config/ConfigError';
 import { loadConfig } from '../config/loadConfig';
-import { withoutSecrets } from '../config/withoutSecrets';
+import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import type { CommandIo } from './CommandIo';
 
 /**

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { escapeText } from '../../transports/console/displaySafe';
-import { parseDuration } from '../../transports/shared/parseDuration';
+import { parseDuration } from '../core/config/parseDuration';
 import type { CommandIo } from './CommandIo';
 import { ErrorGrouper, type ErrorGroup } from './errorGroups';
 

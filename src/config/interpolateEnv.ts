@@ -1,5 +1,5 @@
 import type { Environment } from './loadConfig';
-import { formatPath } from './describeIssues';
+import { formatPath } from '../core/config/describeIssues';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

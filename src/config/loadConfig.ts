@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { levelSettingSchema } from './schemaHelpers';
-import { ConfigError } from './ConfigError';
-import { describeIssues } from './describeIssues';
+import { levelSettingSchema } from '../core/config/schemaHelpers';
+import { ConfigError } from '../core/config/ConfigError';
+import { describeIssues } from '../core/config/describeIssues';
 import { interpolateEnv } from './interpolateEnv';
 import { loggerConfigSchema, type ResolvedConfig } from './schema';
 

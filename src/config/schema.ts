@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { transportOptionsSchema } from '../../transports';
-import { DEFAULT_LIMITS } from '../serialize/limits';
-import { DEFAULT_CENSOR } from '../serialize/secretKeys';
-import { readinessConfigShape } from '../readiness/readinessOptions';
+import { transportOptionsSchema } from '../transportRegistry';
+import { DEFAULT_LIMITS } from '../core/serialize/limits';
+import { DEFAULT_CENSOR } from '../core/serialize/secretKeys';
+import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
-import { levelSettingSchema, strictOptions } from './schemaHelpers';
+import { levelSettingSchema, strictOptions } from '../core/config/schemaHelpers';
 
 const redactSchema = z
   .union([

@@ -1,4 +1,4 @@
-import type { Transport, TransportHealth } from '../transport';
+import type { Transport, TransportHealth } from '../core/transport';
 
 /** A record as a memory transport keeps it: the parsed JSON line. */
 export type LoggedRecord = Readonly<Record<string, unknown>> & {

@@ -1,5 +1,5 @@
 import { createLogger, type LoggerOptions } from '../createLogger';
-import type { EventMap, Logger, NoEvents } from '../Logger';
+import type { EventMap, Logger, NoEvents } from '../core/Logger';
 import { MemoryTransport, type LoggedRecord } from './MemoryTransport';
 
 /** Thrown in place of exiting the process; `runUntilExit` catches it. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createPrettyFormatter } from '../../transports/console/createPrettyFormatter';
-import { RESERVED_KEYS } from '../../src/serialize/Sanitizer';
-import { SecretKeyMatcher } from '../../src/serialize/secretKeys';
+import { RESERVED_KEYS } from '../../src/core/serialize/Sanitizer';
+import { SecretKeyMatcher } from '../../src/core/serialize/secretKeys';
 import { memoryLogger } from '../support/memory-logger';
 
 const FORGERIES = [

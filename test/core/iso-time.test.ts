@@ -1,4 +1,4 @@
-import { createIsoTime } from '../../src/isoTime';
+import { createIsoTime } from '../../src/core/isoTime';
 
 describe('the time fragment', () => {
   it('equals Date#toISOString for every millisecond it is asked about, in any order', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Transport } from '../../src';
-import { CLOSE_GRACE_MS } from '../../src/LoggerCore';
-import { SharedFlush } from '../../src/SharedFlush';
+import { CLOSE_GRACE_MS } from '../../src/core/LoggerCore';
+import { SharedFlush } from '../../src/core/SharedFlush';
 import { MemoryTransport } from '../../src/testing';
 import { ExitCalled, memoryLogger } from '../support/memory-logger';
 import { tempDir } from '../support/run-fixture';

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src';
 import { checkCommand } from '../../src/cli/checkCommand';
-import { withoutSecrets } from '../../src/config/withoutSecrets';
-import { logStartup } from '../../src/readiness/startupRecord';
+import { withoutSecrets } from '../../src/core/serialize/withoutSecrets';
+import { logStartup } from '../../src/integrations/startupRecord';
 import { memoryLogger } from '../support/memory-logger';
 import { tempDir } from '../support/run-fixture';
 

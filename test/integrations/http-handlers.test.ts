@@ -14,7 +14,7 @@ import {
   type Logger,
   type TransportHealth,
 } from '../../src';
-import { renderFamilies } from '../../src/readiness/prometheusText';
+import { renderFamilies } from '../../src/integrations/http/prometheusText';
 import { MemoryTransport } from '../../src/testing';
 
 /** A memory transport whose health the test sets, like a shipper that cannot reach its receiver. */

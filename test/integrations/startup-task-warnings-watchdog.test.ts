@@ -1,6 +1,6 @@
 import { ConfigError, resolveConfig, type Logger } from '../../src';
-import { describeTransports, logStartup } from '../../src/readiness/startupRecord';
-import { Watchdog, type WatchdogProbes } from '../../src/readiness/Watchdog';
+import { describeTransports, logStartup } from '../../src/integrations/startupRecord';
+import { Watchdog, type WatchdogProbes } from '../../src/integrations/process/Watchdog';
 import { MemoryTransport } from '../../src/testing';
 import { memoryLogger } from '../support/memory-logger';
 import { parseLines, runFixture } from '../support/run-fixture';

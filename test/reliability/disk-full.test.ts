@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../../src/transport';
+import type { TransportHealth } from '../../src/core/transport';
 import { mountTmpfs } from '../support/file-tmpfs';
 import { LoadService } from '../support/load-service';
 import { count, recordFigure } from '../support/reliability-figures';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../../src/transport';
+import type { TransportHealth } from '../../src/core/transport';
 import { LoadService } from '../support/load-service';
 import { count, recordFigure } from '../support/reliability-figures';
 import { tempDir } from '../support/run-fixture';

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import type { TransportHealth } from '../../src/transport';
+import type { TransportHealth } from '../../src/core/transport';
 import { LoadService, type LoadStep } from '../support/load-service';
 import { tempDir } from '../support/run-fixture';
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import type { TransportHealth } from '../../src/transport';
+import type { TransportHealth } from '../../src/core/transport';
 import { fixturePath } from './paths';
 
 /** One step of test/fixtures/reliability-load.js (its header documents each). */

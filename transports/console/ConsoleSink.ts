@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import type { HealthCounters } from '../shared/HealthCounters';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
-import { writeStderr } from '../shared/writeStderr';
+import { writeStderr } from '../../src/core/writeStderr';
 
 /** What the console does when the reader of its stream does not keep up: wait for it, or drop records. */
 export type WhenFull = 'block' | 'drop';

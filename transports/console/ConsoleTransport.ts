@@ -1,4 +1,4 @@
-import type { Transport, TransportHealth } from '../../src/transport';
+import type { Transport, TransportHealth } from '../../src/core/transport';
 import { HealthCounters } from '../shared/HealthCounters';
 import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { ConsoleSink, type WhenFull } from './ConsoleSink';

@@ -1,6 +1,6 @@
 import { isatty } from 'node:tty';
 import { z } from 'zod';
-import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
+import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ConsoleTransport } from './ConsoleTransport';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
-import type { Transport } from '../../src/transport';
+import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
+import type { Transport } from '../../src/core/transport';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 
 const TRANSPORT_METHODS = ['write', 'flush', 'flushSync', 'close', 'health'] as const;

@@ -1,6 +1,6 @@
-import type { TransportHealth } from '../../src/transport';
+import type { TransportHealth } from '../../src/core/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { writeStderr } from '../shared/writeStderr';
+import { writeStderr } from '../../src/core/writeStderr';
 
 /** The file transport's health: the common counters, and the compressions that failed. */
 export interface FileTransportHealth extends TransportHealth {

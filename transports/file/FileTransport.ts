@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Transport } from '../../src/transport';
+import type { Transport } from '../../src/core/transport';
 import type { HealthCounters } from '../shared/HealthCounters';
 import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { levelSettingSchema, strictOptions } from '../../src/config/schemaHelpers';
-import { durationAtLeast, durationSetting } from '../shared/durationSetting';
-import { sizeSetting } from '../shared/sizeSetting';
+import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
+import { durationAtLeast, durationSetting } from '../../src/core/config/durationSetting';
+import { sizeSetting } from '../../src/core/config/sizeSetting';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { FileTransport } from './FileTransport';
 import { logPathProblem } from './logPathProblem';

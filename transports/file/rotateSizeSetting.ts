@@ -1,4 +1,4 @@
-import { sizeSetting } from '../shared/sizeSetting';
+import { sizeSetting } from '../../src/core/config/sizeSetting';
 
 /**
  * The smallest `rotate.size`: 4 KiB, one block of a file system's usual

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/config/schemaHelpers';
+import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
 import { retryOptionsSchema, shippingOptionsShape, sizeSchema } from '../shipping/shippingSchema';
 import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';

@@ -1,5 +1,5 @@
-import type { TransportHealth } from '../../src/transport';
-import { writeStderr } from './writeStderr';
+import type { TransportHealth } from '../../src/core/transport';
+import { writeStderr } from '../../src/core/writeStderr';
 
 /**
  * Counters behind a transport's `health()`. An error is printed to stderr the

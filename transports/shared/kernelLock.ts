@@ -1,4 +1,4 @@
-import { writeStderr } from './writeStderr';
+import { writeStderr } from '../../src/core/writeStderr';
 
 interface NativeLocks {
   /** Exclusive, or `shared` (a read lock: any number of shared holders, no exclusive one). */

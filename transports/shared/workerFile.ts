@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/ConfigError';
+import { ConfigError } from '../../src/core/config/ConfigError';
 
 /** prodlog's worker threads, each loaded from a real JavaScript file. */
 export type WorkerName = 'delivery' | 'compress';

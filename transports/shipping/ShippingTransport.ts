@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import { ConfigError } from '../../src/config/ConfigError';
-import type { Transport, TransportHealth } from '../../src/transport';
+import { ConfigError } from '../../src/core/config/ConfigError';
+import type { Transport, TransportHealth } from '../../src/core/transport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { writeStderr } from '../shared/writeStderr';
+import { writeStderr } from '../../src/core/writeStderr';
 import type { RetrySettings } from './Backoff';
 import type { BatchSettings } from './DeliveryLoop';
 import type { DeliveryHost } from './DeliveryHost';

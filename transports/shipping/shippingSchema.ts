@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { strictOptions } from '../../src/config/schemaHelpers';
-import { parseSize } from '../shared/parseSize';
+import { strictOptions } from '../../src/core/config/schemaHelpers';
+import { parseSize } from '../../src/core/config/parseSize';
 import { DEFAULT_RETRY } from './Backoff';
 
 /** Defaults of the options every shipping transport shares; docs/shipping.md lists them for users. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../../src/config/ConfigError';
-import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/config/schemaHelpers';
+import { ConfigError } from '../../src/core/config/ConfigError';
+import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingOptionsShape } from '../shipping/shippingSchema';

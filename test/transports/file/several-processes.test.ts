@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportHealth } from '../../../src/transport';
+import type { TransportHealth } from '../../../src/core/transport';
 import { FileInUseError } from '../../../transports/file/FileInUseError';
 import { FileTransport } from '../../../transports/file/FileTransport';
 import { allLines, expectEachOnce, fileTestDir } from '../../support/file-logs';

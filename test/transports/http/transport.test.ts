@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Logger, type LoggerOptions } from '../../../src';
-import type { TransportHealth } from '../../../src/transport';
+import type { TransportHealth } from '../../../src/core/transport';
 import { HttpReceiver } from '../../support/http-receiver';
 import { tempDir } from '../../support/run-fixture';
 import { fixturePath } from '../../support/paths';

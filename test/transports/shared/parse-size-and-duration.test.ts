@@ -1,5 +1,5 @@
-import { parseDuration } from '../../../transports/shared/parseDuration';
-import { parseSize } from '../../../transports/shared/parseSize';
+import { parseDuration } from '../../../src/core/config/parseDuration';
+import { parseSize } from '../../../src/core/config/parseSize';
 
 describe('parseSize', () => {
   it.each<[string, number]>([

@@ -1,5 +1,5 @@
 import { createLogger } from '../../../src';
-import { ConfigError } from '../../../src/config/ConfigError';
+import { ConfigError } from '../../../src/core/config/ConfigError';
 
 describe('syslog configuration', () => {
   const make = (t: Record<string, unknown>): unknown => createLogger({ transports: [{ type: 'syslog', host: '127.0.0.1', protocol: 'relp', ...t } as never] });

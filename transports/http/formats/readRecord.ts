@@ -1,4 +1,4 @@
-import { levelName } from '../../../src/levels';
+import { levelName } from '../../../src/core/levels';
 import type { ShippedRecord } from './ShippedRecord';
 
 /** The keys the logger itself writes on every record; everything else is a field. */

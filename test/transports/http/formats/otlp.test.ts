@@ -7,7 +7,7 @@ import { readRecord } from '../../../../transports/http/formats/readRecord';
 import type { ShippedRecord } from '../../../../transports/http/formats/ShippedRecord';
 import { readTraceContext } from '../../../../transports/http/formats/traceContext';
 import { createLogger } from '../../../../src';
-import type { Transport } from '../../../../src/transport';
+import type { Transport } from '../../../../src/core/transport';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';

@@ -2,7 +2,7 @@ import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents } from './Logger';
 import type { LoggerCore } from './LoggerCore';
-import { runTask } from './readiness/task';
+import { runTask } from '../integrations/task';
 import { isError, RESERVED_KEYS } from './serialize/Sanitizer';
 import { truncateString } from './serialize/limits';
 

@@ -1,4 +1,4 @@
-import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
+import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from './secretKeys';
 
 /**
  * TLS key material (syslog's `tls.key` is a PEM private key, `tls.cert` its

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../Logger';
+import type { Logger } from '../core/Logger';
 
 /** Milliseconds since `start`, to the microsecond: enough for a task, short in the record. */
 export function elapsedMs(start: number): number {

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { ConfigError } from '../config/ConfigError';
-import { describeIssues } from '../config/describeIssues';
-import { strictOptions } from '../config/schemaHelpers';
-import type { Logger, LoggerHealth } from '../Logger';
+import { ConfigError } from '../../core/config/ConfigError';
+import { describeIssues } from '../../core/config/describeIssues';
+import { strictOptions } from '../../core/config/schemaHelpers';
+import type { Logger, LoggerHealth } from '../../core/Logger';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
 import { loggersToReport } from './loggersToReport';
-import { elapsedMs } from './task';
+import { elapsedMs } from '../task';
 
 /**
  * A dependency check: passes when it returns (or resolves to) anything but

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../Logger';
-import { censorHeaders } from '../serialize/httpHeaders';
-import { DEFAULT_CENSOR } from '../serialize/secretKeys';
+import type { Logger } from '../../core/Logger';
+import { censorHeaders } from '../../core/serialize/httpHeaders';
+import { DEFAULT_CENSOR } from '../../core/serialize/secretKeys';
 import { observeRequest } from './requestMetrics';
-import { elapsedMs } from './task';
+import { elapsedMs } from '../task';
 
 export interface RequestLoggerOptions {
   /** The header the request id is read from and echoed in; default `x-request-id`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { strictOptions } from '../config/schemaHelpers';
-import { parseSize } from '../../transports/shared/parseSize';
-import { sizeSetting } from '../../transports/shared/sizeSetting';
+import { strictOptions } from '../core/config/schemaHelpers';
+import { parseSize } from '../core/config/parseSize';
+import { sizeSetting } from '../core/config/sizeSetting';
 
 /** Signals a service may ask prodlog to shut down on; SIGKILL and SIGSTOP cannot be caught at all. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;

@@ -1,4 +1,4 @@
-import { writeStderr } from '../transports/shared/writeStderr';
+import { writeStderr } from './writeStderr';
 import type { Transport } from './transport';
 
 /**

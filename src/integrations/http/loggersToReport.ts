@@ -1,5 +1,5 @@
-import type { Logger } from '../Logger';
-import { openLoggers } from '../processHooks';
+import type { Logger } from '../../core/Logger';
+import { openLoggers } from '../../core/processHooks';
 
 /**
  * The loggers an endpoint reports on: the ones it was given, or else every

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Transport, TransportContext } from '../src/transport';
-import { consoleTransport } from './console';
-import { customTransport } from './custom';
-import { fileTransport } from './file';
-import { httpTransport } from './http';
-import { syslogTransport } from './syslog';
+import type { Transport, TransportContext } from './core/transport';
+import { consoleTransport } from '../transports/console';
+import { customTransport } from '../transports/custom';
+import { fileTransport } from '../transports/file';
+import { httpTransport } from '../transports/http';
+import { syslogTransport } from '../transports/syslog';
 
 /** Every transport's options, told apart by `type`. */
 export const transportOptionsSchema = z.discriminatedUnion('type', [

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ConfigError } from '../config/ConfigError';
-import { describeIssues } from '../config/describeIssues';
-import { strictOptions } from '../config/schemaHelpers';
-import type { Logger } from '../Logger';
-import { sizeSetting } from '../../transports/shared/sizeSetting';
-import { formatSize } from './formatSize';
+import { ConfigError } from '../../core/config/ConfigError';
+import { describeIssues } from '../../core/config/describeIssues';
+import { strictOptions } from '../../core/config/schemaHelpers';
+import type { Logger } from '../../core/Logger';
+import { sizeSetting } from '../../core/config/sizeSetting';
+import { formatSize } from '../../core/config/formatSize';
 import { cpusAvailable, diskFree, memoryAvailable } from './systemResources';
 
 const diskNeedSchema = strictOptions({ path: z.string().min(1), min: sizeSetting });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../Logger';
+import type { Logger } from '../../core/Logger';
 import { requestSettings, trackRequest, type RequestLoggerOptions } from './requestLogger';
 
 /** The parts of Fastify the plugin uses, declared here so prodlog needs no Fastify types. */

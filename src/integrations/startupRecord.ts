@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema';
-import { withoutSecrets } from '../config/withoutSecrets';
-import type { Logger } from '../Logger';
-import { packageVersion } from '../packageInfo';
+import { withoutSecrets } from '../core/serialize/withoutSecrets';
+import type { Logger } from '../core/Logger';
+import { packageVersion } from './packageInfo';
 
 /** A bound on the record: transport options nested deeper are shown as "[Object]" or "[Array]". */
 const MAX_DEPTH = 3;

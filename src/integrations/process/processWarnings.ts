@@ -1,4 +1,4 @@
-import type { Logger } from '../Logger';
+import type { Logger } from '../../core/Logger';
 
 interface WarningsState {
   readonly loggers: Set<Logger>;

@@ -1,8 +1,8 @@
 import { getHeapStatistics } from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Logger } from '../Logger';
-import { formatSize } from './formatSize';
-import type { WatchdogConfig } from './readinessOptions';
+import type { Logger } from '../../core/Logger';
+import { formatSize } from '../../core/config/formatSize';
+import type { WatchdogConfig } from '../readinessOptions';
 import { diskFree, memoryAvailable } from './systemResources';
 
 /** What the watchdog measures; tests replace it to drive every branch without loading the machine. */

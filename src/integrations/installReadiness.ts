@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/schema';
-import type { Logger } from '../Logger';
-import type { LoggerCore } from '../LoggerCore';
-import { forwardProcessWarnings } from './processWarnings';
-import { joinShutdown } from './shutdown';
+import type { Logger } from '../core/Logger';
+import type { LoggerCore } from '../core/LoggerCore';
+import { forwardProcessWarnings } from './process/processWarnings';
+import { joinShutdown } from './process/shutdown';
 import { logStartup } from './startupRecord';
-import { Watchdog } from './Watchdog';
+import { Watchdog } from './process/Watchdog';
 
 /**
  * Turns on, for a new root logger, the readiness features its configuration

@@ -1,6 +1,6 @@
-import { LEVEL_NAMES } from '../levels';
-import type { Logger, LoggerHealth } from '../Logger';
-import type { TransportHealth } from '../transport';
+import { LEVEL_NAMES } from '../../core/levels';
+import type { Logger, LoggerHealth } from '../../core/Logger';
+import type { TransportHealth } from '../../core/transport';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
 import { loggersToReport } from './loggersToReport';
 import { PROMETHEUS_CONTENT_TYPE, renderFamilies, type MetricFamily, type Sample } from './prometheusText';

@@ -1,4 +1,4 @@
-import { writeStderr } from '../transports/shared/writeStderr';
+import { writeStderr } from './writeStderr';
 
 /** What a logger tells about the records it dropped because they came after close(). */
 export interface DropSource {

@@ -1,5 +1,5 @@
 import type { Logger as PinoLogger } from 'pino';
-import type { ResolvedConfig } from './config/schema';
+import type { ResolvedConfig } from '../config/schema';
 import type { Fanout } from './Fanout';
 import { LEVEL_NAMES, type LevelName } from './levels';
 import { reportDropsAtExit } from './dropsAtExit';

@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
-import type { Logger } from '../Logger';
-import { writeStderr } from '../../transports/shared/writeStderr';
+import type { Logger } from '../../core/Logger';
+import { writeStderr } from '../../core/writeStderr';
 
 /** What a logger with graceful shutdown on gives the process-wide signal handling. */
 export interface ShutdownParticipant {
