@@ -1,5 +1,4 @@
 import pino from 'pino';
-import { createTransport } from './transportRegistry';
 import { resolveConfig, loadConfig } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { Fanout, type FanoutEntry } from './core/Fanout';
@@ -7,12 +6,13 @@ import { createIsoTime } from './core/isoTime';
 import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
-import { packageName } from './integrations/packageInfo';
-import { installReadiness } from './integrations/installReadiness';
-import { traceCorrelation } from './integrations/traceCorrelation';
 import { Sanitizer } from './core/serialize/Sanitizer';
 import { SecretKeyMatcher } from './core/serialize/secretKeys';
-import { StructuredLogger } from './core/StructuredLogger';
+import { installReadiness } from './integrations/installReadiness';
+import { packageName } from './integrations/packageInfo';
+import { runTask } from './integrations/task';
+import { traceCorrelation } from './integrations/traceCorrelation';
+import { createTransport } from './transportRegistry';
 
 export interface LoggerOptions extends LoggerConfig {
   /** Replaces process.exit for FATAL and crashes; tests use it. It must not return normally. */
@@ -102,17 +102,15 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     },
     fanout,
   );
-  const core = new LoggerCore(config, fanout, sanitizer, exit, root, name);
-  const log = new StructuredLogger<Events>(core, root, level);
-  core.log = log;
+  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask });
   try {
-    installReadiness(core, log, config);
+    installReadiness(core, core.log, config);
   } catch (err) {
     // The core holds process-wide listeners by now; closing it lets go of them and of the transports.
     void core.close();
     throw err;
   }
-  return log;
+  return core.log;
 }
 
 /** No record below every transport's level can be written, so below that the logger does no work. */

@@ -1,5 +1,7 @@
-import type { Environment } from './loadConfig';
 import { formatPath } from '../core/config/describeIssues';
+
+/** Environment variables: process.env, or what a test or a command passes. */
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { levelSettingSchema } from '../core/config/schemaHelpers';
 import { ConfigError } from '../core/config/ConfigError';
 import { describeIssues } from '../core/config/describeIssues';
-import { interpolateEnv } from './interpolateEnv';
+import { levelSettingSchema } from '../core/config/schemaHelpers';
+import { interpolateEnv, type Environment } from './interpolateEnv';
 import { loggerConfigSchema, type ResolvedConfig } from './schema';
 
-export const DEFAULT_CONFIG_FILE = 'prodlog.config.json';
+export type { Environment };
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export const DEFAULT_CONFIG_FILE = 'prodlog.config.json';
 
 export interface LoadConfigOptions {
   /** The config file; defaults to $PRODLOG_CONFIG, then ./prodlog.config.json. */

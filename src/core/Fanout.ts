@@ -1,4 +1,4 @@
-import { LEVELS } from './levels';
+import { LEVEL_NAMES, LEVELS, type LevelName } from './levels';
 import { reportRefusedFatal, writeFatal } from './fatalDelivery';
 import type { Transport, TransportHealth } from './transport';
 
@@ -10,6 +10,11 @@ export interface FanoutEntry {
 
 /** pino sets `lastLevel` on a destination that carries this symbol, before each write. */
 const PINO_METADATA = Symbol.for('pino.metadata');
+
+/** Where a level's records are counted: level values are multiples of ten (debug 20 ... fatal 60). */
+function countSlot(level: number): number {
+  return level / 10;
+}
 
 /**
  * Records logged by transports from inside their own write, per record logged
@@ -36,8 +41,8 @@ export class Fanout {
   lastLevel = 0;
   /** Lines written so far: flushes use it to know what they must cover. */
   seq = 0;
-  /** Records per level value / 10 (index 2 = debug ... 6 = fatal). */
-  readonly countsByLevel = [0, 0, 0, 0, 0, 0, 0];
+  /** Records per level, at countSlot(level). */
+  private readonly counts = [0, 0, 0, 0, 0, 0, 0];
   transportErrors = 0;
   private delivering = false;
   private line = '';
@@ -51,7 +56,7 @@ export class Fanout {
   write(line: string): void {
     const level = this.lastLevel;
     this.seq++;
-    this.countsByLevel[level / 10]!++;
+    this.counts[countSlot(level)]!++;
     if (this.delivering) {
       this.wait(line, level);
       return;
@@ -96,6 +101,13 @@ export class Fanout {
 
   async close(): Promise<void> {
     await Promise.all(this.entries.map(({ transport }) => transport.close().catch(() => void this.transportErrors++)));
+  }
+
+  /** Records written so far, by level. */
+  recordsByLevel(): Record<LevelName, number> {
+    const out = {} as Record<LevelName, number>;
+    for (const name of LEVEL_NAMES) out[name] = this.counts[countSlot(LEVELS[name])] ?? 0;
+    return out;
   }
 
   health(): TransportHealth[] {

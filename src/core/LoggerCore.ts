@@ -1,13 +1,14 @@
 import type { Logger as PinoLogger } from 'pino';
-import type { ResolvedConfig } from '../config/schema';
 import type { Fanout } from './Fanout';
-import { LEVEL_NAMES, type LevelName } from './levels';
+import type { LevelSetting } from './levels';
 import { reportDropsAtExit } from './dropsAtExit';
-import type { DeliveryReport, Logger, LoggerHealth } from './Logger';
+import type { DeliveryReport, EventMap, Logger, LoggerHealth, NoEvents } from './Logger';
 import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
+import type { Limits } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 import { SharedFlush } from './SharedFlush';
+import { StructuredLogger, type LoggerBackend, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
 
@@ -18,23 +19,57 @@ export type ExitFunction = (code: number) => never;
  */
 export const CLOSE_GRACE_MS = 1_000;
 
+/** The settings of the configuration that the core itself uses. */
+export interface CoreSettings {
+  /** Run the FATAL sequence on uncaught exceptions and unhandled rejections. */
+  readonly capture: boolean;
+  readonly fatal: { readonly exitCode: number; readonly timeoutMs: number };
+  readonly closeTimeoutMs: number;
+  readonly limits: Limits;
+}
+
+/** What the composition root (createLogger) builds a core from. */
+export interface CoreParts {
+  readonly settings: CoreSettings;
+  /** The record name, reported by health(). */
+  readonly name: string;
+  /** The root logger's level. */
+  readonly level: LevelSetting;
+  readonly fanout: Fanout;
+  readonly sanitizer: Sanitizer;
+  /** The root pino logger, whose destination is `fanout`. */
+  readonly pino: PinoLogger;
+  readonly exit: ExitFunction;
+  /** The body of `log.task()`. */
+  readonly runTask: TaskRunner;
+}
+
 /**
  * What a root logger and all its children share: the pino instance's
  * destination, the transports, the sanitiser, counters and the lifecycle
- * (flush, close, FATAL, crash capture).
+ * (flush, close, FATAL, crash capture). It creates the root logger, and
+ * registers with the process-wide hooks once it has one.
  */
-export class LoggerCore implements ProcessBoundLogger {
+export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements ProcessBoundLogger, LoggerBackend {
+  /** The root logger: process-wide features (health and metrics endpoints) report on it. */
+  readonly log: Logger<Events>;
+  readonly name: string;
+  readonly sanitizer: Sanitizer;
+  readonly runTask: TaskRunner;
+  private readonly fanout: Fanout;
   /**
    * Set by close() once everything logged so far is flushed, as it closes
    * the transports: from then on records are dropped, counted, and the count
    * is reported on stderr at exit. Records logged while close() flushes are
    * kept.
    */
-  closed = false;
-  droppedAfterClose = 0;
-  internalErrors = 0;
-  /** The root logger, set by createLogger once it exists: process-wide features log through it. */
-  log: Logger | undefined;
+  private closed = false;
+  private dropped = 0;
+  private internalErrors = 0;
+  private readonly settings: CoreSettings;
+  private readonly exitFn: ExitFunction;
+  /** The root pino logger, used to write crash records. */
+  private readonly root: PinoLogger;
   private closing: Promise<void> | undefined;
   private exiting = false;
   /** FATAL sequences under way on the current stack: more than one means a fatal() inside another. */
@@ -42,26 +77,50 @@ export class LoggerCore implements ProcessBoundLogger {
   private readonly flusher: SharedFlush;
   private readonly detachListeners: Array<() => void> = [];
 
-  constructor(
-    readonly config: ResolvedConfig,
-    readonly fanout: Fanout,
-    readonly sanitizer: Sanitizer,
-    private readonly exitFn: ExitFunction,
-    /** The root pino logger, used to write crash records. */
-    private readonly root: PinoLogger,
-    /** The record name, reported by health(). */
-    readonly name: string,
-  ) {
+  constructor(parts: CoreParts) {
+    this.settings = parts.settings;
+    this.name = parts.name;
+    this.fanout = parts.fanout;
+    this.sanitizer = parts.sanitizer;
+    this.exitFn = parts.exit;
+    this.root = parts.pino;
+    this.runTask = parts.runTask;
     this.flusher = new SharedFlush(() => this.fanout.flush());
-    register(this, config.capture);
+    this.log = new StructuredLogger<Events>(this, parts.pino, parts.level);
+    register(this, parts.settings.capture);
   }
 
   get fatalTimeoutMs(): number {
-    return this.config.fatal.timeoutMs;
+    return this.settings.fatal.timeoutMs;
   }
 
   get fatalExitCode(): number {
-    return this.config.fatal.exitCode;
+    return this.settings.fatal.exitCode;
+  }
+
+  get maxStringLength(): number {
+    return this.settings.limits.maxStringLength;
+  }
+
+  /** Records logged after close() and dropped. */
+  get droppedAfterClose(): number {
+    return this.dropped;
+  }
+
+  /**
+   * Whether a record may still be logged: false once close() has closed the
+   * transports, and then the record is counted as dropped (and the count
+   * reported on stderr at exit).
+   */
+  accepting(): boolean {
+    if (!this.closed) return true;
+    if (this.dropped++ === 0) reportDropsAtExit(this);
+    return false;
+  }
+
+  /** A record that could not be serialised, or a listener that threw. */
+  countInternalError(): void {
+    this.internalErrors++;
   }
 
   flush(): Promise<void> {
@@ -73,7 +132,7 @@ export class LoggerCore implements ProcessBoundLogger {
   }
 
   /** Flushes, then waits for every shipper's receivers to take what was logged before the call. */
-  async flushDelivered(timeoutMs: number = this.config.closeTimeoutMs): Promise<DeliveryReport> {
+  async flushDelivered(timeoutMs: number = this.settings.closeTimeoutMs): Promise<DeliveryReport> {
     const started = Date.now();
     await this.flush();
     const left = Math.max(0, timeoutMs - (Date.now() - started));
@@ -115,20 +174,15 @@ export class LoggerCore implements ProcessBoundLogger {
       if (!this.exiting) {
         this.exiting = true;
         this.flushSync();
-        this.drainBeforeExit(Date.now() + this.config.fatal.timeoutMs);
+        this.drainBeforeExit(Date.now() + this.settings.fatal.timeoutMs);
         this.detach();
       }
     } finally {
       this.fatalDepth--;
     }
-    this.exitFn(this.config.fatal.exitCode);
+    this.exitFn(this.settings.fatal.exitCode);
     // Only an exit function replaced by a test can return; `never` must still hold.
     throw new Error('prodlog: the exit function returned after fatal()');
-  }
-
-  /** A record logged after the transports closed: counted, and reported on stderr at exit. */
-  dropAfterClose(): void {
-    if (this.droppedAfterClose++ === 0) reportDropsAtExit(this);
   }
 
   recordCrash(err: unknown, what: CrashKind): void {
@@ -179,7 +233,7 @@ export class LoggerCore implements ProcessBoundLogger {
     const deadline = new Promise<void>((resolve) => {
       // Not unref'd: whoever awaits close() must see it settle, even when
       // nothing else keeps the event loop alive (a hung receiver's socket is).
-      timer = setTimeout(resolve, this.config.closeTimeoutMs + CLOSE_GRACE_MS);
+      timer = setTimeout(resolve, this.settings.closeTimeoutMs + CLOSE_GRACE_MS);
     });
     try {
       await Promise.race([this.fanout.flush(), deadline]);
@@ -194,14 +248,13 @@ export class LoggerCore implements ProcessBoundLogger {
 
   health(): LoggerHealth {
     const transports = this.fanout.health();
-    const counts = this.fanout.countsByLevel;
-    const records = Object.fromEntries(LEVEL_NAMES.map((name, i) => [name, counts[i + 2] ?? 0])) as Record<LevelName, number>;
+    const records = this.fanout.recordsByLevel();
     const internalErrors = this.internalErrors + this.fanout.transportErrors;
     return {
       name: this.name,
       ok: internalErrors === 0 && transports.every((t) => t.ok),
       records,
-      droppedAfterClose: this.droppedAfterClose,
+      droppedAfterClose: this.dropped,
       internalErrors,
       transports,
     };

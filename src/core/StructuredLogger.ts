@@ -1,12 +1,28 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents } from './Logger';
-import type { LoggerCore } from './LoggerCore';
-import { runTask } from '../integrations/task';
-import { isError, RESERVED_KEYS } from './serialize/Sanitizer';
+import { isError, RESERVED_KEYS, type Sanitizer } from './serialize/Sanitizer';
 import { truncateString } from './serialize/limits';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
+
+/** The body of `log.task()`; the composition root supplies it. */
+export type TaskRunner = <T>(log: Logger, name: string, fn: () => T | PromiseLike<T>) => Promise<T>;
+
+/** What a logger and all its children share (LoggerCore): the sanitiser, the counters and the lifecycle. */
+export interface LoggerBackend {
+  readonly sanitizer: Sanitizer;
+  readonly maxStringLength: number;
+  readonly runTask: TaskRunner;
+  /** False once the transports are closed: the record is then dropped, and counted. */
+  accepting(): boolean;
+  countInternalError(): void;
+  fatal(writeRecord: () => void): never;
+  flush(): Promise<void>;
+  flushDelivered(timeoutMs?: number): Promise<DeliveryReport>;
+  close(): Promise<void>;
+  health(): LoggerHealth;
+}
 
 function noop(): void {}
 
@@ -36,7 +52,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   private readonly min: number;
 
   constructor(
-    private readonly core: LoggerCore,
+    private readonly core: LoggerBackend,
     private readonly pino: PinoLogger,
     readonly level: LevelSetting,
   ) {
@@ -82,10 +98,10 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const levelName = level !== undefined && Object.hasOwn(EVENT_LEVELS, level) ? level : 'info';
     if (LEVELS[levelName] < this.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
-    if (!this.accepting()) return;
+    if (!this.core.accepting()) return;
     const core = this.core;
     try {
-      const text = truncateString(String(name), core.config.limits.maxStringLength);
+      const text = truncateString(String(name), core.maxStringLength);
       // The event name first, then the fields, built as one object.
       const head = { [EVENT_KEY]: text };
       let record: object;
@@ -103,7 +119,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
       const safe = bindings !== null && typeof bindings === 'object' ? withObjectPrototype(this.core.sanitizer.fields(bindings)) : {};
       return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.level);
     } catch {
-      this.core.internalErrors++;
+      this.core.countInternalError();
       return this;
     }
   }
@@ -127,28 +143,21 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T> {
-    return runTask(this, name, fn);
-  }
-
-  /** False once close() closes the transports: the record is dropped and counted. */
-  private accepting(): boolean {
-    if (!this.core.closed) return true;
-    this.core.dropAfterClose();
-    return false;
+    return this.core.runTask(this, name, fn);
   }
 
   private emit(method: LogFn, msg: unknown, fields: unknown): void {
-    if (this.accepting()) this.write(method, msg, fields);
+    if (this.core.accepting()) this.write(method, msg, fields);
   }
 
   private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
-    if (this.accepting()) this.writeError(method, err, fields);
+    if (this.core.accepting()) this.writeError(method, err, fields);
   }
 
   private write(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
     try {
-      const text = typeof msg === 'string' ? truncateString(msg, core.config.limits.maxStringLength) : this.messageOf(msg);
+      const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
       if (fields === undefined || fields === null) method.call(this.pino, text);
       else if (typeof fields === 'object') method.call(this.pino, core.sanitizer.fields(fields), text);
       else method.call(this.pino, { fields: core.sanitizer.value(fields) }, text); // untyped callers
@@ -176,7 +185,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   /** Last resort: the record could not be built, so log that fact in its place. */
   private emitInternalError(method: LogFn, err: unknown): void {
-    this.core.internalErrors++;
+    this.core.countInternalError();
     try {
       method.call(this.pino, { prodlogError: String(err) }, 'prodlog could not serialise this record');
     } catch {

@@ -1,11 +1,19 @@
 import { dirname, resolve } from 'node:path';
-import type { ResolvedConfig } from '../config/schema';
 import type { Logger } from '../core/Logger';
-import type { LoggerCore } from '../core/LoggerCore';
 import { forwardProcessWarnings } from './process/processWarnings';
 import { joinShutdown } from './process/shutdown';
-import { logStartup } from './startupRecord';
 import { Watchdog } from './process/Watchdog';
+import type { ReadinessConfig } from './readinessOptions';
+import { logStartup, type StartupConfig } from './startupRecord';
+
+/** What the readiness features need of the logger's core (LoggerCore). */
+export interface ReadinessHost {
+  /** Runs `listener` once the logger closes, or the process exits through FATAL or a crash. */
+  onDetach(listener: () => void): void;
+  flushSync(): void;
+  close(): Promise<void>;
+  exit(code: number): void;
+}
 
 /**
  * Turns on, for a new root logger, the readiness features its configuration
@@ -13,7 +21,7 @@ import { Watchdog } from './process/Watchdog';
  * watchdog. Each process-wide part lets go of the logger when it closes or
  * exits.
  */
-export function installReadiness(core: LoggerCore, log: Logger, config: ResolvedConfig): void {
+export function installReadiness(core: ReadinessHost, log: Logger, config: ReadinessConfig & StartupConfig): void {
   if (config.startup) logStartup(log, config);
   if (config.warnings) core.onDetach(forwardProcessWarnings(log));
   if (config.shutdown.enabled) {
@@ -36,10 +44,10 @@ export function installReadiness(core: LoggerCore, log: Logger, config: Resolved
 }
 
 /** The folder of the first file transport, else the working directory. */
-function logFolder(config: ResolvedConfig): string {
+function logFolder(config: StartupConfig): string {
   for (const t of config.transports) {
-    const path = (t as { type: string; path?: unknown }).path;
-    if (t.type === 'file' && typeof path === 'string') return dirname(resolve(path));
+    const { type, path } = t as { type?: unknown; path?: unknown };
+    if (type === 'file' && typeof path === 'string') return dirname(resolve(path));
   }
   return process.cwd();
 }

@@ -72,3 +72,6 @@ export const readinessConfigShape = {
 };
 
 export type WatchdogConfig = z.output<(typeof readinessConfigShape)['watchdog']>;
+
+/** The readiness keys of a resolved configuration. */
+export type ReadinessConfig = { readonly [Key in keyof typeof readinessConfigShape]: z.output<(typeof readinessConfigShape)[Key]> };

@@ -1,7 +1,11 @@
-import type { ResolvedConfig } from '../config/schema';
-import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import type { Logger } from '../core/Logger';
+import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import { packageVersion } from './packageInfo';
+
+/** What the startup record reads of the configuration: the transports' options, as resolved. */
+export interface StartupConfig {
+  readonly transports: readonly unknown[];
+}
 
 /** A bound on the record: transport options nested deeper are shown as "[Object]" or "[Array]". */
 const MAX_DEPTH = 3;
@@ -11,7 +15,7 @@ const MAX_DEPTH = 3;
  * when found), the Node version, the effective level and the transports
  * without their secrets. `name`, `pid` and `hostname` are in every record.
  */
-export function logStartup(log: Logger, config: ResolvedConfig): void {
+export function logStartup(log: Logger, config: StartupConfig): void {
   const version = packageVersion();
   log.info('startup', {
     ...(version !== undefined ? { version } : {}),
