@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { escapeText } from '../../transports/console/displaySafe';
+import { escapeText } from '../../transports/console';
 import { parseDuration } from '../core/config/parseDuration';
 import type { CommandIo } from './CommandIo';
 import { ErrorGrouper, type ErrorGroup } from './errorGroups';

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
-import { createPrettyFormatter } from '../../transports/console/createPrettyFormatter';
+import { createPrettyFormatter } from '../../transports/console';
 import type { CommandIo } from './CommandIo';
 
 /**

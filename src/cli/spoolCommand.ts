@@ -1,31 +1,12 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { listSegments, lockHolder } from '../../transports/shipping/SegmentFiles';
-import { deliveredOfFirst, resumePosition } from '../../transports/shipping/Spool';
-import { SpoolCursor, type SpoolPosition } from '../../transports/shipping/SpoolCursor';
-import { SpoolReader } from '../../transports/shipping/SpoolReader';
+import { inspectSpool, type SpoolInspection } from '../../transports/shipping';
 import type { CommandIo } from './CommandIo';
 
 const USAGE = 'usage: prodlog spool <dir> [--dead-letter <file>] [--json]\n';
-/** Records read per step while counting: bounded memory whatever the backlog. */
-const READ_STEP = { records: 10_000, chars: 8 * 1024 * 1024 };
 
-export interface SpoolReport {
-  readonly dir: string;
-  readonly segments: number;
-  readonly backlogRecords: number;
-  readonly backlogBytes: number;
-  /** `time` of the oldest undelivered record, or null when there is none (or it has no time). */
-  readonly oldestRecordTime: string | null;
-  /** Where delivery resumes: the saved position (cursor file), or the oldest segment's start; null with no segment. */
-  readonly position: SpoolPosition | null;
-  /** The process holding the spool's lock file, and whether it is running. */
-  readonly lock: { readonly pid: number; readonly running: boolean } | null;
-  /** Bytes of blocks that failed their checksum, skipped by delivery. */
-  readonly damagedBytes: number;
-  /** Bytes at the end of the newest segment that are not a whole block yet: being written, or torn by a crash. */
-  readonly incompleteTailBytes: number;
+export interface SpoolReport extends SpoolInspection {
   readonly deadLetters: DeadLetterReport;
 }
 
@@ -64,50 +45,6 @@ export async function spoolCommand(args: readonly string[], io: CommandIo): Prom
   const report = { ...inspectSpool(dir), deadLetters: await inspectDeadLetters(deadLetterPath) };
   io.stdout(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return 0;
-}
-
-/** The spool's backlog, read the way delivery would read it, without touching anything. */
-export function inspectSpool(dir: string): Omit<SpoolReport, 'deadLetters'> {
-  const all = listSegments(dir);
-  const saved = new SpoolCursor(dir).read();
-  const start = resumePosition(all, saved);
-  // Segments before the delivery position are delivered; the service deletes them on its next start.
-  const segments = all.filter((s) => start.segment === '' || s.base >= start.segment);
-  const newest = segments.at(-1);
-  let damagedBytes = 0;
-  let incompleteTailBytes = 0;
-  const reader = new SpoolReader(segments, () => false, {
-    damaged: (segment, offset, bytes) => {
-      if (segment === newest && offset + bytes >= segment.bytes) incompleteTailBytes += bytes;
-      else damagedBytes += bytes;
-    },
-  });
-  let backlogRecords = 0;
-  let oldestRecordTime: string | null = null;
-  try {
-    let from = start;
-    for (;;) {
-      const batch = reader.read(from, READ_STEP.records, READ_STEP.chars);
-      const last = batch.ends.last();
-      if (!last) break;
-      if (backlogRecords === 0) oldestRecordTime = timeOf(batch.records[0]?.line);
-      backlogRecords += batch.records.length;
-      from = last;
-    }
-  } finally {
-    reader.close();
-  }
-  const backlogBytes = segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst(segments, start);
-  return { dir, segments: segments.length, backlogRecords, backlogBytes, oldestRecordTime, position: start.segment === '' ? null : start, lock: lockHolder(dir), damagedBytes, incompleteTailBytes };
-}
-
-function timeOf(line: string | undefined): string | null {
-  try {
-    const time = (JSON.parse(line ?? '') as { time?: unknown }).time;
-    return typeof time === 'string' ? time : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Reads the dead-letter file line by line (it can be tens of megabytes). */

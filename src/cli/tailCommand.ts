@@ -1,4 +1,4 @@
-import { createPrettyFormatter } from '../../transports/console/createPrettyFormatter';
+import { createPrettyFormatter } from '../../transports/console';
 import type { CommandIo } from './CommandIo';
 import { LogFollower } from './LogFollower';
 

@@ -4,6 +4,10 @@ import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaH
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ConsoleTransport } from './ConsoleTransport';
 
+/** The console's pretty printer and its escaping, for the command line (`pretty`, `tail --pretty`, `errors`). */
+export { createPrettyFormatter, type PrettyOptions } from './createPrettyFormatter';
+export { escapeText } from './displaySafe';
+
 const schema = strictOptions({
   type: z.literal('console'),
   level: levelSettingSchema.optional(),
