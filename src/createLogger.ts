@@ -6,6 +6,7 @@ import { createIsoTime } from './core/isoTime';
 import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
+import { ERROR_KEY, levelField, MESSAGE_KEY } from './core/record';
 import { Sanitizer } from './core/serialize/Sanitizer';
 import { SecretKeyMatcher } from './core/serialize/secretKeys';
 import { installReadiness } from './integrations/installReadiness';
@@ -94,9 +95,11 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
       name,
       level,
       timestamp: createIsoTime(),
-      formatters: { level: (label) => ({ level: label }) },
+      messageKey: MESSAGE_KEY,
+      errorKey: ERROR_KEY,
+      formatters: { level: levelField },
       // Errors are already plain objects (Sanitizer); pino's own err serializer would re-wrap them.
-      serializers: { err: (value: unknown) => value },
+      serializers: { [ERROR_KEY]: (value: unknown) => value },
       ...(config.redact.paths.length > 0 ? { redact: { paths: config.redact.paths, censor: config.redact.censor } } : {}),
       ...traceCorrelation(config.trace),
     },

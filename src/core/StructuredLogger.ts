@@ -1,8 +1,9 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents } from './Logger';
-import { isError, RESERVED_KEYS, type Sanitizer } from './serialize/Sanitizer';
+import { ERROR_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
+import { isError, type Sanitizer } from './serialize/Sanitizer';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
 
@@ -170,7 +171,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const core = this.core;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
-      const message = safeFields['err'] as { message?: unknown } | undefined;
+      const message = safeFields[ERROR_KEY] as { message?: unknown } | undefined;
       method.call(this.pino, safeFields, typeof message?.message === 'string' ? message.message : 'error');
     } catch (e) {
       this.emitInternalError(method, e);

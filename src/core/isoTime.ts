@@ -1,3 +1,5 @@
+import { TIME_KEY } from './record';
+
 /**
  * pino's `timestamp` function: the `,"time":"<ISO-8601>"` fragment of a record.
  *
@@ -19,7 +21,7 @@ export function createIsoTime(now: () => number = Date.now): () => string {
     if (second !== secondStart) {
       secondStart = second;
       // "2026-11-26T06:30:53." : everything up to the milliseconds
-      secondPrefix = `,"time":"${new Date(second).toISOString().slice(0, -4)}`;
+      secondPrefix = `,"${TIME_KEY}":"${new Date(second).toISOString().slice(0, -4)}`;
     }
     lastMs = ms;
     lastFragment = `${secondPrefix}${msOfSecond < 10 ? '00' : msOfSecond < 100 ? '0' : ''}${msOfSecond}Z"`;

@@ -1,11 +1,8 @@
+import type { ParsedRecord } from '../core/record';
 import type { Transport, TransportHealth } from '../core/transport';
 
 /** A record as a memory transport keeps it: the parsed JSON line. */
-export type LoggedRecord = Readonly<Record<string, unknown>> & {
-  readonly level: string;
-  readonly time: string;
-  readonly msg: string;
-};
+export type LoggedRecord = ParsedRecord;
 
 /**
  * Keeps every line in memory, for assertions in a service's own tests:

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createPrettyFormatter } from '../../transports/console/createPrettyFormatter';
-import { RESERVED_KEYS } from '../../src/core/serialize/Sanitizer';
+import { RESERVED_KEYS } from '../../src/core/record';
 import { SecretKeyMatcher } from '../../src/core/serialize/secretKeys';
 import { memoryLogger } from '../support/memory-logger';
 

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { runInNewContext } from 'node:vm';
+import { formatRecord, HEAD_KEYS, MESSAGE_KEY, RESERVED_KEYS } from '../../src/core/record';
+import { readRecordPrefix } from '../../transports/syslog/recordPrefix';
 import { memoryLogger } from '../support/memory-logger';
 
 describe('record shape', () => {
@@ -103,5 +105,31 @@ describe('errors', () => {
     const { log, memory } = memoryLogger();
     log.error(new PaymentDeclined('card declined'));
     expect(memory.records[0]!['err']).toMatchObject({ type: 'PaymentDeclined' });
+  });
+});
+
+describe('the record contract (src/core/record.ts)', () => {
+  it('is what the logger writes: the head keys first and in order, the message last', () => {
+    const { log, memory } = memoryLogger({ name: 'svc' });
+    log.child({ a: 1 }).warn('m', { b: 2 });
+    const keys = Object.keys(JSON.parse(memory.lines[0]!));
+    expect(keys.slice(0, HEAD_KEYS.length)).toEqual([...HEAD_KEYS]);
+    expect(keys.at(-1)).toBe(MESSAGE_KEY);
+    expect([...RESERVED_KEYS]).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+  });
+
+  it('writes a record of prodlog\'s own with the same bytes as the logger would, a forged key renamed', () => {
+    const head = { level: 'warn', time: '2026-11-26T06:30:53.120Z', pid: 41, hostname: 'web "1"', name: 'shop' } as const;
+    expect(formatRecord(head, { transport: 'http:ndjson:http://h/x', dropped: 3 }, 'spool at its cap: records were dropped')).toBe(
+      '{"level":"warn","time":"2026-11-26T06:30:53.120Z","pid":41,"hostname":"web \\"1\\"","name":"shop","transport":"http:ndjson:http://h/x","dropped":3,"msg":"spool at its cap: records were dropped"}\n',
+    );
+    expect(JSON.parse(formatRecord(head, { msg: 'forged', level: 'fatal' }, 'real'))).toMatchObject({ level: 'warn', msg: 'real', msg_: 'forged', level_: 'fatal' });
+  });
+
+  it('is what the syslog header reads from the start of a line', () => {
+    const { log, memory } = memoryLogger({ name: 'svc' });
+    log.error('boom', { x: 1 });
+    const record = memory.records[0]!;
+    expect(readRecordPrefix(memory.lines[0]!)).toEqual({ level: 'error', time: record.time, pid: String(process.pid), hostname: hostname() });
   });
 });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ConfigError } from '../../src/core/config/ConfigError';
+import { formatRecord } from '../../src/core/record';
 import type { Transport, TransportHealth } from '../../src/core/transport';
 import { HealthCounters } from '../shared/HealthCounters';
 import { writeStderr } from '../../src/core/writeStderr';
@@ -280,10 +281,11 @@ export class ShippingTransport implements Transport {
 
   /** The first record that fits after a drop is preceded by a warn record saying how many were lost. */
   private announceDrops(): void {
-    const line =
-      `{"level":"warn","time":"${new Date().toISOString()}","pid":${process.pid},"hostname":${JSON.stringify(hostname())},` +
-      `"name":${JSON.stringify(this.settings.loggerName)},"transport":${JSON.stringify(this.name)},"dropped":${this.dropsUnannounced},` +
-      `"msg":"spool at its cap: records were dropped"}\n`;
+    const line = formatRecord(
+      { level: 'warn', time: new Date().toISOString(), pid: process.pid, hostname: hostname(), name: this.settings.loggerName },
+      { transport: this.name, dropped: this.dropsUnannounced },
+      'spool at its cap: records were dropped',
+    );
     if (!this.appender.fits(line.length)) return;
     this.dropsUnannounced = 0;
     this.appender.append(line);

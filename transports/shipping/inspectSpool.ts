@@ -1,3 +1,4 @@
+import { TIME_KEY } from '../../src/core/record';
 import { listSegments, lockHolder } from './SegmentFiles';
 import { SpoolCursor, type SpoolPosition } from './SpoolCursor';
 import { SpoolReader } from './SpoolReader';
@@ -65,7 +66,7 @@ export function inspectSpool(dir: string): SpoolInspection {
 
 function timeOf(line: string | undefined): string | null {
   try {
-    const time = (JSON.parse(line ?? '') as { time?: unknown }).time;
+    const time = (JSON.parse(line ?? '') as Record<string, unknown>)[TIME_KEY];
     return typeof time === 'string' ? time : null;
   } catch {
     return null;

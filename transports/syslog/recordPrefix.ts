@@ -1,3 +1,5 @@
+import { HEAD_KEYS } from '../../src/core/record';
+
 /** The fields of a prodlog JSON line the syslog header needs. */
 export interface RecordPrefix {
   readonly level: string;
@@ -6,14 +8,16 @@ export interface RecordPrefix {
   readonly hostname: string;
 }
 
+const [LEVEL, TIME, PID, HOSTNAME] = HEAD_KEYS;
+
 /**
- * pino writes level, time, pid and hostname first and always in that order,
- * so the header fields are read from the start of the line by one anchored
- * regular expression instead of parsing the whole record (a record can be
- * 100 kB). A line that does not start that way (a custom record) gets
- * defaults: severity info, the time of sending.
+ * Every record opens with level, time, pid and hostname, in that order (the
+ * record contract), so the header fields are read from the start of the line
+ * by one anchored regular expression instead of parsing the whole record (a
+ * record can be 100 kB). A line that does not start that way (a custom
+ * record) gets defaults: severity info, the time of sending.
  */
-const PREFIX = /^\{"level":"([a-z]+)","time":"([^"\\]{1,40})"(?:,"pid":(\d{1,10}))?(?:,"hostname":"((?:[^"\\]|\\.){0,255})")?/;
+const PREFIX = new RegExp(`^\\{"${LEVEL}":"([a-z]+)","${TIME}":"([^"\\\\]{1,40})"(?:,"${PID}":(\\d{1,10}))?(?:,"${HOSTNAME}":"((?:[^"\\\\]|\\\\.){0,255})")?`);
 
 export function readRecordPrefix(line: string): RecordPrefix {
   const m = PREFIX.exec(line);

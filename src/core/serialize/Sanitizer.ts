@@ -1,12 +1,10 @@
 import { types } from 'node:util';
 import { censorHeaderText, censorRawHeaders, looksLikeHeaderText } from './httpHeaders';
 import { httpSummary } from './httpSummary';
+import { ERROR_KEY, RESERVED_KEYS } from '../record';
 import { truncateString, TRUNCATED_KEYS, type Limits } from './limits';
 import type { SecretKeyMatcher } from './secretKeys';
 import { censorUrl } from './urlSecrets';
-
-/** Keys the logger writes itself; a field with one of these names is renamed `<key>_` so it cannot forge them. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
 
 export type JsonFields = Record<string, unknown>;
 
@@ -55,7 +53,7 @@ export class Sanitizer {
   /** The fields with `err` set to the serialised error (used by `log.error(err, fields)`). */
   withError(err: Error, fields: object | undefined, head?: JsonFields): JsonFields {
     const out = fields === undefined || isError(fields) ? startedWith(head) : this.fields(fields, RESERVED_KEYS, head);
-    out['err'] = this.copy(err, 2, []);
+    out[ERROR_KEY] = this.copy(err, 2, []);
     return out;
   }
 

@@ -1,3 +1,4 @@
+import { ERROR_KEY, HOSTNAME_KEY, LEVEL_KEY, MESSAGE_KEY, NAME_KEY, PID_KEY, TIME_KEY } from '../../../src/core/record';
 import type { RecordView } from './readRecord';
 
 /** Loki's default limit of label names per stream (`max_label_names_per_series`). */
@@ -6,11 +7,11 @@ export const MAX_LOKI_LABELS = 15;
 export const DEFAULT_MAX_VALUES_PER_LABEL = 100;
 export const OVERFLOW_VALUE = '_other';
 /** Record keys that are unbounded by nature: one stream per value would ruin Loki's index. */
-export const UNBOUNDED_KEYS: ReadonlySet<string> = new Set(['time', 'msg', 'pid', 'err']);
+export const UNBOUNDED_KEYS: ReadonlySet<string> = new Set([TIME_KEY, MESSAGE_KEY, PID_KEY, ERROR_KEY]);
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** `service_name` and `level`: the labels Grafana's log views filter on first. */
-export const DEFAULT_LOKI_LABELS: Readonly<Record<string, string>> = { service_name: 'name', level: 'level' };
+export const DEFAULT_LOKI_LABELS: Readonly<Record<string, string>> = { service_name: NAME_KEY, level: LEVEL_KEY };
 
 export interface LokiLabelSettings {
   /** Label name to the record key its value comes from. */
@@ -94,8 +95,8 @@ interface DynamicLabel {
 }
 
 function valueOf(record: RecordView, source: string, serviceName: string): string | undefined {
-  if (source === 'level') return record.level;
-  const v = source === 'name' ? (record.name ?? serviceName) : source === 'hostname' ? record.hostname : record.fields[source];
+  if (source === LEVEL_KEY) return record.level;
+  const v = source === NAME_KEY ? (record.name ?? serviceName) : source === HOSTNAME_KEY ? record.hostname : record.fields[source];
   return typeof v === 'string' ? labelValue(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 

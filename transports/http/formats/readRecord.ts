@@ -1,8 +1,5 @@
-import { levelName } from '../../../src/core/levels';
+import { ERROR_KEY, HOSTNAME_KEY, LEVEL_KEY, levelLabel, MESSAGE_KEY, NAME_KEY, OWN_KEYS, PID_KEY, TIME_KEY } from '../../../src/core/record';
 import type { ShippedRecord } from './ShippedRecord';
-
-/** The keys the logger itself writes on every record; everything else is a field. */
-export const RECORD_KEYS: ReadonlySet<string> = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'err']);
 
 /** A serialised error as the logger writes it under `err`. */
 export interface ErrorView {
@@ -50,21 +47,24 @@ export function readRecord(record: ShippedRecord): RecordView {
   }
   const obj = parsed as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
-  const err = isObject(obj['err']) ? (obj['err'] as ErrorView) : undefined;
+  const err = isObject(obj[ERROR_KEY]) ? (obj[ERROR_KEY] as ErrorView) : undefined;
   for (const key of Object.keys(obj)) {
     // A non-object `err` is a plain field the caller chose to call err, not a serialised error.
-    if (!RECORD_KEYS.has(key) || (key === 'err' && err === undefined)) setField(fields, key, obj[key]);
+    if (!OWN_KEYS.has(key) || (key === ERROR_KEY && err === undefined)) setField(fields, key, obj[key]);
   }
-  const time = typeof obj['time'] === 'string' ? obj['time'] : undefined;
-  const timeMs = time === undefined ? (typeof obj['time'] === 'number' ? obj['time'] : undefined) : Date.parse(time);
+  const rawTime = obj[TIME_KEY];
+  const time = typeof rawTime === 'string' ? rawTime : undefined;
+  const timeMs = time === undefined ? (typeof rawTime === 'number' ? rawTime : undefined) : Date.parse(time);
+  const msg = obj[MESSAGE_KEY];
+  const pid = obj[PID_KEY];
   return {
-    level: levelOf(obj['level']),
+    level: levelLabel(obj[LEVEL_KEY]),
     timeMs: timeMs === undefined || Number.isNaN(timeMs) ? undefined : timeMs,
     time,
-    msg: typeof obj['msg'] === 'string' ? obj['msg'] : obj['msg'] === undefined ? '' : JSON.stringify(obj['msg']),
-    name: stringOrUndefined(obj['name']),
-    hostname: stringOrUndefined(obj['hostname']),
-    pid: typeof obj['pid'] === 'number' ? obj['pid'] : undefined,
+    msg: typeof msg === 'string' ? msg : msg === undefined ? '' : JSON.stringify(msg),
+    name: stringOrUndefined(obj[NAME_KEY]),
+    hostname: stringOrUndefined(obj[HOSTNAME_KEY]),
+    pid: typeof pid === 'number' ? pid : undefined,
     err,
     fields,
     line,
@@ -82,12 +82,6 @@ export function readRecord(record: ShippedRecord): RecordView {
 export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
-}
-
-function levelOf(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return levelName(v);
-  return undefined;
 }
 
 function stringOrUndefined(v: unknown): string | undefined {
