@@ -1,3 +1,4 @@
+import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { Sink } from '../shipping/Sink';
 import { createWireFormat, type WireFormatSettings } from './formats/createWireFormat';
 import { HttpBatchSender, withQueryDefaults } from './HttpBatchSender';
@@ -21,14 +22,8 @@ export function createSink(options: HttpSinkOptions): Sink {
   const url = withQueryDefaults(options.url, format.queryDefaults);
   const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs });
   return new HttpSink(new HttpBatchSender(format, poster), {
-    endpoint: endpointOf(options.url),
+    endpoint: urlWithoutSecrets(new URL(options.url)),
     serverErrorMs: options.serverErrorMs,
     authErrorMs: options.authErrorMs,
   });
-}
-
-/** The URL as shown in health and messages: no user:password, no query (which may hold a token). */
-export function endpointOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname}`;
 }

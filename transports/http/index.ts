@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
-import { endpointOf, type HttpSinkOptions } from './createSink';
+import type { HttpSinkOptions } from './createSink';
 import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
 import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
@@ -15,7 +16,7 @@ export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
 export const httpTransport: TransportDefinition<typeof httpSchema> = {
   schema: httpSchema,
   create(options, context) {
-    const endpoint = endpointOf(options.url);
+    const endpoint = urlWithoutSecrets(new URL(options.url));
     const name = `http:${options.format}:${endpoint}`;
     const batch = { ...options.batch, maxBytes: options.batch.maxBytes ?? BATCH_MAX_BYTES[options.format] };
     const settings = shippingSettings({ ...options, batch }, {

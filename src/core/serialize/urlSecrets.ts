@@ -12,6 +12,16 @@ export function isSecretParam(name: string, secrets: SecretKeyMatcher): boolean 
   return QUERY_SECRET_NAMES.has(name.toLowerCase()) || secrets.isSecret(name);
 }
 
+/**
+ * A URL as configuration is shown (a transport's name, `prodlog check`, the
+ * startup record): scheme, host and path. The user and password, the query
+ * and the fragment, where credentials travel, are left out whatever their
+ * names, since a configured URL's parameters are not all known to be safe.
+ */
+export function urlWithoutSecrets(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
 /** The longest scheme looked for: longer words before a ":" are not URLs. */
 const MAX_SCHEME = 32;
 

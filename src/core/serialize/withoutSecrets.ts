@@ -1,4 +1,5 @@
 import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from './secretKeys';
+import { urlWithoutSecrets } from './urlSecrets';
 
 /**
  * TLS key material (syslog's `tls.key` is a PEM private key, `tls.cert` its
@@ -65,10 +66,13 @@ function isPlainObject(v: unknown): v is object {
 
 function withoutUrlSecrets(text: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  let url: URL;
   try {
-    const url = new URL(text);
-    return `${url.protocol}//${url.host}${url.pathname === '/' && !text.endsWith('/') ? '' : url.pathname}`;
+    url = new URL(text);
   } catch {
     return text;
   }
+  const shown = urlWithoutSecrets(url);
+  // "https://host" is shown as written, without the "/" the parser adds.
+  return url.pathname === '/' && !text.endsWith('/') ? shown.slice(0, -1) : shown;
 }
