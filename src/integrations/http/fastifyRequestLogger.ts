@@ -1,16 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/Logger';
+import type { FastifyReplyLike, FastifyRequestLike } from './httpExchange';
 import { requestSettings, trackRequest, type RequestLoggerOptions } from './requestLogger';
 
-/** The parts of Fastify the plugin uses, declared here so prodlog needs no Fastify types. */
-export interface FastifyRequestLike {
-  readonly raw: IncomingMessage;
-  readonly routeOptions?: { readonly url?: string | undefined };
-  prodlog?: Logger | null;
-}
-export interface FastifyReplyLike {
-  readonly raw: ServerResponse;
-}
+/** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
   decorateRequest(name: string, value: null): unknown;
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: () => void) => void): unknown;

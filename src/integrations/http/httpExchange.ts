@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../core/Logger';
 
-/** Fastify's request and reply, as far as an endpoint needs them: the node:http objects inside. */
-interface FastifyRequestLike {
+/**
+ * Fastify's request and reply, as far as prodlog uses them (the node:http
+ * objects inside, the route, the request's logger), declared here so prodlog
+ * needs no Fastify types.
+ */
+export interface FastifyRequestLike {
   readonly raw: IncomingMessage;
+  readonly routeOptions?: { readonly url?: string | undefined };
+  prodlog?: Logger | null;
 }
-interface FastifyReplyLike {
+export interface FastifyReplyLike {
   readonly raw: ServerResponse;
   hijack(): unknown;
 }

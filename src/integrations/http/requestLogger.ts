@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../core/Logger';
 import { censorHeaders } from '../../core/serialize/httpHeaders';
 import { DEFAULT_CENSOR } from '../../core/serialize/secretKeys';
+import type { FastifyRequestLike } from './httpExchange';
 import { observeRequest } from './requestMetrics';
 import { elapsedMs } from '../task';
 
@@ -38,7 +39,7 @@ const childLoggers = new WeakMap<IncomingMessage, Logger>();
  * can be found with its access record. Falls back to `fallback` for a
  * request no request logger saw. Takes node:http, Express or Fastify requests.
  */
-export function requestLog(req: IncomingMessage | { readonly raw: IncomingMessage }, fallback?: Logger): Logger | undefined {
+export function requestLog(req: IncomingMessage | FastifyRequestLike, fallback?: Logger): Logger | undefined {
   const raw = 'raw' in req ? req.raw : req;
   return childLoggers.get(raw) ?? fallback;
 }
