@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stripNewline } from './formats/readRecord';
-import type { ShippedRecord } from './formats/ShippedRecord';
+import type { SpoolRecord } from '../shipping/Sink';
 
 /** Readable by owner and group only, like log files: dead letters are log records. */
 const DEAD_LETTER_MODE = 0o640;
@@ -30,7 +30,7 @@ export class DeadLetterFile {
     this.size = sizeOf(path);
   }
 
-  write(records: readonly ShippedRecord[], reason: string): void {
+  write(records: readonly SpoolRecord[], reason: string): void {
     const head = `{"deadAt":"${new Date().toISOString()}","reason":${JSON.stringify(reason)}`;
     // A lower bound on the batch's bytes, found without formatting it: each line holds at least the head,
     // `,"record":`, the record less its newline, and `}\n`; UTF-8 takes at least one byte per character.

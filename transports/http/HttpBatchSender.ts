@@ -1,4 +1,4 @@
-import type { ShippedRecord } from './formats/ShippedRecord';
+import type { SpoolRecord } from '../shipping/Sink';
 import type { WireFormat } from './formats/WireFormat';
 import type { HttpPoster } from './HttpPoster';
 import { classifyAnswer, classifyFailure } from './response/classifyAnswer';
@@ -13,7 +13,7 @@ export class HttpBatchSender {
     private readonly poster: HttpPoster,
   ) {}
 
-  async send(records: readonly ShippedRecord[]): Promise<SendResult> {
+  async send(records: readonly SpoolRecord[]): Promise<SendResult> {
     try {
       const answer = await this.poster.post(this.format.encode(records), this.format.contentType);
       return { ...classifyAnswer(answer, this.format, records.length), sentBytes: answer.sentBytes };

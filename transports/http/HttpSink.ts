@@ -1,6 +1,5 @@
 import type { Sink, SinkResult, SpoolRecord } from '../shipping/Sink';
 import { charsOf } from '../shipping/SpoolReader';
-import type { ShippedRecord } from './formats/ShippedRecord';
 import type { HttpBatchSender, SendResult } from './HttpBatchSender';
 import { HttpDeliveryError } from './HttpDeliveryError';
 
@@ -85,7 +84,7 @@ export class HttpSink implements Sink {
     return { accepted: mid + second.accepted, ...(rejected.length > 0 ? { rejected } : {}), ...(second.error ? { error: second.error } : {}) };
   }
 
-  private toSinkResult(result: SendResult, records: readonly ShippedRecord[]): SinkResult {
+  private toSinkResult(result: SendResult, records: readonly SpoolRecord[]): SinkResult {
     const n = records.length;
     // Only a definite answer ends a run of 5xx: a 503 or a timeout in between does not restart the clock.
     if (result.kind !== 'serverError' && result.kind !== 'retry') this.failing = undefined;

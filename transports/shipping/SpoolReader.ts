@@ -4,11 +4,15 @@ import type { Segment } from './SegmentFiles';
 import { BatchEnds } from './BatchEnds';
 import type { SpoolPosition } from './SpoolCursor';
 
-/** A record read back from the spool. */
+/** A record as the spool hands it to a sink, and a sink to its wire format. */
 export interface SpoolRecord {
-  /** Unique and stable: a redelivery of the same record carries the same id. */
-  readonly id: string;
-  /** The JSON record, without its trailing newline. */
+  /**
+   * Unique and stable: a redelivery of the same record carries the same id.
+   * Every record read from a spool has one; a line encoded on its own (a
+   * test, a tool) may not, and is then sent without.
+   */
+  readonly id?: string;
+  /** The JSON record; the spool gives it without its trailing newline, the wire formats take either. */
   readonly line: string;
 }
 

@@ -53,7 +53,7 @@ export class Rfc5424Encoder {
     const head =
       `${this.priFor[p.level] ?? this.priFor['info']}${p.time} ${this.host(p.hostname)} ${this.appName} ${p.pid || '-'} ${p.level} ` +
       // Spool ids are [0-9a-z.-] by construction: nothing in them needs escaping.
-      `[${PRODLOG_SD_ID} id="${record.id}"`;
+      `[${PRODLOG_SD_ID} id="${record.id ?? ''}"`;
     const message = `${head}]${this.extraSd} ${record.line}`;
     if (message.length * 3 <= this.settings.maxMessageBytes || Buffer.byteLength(message) <= this.settings.maxMessageBytes) return message;
     return this.truncated(head, record.line);

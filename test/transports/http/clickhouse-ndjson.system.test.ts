@@ -1,5 +1,5 @@
 import { ndjsonFormat } from '../../../transports/http/formats/ndjsonFormat';
-import type { ShippedRecord } from '../../../transports/http/formats/ShippedRecord';
+import type { SpoolRecord } from '../../../transports/shipping/Sink';
 import { HttpBatchSender } from '../../../transports/http/HttpBatchSender';
 import { HttpPoster } from '../../../transports/http/HttpPoster';
 import { ClickHouse } from '../../support/clickhouse';
@@ -23,7 +23,7 @@ function ndjsonSender(compress: 'gzip' | undefined = undefined): HttpBatchSender
   return sender;
 }
 
-function records(n: number, from = 0): ShippedRecord[] {
+function records(n: number, from = 0): SpoolRecord[] {
   return Array.from({ length: n }, (_, i) => ({
     line: `${JSON.stringify({ level: 'info', time: `2026-11-26T06:30:53.${String((from + i) % 1000).padStart(3, '0')}Z`, pid: 42, hostname: 'vm', name: 'svc', seq: from + i, orderId: i, nested: { a: [1, 2] }, msg: `order ${from + i} placed` })}\n`,
   }));

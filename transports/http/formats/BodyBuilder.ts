@@ -1,4 +1,4 @@
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 
 /**
  * Builds a request body as bytes, string by string.
@@ -42,7 +42,7 @@ export class BodyBuilder {
  * Initial room for a body made of the records' lines plus `extraCharsPerRecord`
  * characters each, so that mostly-ASCII batches are built without growing.
  */
-export function estimateBodyBytes(records: readonly ShippedRecord[], extraCharsPerRecord: number): number {
+export function estimateBodyBytes(records: readonly SpoolRecord[], extraCharsPerRecord: number): number {
   let chars = 0;
   for (const r of records) chars += r.line.length + extraCharsPerRecord;
   return Math.max(1024, chars);

@@ -1,4 +1,4 @@
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 
 export const FORMAT_NAMES = ['ndjson', 'otlp', 'loki', 'elasticsearch'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
@@ -23,7 +23,7 @@ export interface WireFormat {
   readonly name: FormatName;
   readonly contentType: string;
   /** The request body for these records, in order, as bytes. Never throws. */
-  encode(records: readonly ShippedRecord[]): Buffer;
+  encode(records: readonly SpoolRecord[]): Buffer;
   /**
    * Reads a 2xx response body for records refused inside an accepted request.
    * Undefined when everything was taken; formats whose receivers accept or

@@ -3,7 +3,7 @@ import { BodyBuilder, estimateBodyBytes } from './BodyBuilder';
 import { ecsDocument } from './ecsDocument';
 import { compileIndexPattern } from './indexPattern';
 import { readRecord } from './readRecord';
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 import type { PartialResult, WireFormat } from './WireFormat';
 
 export interface ElasticsearchFormatSettings {
@@ -35,7 +35,7 @@ export function createElasticsearchFormat(settings: ElasticsearchFormatSettings)
     contentType: 'application/x-ndjson',
     // Only what the partial-success check reads: a 10,000-item answer would otherwise be megabytes.
     queryDefaults: { filter_path: 'errors,items.*.status,items.*.error.type,items.*.error.reason' },
-    encode(records: readonly ShippedRecord[]): Buffer {
+    encode(records: readonly SpoolRecord[]): Buffer {
       const body = new BodyBuilder(estimateBodyBytes(records, BULK_CHARS_ESTIMATE));
       const now = Date.now();
       for (const shipped of records) {

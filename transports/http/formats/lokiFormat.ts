@@ -1,6 +1,6 @@
 import { LokiLabels, type LokiLabelSettings } from './lokiLabels';
 import { readRecord } from './readRecord';
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 import type { WireFormat } from './WireFormat';
 
 interface Entry {
@@ -25,7 +25,7 @@ export function createLokiFormat(settings: LokiLabelSettings): WireFormat {
   return {
     name: 'loki',
     contentType: 'application/json',
-    encode(records: readonly ShippedRecord[]): Buffer {
+    encode(records: readonly SpoolRecord[]): Buffer {
       const streams = new Map<string, { labels: Record<string, string>; entries: Entry[] }>();
       // A line whose time cannot be read (torn, foreign) is stamped now rather than at 1970, which Loki would refuse.
       const now = Date.now();

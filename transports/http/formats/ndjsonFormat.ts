@@ -1,5 +1,5 @@
 import { BodyBuilder, estimateBodyBytes } from './BodyBuilder';
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 import type { WireFormat } from './WireFormat';
 
 /** The key under which the spool id is added to each line. */
@@ -19,7 +19,7 @@ const ID_KEY_TEXT = `"${NDJSON_ID_KEY}":`;
 export const ndjsonFormat: WireFormat = {
   name: 'ndjson',
   contentType: 'application/x-ndjson',
-  encode(records: readonly ShippedRecord[]): Buffer {
+  encode(records: readonly SpoolRecord[]): Buffer {
     const body = new BodyBuilder(estimateBodyBytes(records, ID_CHARS_ESTIMATE));
     let chunk = '';
     let inChunk = 0;

@@ -1,6 +1,6 @@
 import { toAnyValue, toKeyValues, type OtlpAnyValue, type OtlpKeyValue } from './otlpAnyValue';
 import { readRecord, type ErrorView, type RecordView } from './readRecord';
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 import { readTraceContext } from './traceContext';
 import type { PartialResult, WireFormat } from './WireFormat';
 
@@ -48,7 +48,7 @@ export function createOtlpFormat(settings: OtlpFormatSettings): WireFormat {
   };
 }
 
-function buildRequest(records: readonly ShippedRecord[], serviceName: string): object {
+function buildRequest(records: readonly SpoolRecord[], serviceName: string): object {
   const byResource = new Map<string, { resource: OtlpKeyValue[]; logRecords: OtlpLogRecord[] }>();
   for (const shipped of records) {
     const record = readRecord(shipped);

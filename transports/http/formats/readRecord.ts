@@ -1,5 +1,5 @@
 import { ERROR_KEY, HOSTNAME_KEY, LEVEL_KEY, levelLabel, MESSAGE_KEY, NAME_KEY, OWN_KEYS, PID_KEY, TIME_KEY } from '../../../src/core/record';
-import type { ShippedRecord } from './ShippedRecord';
+import type { SpoolRecord } from '../../shipping/Sink';
 
 /** A serialised error as the logger writes it under `err`. */
 export interface ErrorView {
@@ -34,7 +34,7 @@ export interface RecordView {
  * (a torn write, a foreign producer) becomes a record whose message is the
  * raw text, so it is still delivered and visible rather than lost.
  */
-export function readRecord(record: ShippedRecord): RecordView {
+export function readRecord(record: SpoolRecord): RecordView {
   const line = stripNewline(record.line);
   let parsed: unknown;
   try {

@@ -1,6 +1,6 @@
 import { createElasticsearchFormat, readBulkItemErrors } from '../../../../transports/http/formats/elasticsearchFormat';
 import { checkIndexPattern, compileIndexPattern, DEFAULT_INDEX_PATTERN } from '../../../../transports/http/formats/indexPattern';
-import type { ShippedRecord } from '../../../../transports/http/formats/ShippedRecord';
+import type { SpoolRecord } from '../../../../transports/shipping/Sink';
 
 const format = createElasticsearchFormat({ index: DEFAULT_INDEX_PATTERN, serviceName: 'fallback' });
 
@@ -52,7 +52,7 @@ describe('elasticsearch format', () => {
   });
 
   it('sends the spool id as _id so a resent record is refused as a duplicate', () => {
-    const records: ShippedRecord[] = [{ line: line(), id: 'abc-1' }];
+    const records: SpoolRecord[] = [{ line: line(), id: 'abc-1' }];
     expect(parseBulk(format.encode(records))[0]!.action).toEqual({ create: { _index: 'prodlog-checkout-2026.11.26', _id: 'abc-1' } });
   });
 

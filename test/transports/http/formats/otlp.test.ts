@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { createOtlpFormat, OTLP_SEVERITY, readOtlpPartialSuccess } from '../../../../transports/http/formats/otlpFormat';
 import { readRecord } from '../../../../transports/http/formats/readRecord';
-import type { ShippedRecord } from '../../../../transports/http/formats/ShippedRecord';
+import type { SpoolRecord } from '../../../../transports/shipping/Sink';
 import { readTraceContext } from '../../../../transports/http/formats/traceContext';
 import { createLogger } from '../../../../src';
 import type { Transport } from '../../../../src/core/transport';
@@ -105,7 +105,7 @@ function normalise(value: unknown, key = ''): unknown {
 const PRODLOG_ONLY = new Set(['exception.code', 'exception.cause', 'exception.errors']);
 
 function encode(lines: readonly string[], ids?: readonly string[]): Record<string, unknown> {
-  const records: ShippedRecord[] = lines.map((line, i) => (ids ? { line, id: ids[i]! } : { line }));
+  const records: SpoolRecord[] = lines.map((line, i) => (ids ? { line, id: ids[i]! } : { line }));
   return JSON.parse(createOtlpFormat({ serviceName: 'fallback' }).encode(records).toString()) as Record<string, unknown>;
 }
 
