@@ -3,11 +3,11 @@ import type { Fanout } from './Fanout';
 import type { LevelSetting } from './levels';
 import { reportDropsAtExit } from './dropsAtExit';
 import type { DeliveryReport, EventMap, Logger, LoggerHealth, NoEvents } from './Logger';
+import { CoalescedRun } from './CoalescedRun';
 import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import type { Limits } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
-import { SharedFlush } from './SharedFlush';
 import { StructuredLogger, type LoggerBackend, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
@@ -74,7 +74,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private exiting = false;
   /** FATAL sequences under way on the current stack: more than one means a fatal() inside another. */
   private fatalDepth = 0;
-  private readonly flusher: SharedFlush;
+  private readonly flusher: CoalescedRun;
   private readonly detachListeners: Array<() => void> = [];
 
   constructor(parts: CoreParts) {
@@ -85,7 +85,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.exitFn = parts.exit;
     this.root = parts.pino;
     this.runTask = parts.runTask;
-    this.flusher = new SharedFlush(() => this.fanout.flush());
+    this.flusher = new CoalescedRun(() => this.fanout.flush());
     this.log = new StructuredLogger<Events>(this, parts.pino, parts.level);
     register(this, parts.settings.capture);
   }
@@ -124,7 +124,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   }
 
   flush(): Promise<void> {
-    return this.flusher.flush(this.fanout.seq);
+    return this.flusher.cover(this.fanout.seq);
   }
 
   flushSync(): void {

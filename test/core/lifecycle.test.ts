@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Transport } from '../../src';
 import { CLOSE_GRACE_MS } from '../../src/core/LoggerCore';
-import { SharedFlush } from '../../src/core/SharedFlush';
+import { CoalescedRun } from '../../src/core/CoalescedRun';
 import { MemoryTransport } from '../../src/testing';
 import { ExitCalled, memoryLogger } from '../support/memory-logger';
 import { tempDir } from '../support/run-fixture';
@@ -74,14 +74,36 @@ describe('flush', () => {
   });
 });
 
-describe('SharedFlush', () => {
+describe('CoalescedRun', () => {
   it('runs one flush per batch of writes', async () => {
     let runs = 0;
-    const shared = new SharedFlush(async () => void runs++);
-    await Promise.all([shared.flush(1), shared.flush(1)]);
-    await shared.flush(1);
-    await Promise.all([shared.flush(2), shared.flush(3)]);
+    const shared = new CoalescedRun(async () => void runs++);
+    await Promise.all([shared.cover(1), shared.cover(1)]);
+    await shared.cover(1);
+    await Promise.all([shared.cover(2), shared.cover(3)]);
     expect(runs).toBe(3);
+  });
+
+  it('runs once more after requests made while it ran, not once per request, and never overlaps', async () => {
+    let runs = 0;
+    let running = 0;
+    let maxRunning = 0;
+    let release!: () => void;
+    const job = new CoalescedRun(async () => {
+      runs++;
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      if (runs === 1) await new Promise<void>((r) => (release = r));
+      running--;
+    });
+    job.request();
+    expect(job.busy).toBe(true);
+    job.request();
+    job.request();
+    job.request();
+    release();
+    await job.idle();
+    expect({ runs, maxRunning, busy: job.busy }).toEqual({ runs: 2, maxRunning: 1, busy: false });
   });
 });
 

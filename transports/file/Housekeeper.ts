@@ -1,6 +1,6 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoalescedRun } from './CoalescedRun';
+import { CoalescedRun } from '../../src/core/CoalescedRun';
 import { Compressor } from './Compressor';
 import { expiredFiles, type RetentionRules } from './expiredFiles';
 import type { FileFailures } from './FileFailures';
@@ -48,7 +48,7 @@ export class Housekeeper {
    */
   start(): void {
     this.compressor?.prestart();
-    this.sweep.request();
+    void this.sweep.request();
   }
 
   /**
@@ -58,10 +58,10 @@ export class Housekeeper {
    */
   rotated(path: string): void {
     if (this.compressor) this.compress(path);
-    else this.prune.request();
+    else void this.prune.request();
     if (this.retry) {
       this.retry = false;
-      this.sweep.request();
+      void this.sweep.request();
     }
   }
 
@@ -103,7 +103,7 @@ export class Housekeeper {
   }
 
   private pruneWhenDrained(): void {
-    if (!this.compressor || this.compressor.pending === 0) this.prune.request();
+    if (!this.compressor || this.compressor.pending === 0) void this.prune.request();
   }
 
   private async pruneFolder(): Promise<void> {

@@ -1,32 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoalescedRun } from '../../../transports/file/CoalescedRun';
 import { Compressor } from '../../../transports/file/Compressor';
 import { fileTestDir, readLog } from '../../support/file-logs';
-
-describe('CoalescedRun', () => {
-  it('runs once more after requests made while it ran, not once per request, and never overlaps', async () => {
-    let runs = 0;
-    let running = 0;
-    let maxRunning = 0;
-    let release!: () => void;
-    const job = new CoalescedRun(async () => {
-      runs++;
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      if (runs === 1) await new Promise<void>((r) => (release = r));
-      running--;
-    });
-    job.request();
-    expect(job.busy).toBe(true);
-    job.request();
-    job.request();
-    job.request();
-    release();
-    await job.idle();
-    expect({ runs, maxRunning, busy: job.busy }).toEqual({ runs: 2, maxRunning: 1, busy: false });
-  });
-});
 
 describe('Compressor', () => {
   it('compresses a file once however often it is asked, and replaces it with its .gz', async () => {
