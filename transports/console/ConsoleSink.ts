@@ -1,7 +1,8 @@
 import { writeSync } from 'node:fs';
-import type { HealthCounters } from '../shared/HealthCounters';
-import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 import { writeStderr } from '../../src/core/writeStderr';
+import type { HealthCounters } from '../shared/HealthCounters';
+import { countLines } from '../shared/SyncChunkWriter';
+import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 
 /** What the console does when the reader of its stream does not keep up: wait for it, or drop records. */
 export type WhenFull = 'block' | 'drop';
@@ -49,8 +50,6 @@ interface Owed {
   /** With one line per record (JSON lines, not pretty output): the records the pipe took whole before `buf`. */
   readonly wholeBefore: number | undefined;
 }
-
-const NEWLINE = 0x0a;
 
 /**
  * Writes chunks of records to stdout or stderr (a descriptor that is never
@@ -191,12 +190,6 @@ export class ConsoleSink {
         `blocking the service (further drops are counted in health().dropped, not printed; whenFull: "block" waits instead)\n`,
     );
   }
-}
-
-function countLines(buf: Buffer, start: number, end: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(NEWLINE, start); i !== -1 && i < end; i = buf.indexOf(NEWLINE, i + 1)) n++;
-  return n;
 }
 
 function isFull(err: unknown): boolean {

@@ -1,6 +1,5 @@
-import type { Transport, TransportHealth } from '../../src/core/transport';
+import { ChunkedTransport } from '../shared/ChunkedTransport';
 import { HealthCounters } from '../shared/HealthCounters';
-import { SyncChunkWriter } from '../shared/SyncChunkWriter';
 import { ConsoleSink, type WhenFull } from './ConsoleSink';
 import { createPrettyFormatter } from './createPrettyFormatter';
 import { makeNonBlocking } from './nonBlockingStdio';
@@ -21,36 +20,25 @@ export interface ConsoleTransportSettings {
  * are dropped and counted (whenFull: "drop", see ConsoleSink). A closed pipe
  * (EPIPE) is counted and reported once; it never crashes the process.
  */
-export class ConsoleTransport implements Transport {
+export class ConsoleTransport extends ChunkedTransport {
   readonly type = 'console';
   readonly name: string;
-  private readonly counters: HealthCounters;
+  protected readonly counters: HealthCounters;
   private readonly sink: ConsoleSink;
-  private readonly writer: SyncChunkWriter;
-  private readonly format: ((line: string) => string) | undefined;
-  private closed: Promise<void> | undefined;
 
   constructor(settings: ConsoleTransportSettings) {
+    super();
     this.name = `console:${settings.stream}`;
     this.counters = new HealthCounters(this.type, this.name);
     const fd = settings.stream === 'stdout' ? 1 : 2;
     // A blocking pipe cannot be waited on for a bounded time: the write itself would wait.
     if (settings.whenFull === 'drop') makeNonBlocking(fd);
     this.sink = new ConsoleSink(fd, settings.stream, this.counters, settings.whenFull);
-    this.writer = new SyncChunkWriter(this.sink.write);
     this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : undefined;
   }
 
-  write(line: string): void {
-    if (this.closed) {
-      this.counters.dropped++;
-      return;
-    }
-    this.writer.write(this.format ? this.format(line) : line);
-  }
-
   /** Writes are synchronous: once what is pending is written (or dropped) there is nothing left to wait for. */
-  flush(): Promise<void> {
+  override flush(): Promise<void> {
     this.sink.finishOwed();
     this.writer.writeOut();
     return Promise.resolve();
@@ -61,13 +49,12 @@ export class ConsoleTransport implements Transport {
     this.sink.last(() => this.writer.writeOut());
   }
 
-  close(): Promise<void> {
-    // stdout and stderr belong to the process: flush them, never close them.
-    this.closed ??= Promise.resolve(this.sink.last(() => this.writer.writeOut()));
-    return this.closed;
+  protected writeChunk(data: string, records: number): void {
+    this.sink.write(data, records);
   }
 
-  health(): TransportHealth {
-    return this.counters.snapshot();
+  /** stdout and stderr belong to the process: flush them, never close them. */
+  protected async shutdown(): Promise<void> {
+    this.sink.last(() => this.writer.writeOut());
   }
 }

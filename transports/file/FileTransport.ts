@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Transport } from '../../src/core/transport';
+import { ChunkedTransport } from '../shared/ChunkedTransport';
 import type { HealthCounters } from '../shared/HealthCounters';
-import { SyncChunkWriter } from '../shared/SyncChunkWriter';
+import { countLines } from '../shared/SyncChunkWriter';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 import { ActiveFile, type AppendFailure } from './ActiveFile';
 import { FileFailures, type FileTransportHealth } from './FileFailures';
@@ -19,8 +19,6 @@ export interface FileTransportSettings {
 }
 
 export type { FileTransportHealth } from './FileFailures';
-
-const NEWLINE = 0x0a;
 
 /**
  * Appends JSON lines to one file, optionally rotating, compressing and
@@ -40,24 +38,21 @@ const NEWLINE = 0x0a;
  * stderr, naming what failed (FileFailures); writing resumes as soon as the
  * disk allows.
  */
-export class FileTransport implements Transport {
+export class FileTransport extends ChunkedTransport {
   readonly type = 'file';
   readonly name: string;
+  protected readonly counters: HealthCounters;
   private readonly failures: FileFailures;
-  private readonly counters: HealthCounters;
-  private readonly writer: SyncChunkWriter;
   private readonly file: ActiveFile;
   private readonly rotator: Rotator | undefined;
   private readonly lock: WriterLock;
   private readonly stopSignal: (() => void) | undefined;
-  private closed: Promise<void> | undefined;
 
   constructor(settings: FileTransportSettings) {
+    super();
     this.name = `file:${settings.path}`;
     this.failures = new FileFailures(this.type, this.name);
     this.counters = this.failures.counters;
-    // The file is reopened and rotated between chunks, so the sink is this transport, not one descriptor.
-    this.writer = new SyncChunkWriter((data, records) => this.writeChunk(data, records));
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
     // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.
@@ -75,31 +70,12 @@ export class FileTransport implements Transport {
     if (!this.rotator && settings.reopenSignal !== false) this.stopSignal = onReopenSignal(settings.reopenSignal ?? 'SIGHUP', () => this.reopen());
   }
 
-  write(line: string): void {
-    if (this.closed) {
-      this.counters.dropped++;
-      return;
-    }
-    this.writer.write(line);
-  }
-
-  /** Writes are synchronous: once what is pending is written there is nothing left to wait for. */
-  flush(): Promise<void> {
-    this.flushSync();
-    return Promise.resolve();
-  }
-
   /** Compression needs nothing here: a rotated file is complete before it is compressed (see Compressor). */
   flushSync(): void {
     this.writer.writeOut();
   }
 
-  close(): Promise<void> {
-    this.closed ??= this.shutdown();
-    return this.closed;
-  }
-
-  health(): FileTransportHealth {
+  override health(): FileTransportHealth {
     return this.failures.snapshot();
   }
 
@@ -110,7 +86,7 @@ export class FileTransport implements Transport {
     this.reopenFile(Date.now());
   }
 
-  private async shutdown(): Promise<void> {
+  protected async shutdown(): Promise<void> {
     this.stopSignal?.();
     this.writer.writeOut();
     this.closeFile();
@@ -118,8 +94,8 @@ export class FileTransport implements Transport {
     this.lock.release();
   }
 
-  /** The chunk sink: split at record boundaries where the file must rotate, append the parts. Never throws. */
-  private writeChunk(data: string, records: number): void {
+  /** The file is reopened and rotated between chunks: split at record boundaries where it must rotate, append the parts. */
+  protected writeChunk(data: string, records: number): void {
     const now = Date.now();
     if (this.file.pathMoved()) {
       this.closeFile();
@@ -180,10 +156,4 @@ export class FileTransport implements Transport {
 function folderRecreated(folder: string): Error {
   const err = new Error(`the log folder ${folder} had been removed and was created again`);
   return Object.assign(err, { code: 'ENOENT' });
-}
-
-function countLines(buf: Buffer, start: number, end: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(NEWLINE, start); i !== -1 && i < end; i = buf.indexOf(NEWLINE, i + 1)) n++;
-  return n;
 }

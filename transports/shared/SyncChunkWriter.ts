@@ -63,3 +63,12 @@ export class SyncChunkWriter {
   }
 }
 
+
+const NEWLINE = 0x0a;
+
+/** The lines ending in `buf[start, end)`: the records of a chunk of JSON lines, or of the part of one a write took. */
+export function countLines(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(NEWLINE, start); i !== -1 && i < end; i = buf.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+}
