@@ -46,7 +46,7 @@ export const loggerConfigSchema = strictOptions({
     maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
     maxKeys: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxKeys),
   }).prefault({}),
-  /** startup, shutdown, warnings, watchdog, trace: see src/readiness/readinessOptions.ts and docs/readiness.md. */
+  /** startup, shutdown, warnings, watchdog, trace: see src/integrations/readinessOptions.ts and docs/readiness.md. */
   ...readinessConfigShape,
 });
 

@@ -5,7 +5,7 @@ import { HttpBatchSender, withQueryDefaults } from './HttpBatchSender';
 import { HttpPoster } from './HttpPoster';
 import { HttpSink } from './HttpSink';
 
-/** Everything an HTTP sink needs, plain data: it also travels as JSON to the FATAL drain process. */
+/** Everything an HTTP sink needs, plain data: it is cloned into the delivery worker. */
 export interface HttpSinkOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -16,7 +16,7 @@ export interface HttpSinkOptions {
   readonly wire: WireFormatSettings;
 }
 
-/** The sink for an http transport; the FATAL drain process calls it by this name. */
+/** The sink for an http transport, built in the delivery worker (transports/deliveryKits.ts). */
 export function createSink(options: HttpSinkOptions): Sink {
   const format = createWireFormat(options.wire);
   const url = withQueryDefaults(options.url, format.queryDefaults);

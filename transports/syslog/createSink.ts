@@ -7,7 +7,7 @@ import { StreamSink } from './StreamSink';
 
 export type SyslogProtocol = 'tcp' | 'tls' | 'relp';
 
-/** Everything a syslog sink needs, plain data: it also travels as JSON to the FATAL drain process. */
+/** Everything a syslog sink needs, plain data: it is cloned into the delivery worker. */
 export interface SyslogSinkOptions {
   readonly host: string;
   readonly port: number;
@@ -21,7 +21,7 @@ export interface SyslogSinkOptions {
   readonly encoder: EncoderSettings;
 }
 
-/** The sink for a syslog transport; the FATAL drain process calls it by this name. */
+/** The sink for a syslog transport, built in the delivery worker (transports/deliveryKits.ts). */
 export function createSink(options: SyslogSinkOptions): Sink {
   const encoder = new Rfc5424Encoder(options.encoder);
   const endpoint = {
