@@ -1,17 +1,39 @@
 import { ConfigError } from '../core/config/ConfigError';
-import { loadConfig } from '../config/loadConfig';
+import { configFile, loadConfig } from '../config/loadConfig';
 import { withoutSecrets } from '../core/serialize/withoutSecrets';
+import { parseCommandArgs, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
+
+export const CHECK: CommandSpec<Record<never, never>> = {
+  name: 'check',
+  usage: `usage: prodlog check [config]
+
+  Validates a config file as createLogger() would at startup (environment
+  overrides included) and prints it resolved, defaults filled in and secrets
+  hidden. Without [config]: $PRODLOG_CONFIG, else ./prodlog.config.json.
+  Exit 2 when the configuration is refused.
+`,
+  options: {},
+  operands: { min: 0, max: 1 },
+};
 
 /**
  * `prodlog check [config]`: validates a config file exactly as the library
  * would at startup (environment overrides included) and prints the resolved
- * configuration with every default filled in and secrets hidden.
+ * configuration with every default filled in and secrets hidden. Which file
+ * was read, or that none was found and the defaults apply, is said on
+ * stderr, so stdout stays the configuration alone.
  */
 export function checkCommand(args: readonly string[], io: CommandIo): number {
-  const path = args[0];
+  const parsed = parseCommandArgs(CHECK, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const options = { env: io.env, cwd: io.cwd, ...(parsed.operands[0] === undefined ? {} : { path: parsed.operands[0] }) };
   try {
-    const config = loadConfig(path === undefined ? { env: io.env, cwd: io.cwd } : { path, env: io.env, cwd: io.cwd });
+    const config = loadConfig(options);
+    const file = configFile(options);
+    io.stderr(file.exists
+      ? `prodlog check: read ${file.path}\n`
+      : `prodlog check: no config file found (no $PRODLOG_CONFIG, no ${file.path}); createLogger() would use the defaults below\n`);
     io.stdout(`${JSON.stringify(withoutSecrets(config), null, 2)}\n`);
     return 0;
   } catch (err) {

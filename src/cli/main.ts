@@ -3,6 +3,7 @@ import type { CommandIo } from './CommandIo';
 import { prettyCommand } from './prettyCommand';
 import { spoolCommand } from './spoolCommand';
 import { tailCommand } from './tailCommand';
+import { prodlogVersion } from './version';
 
 const USAGE = `usage: prodlog <command>
 
@@ -10,6 +11,9 @@ const USAGE = `usage: prodlog <command>
   check [config]                       validate a config file and print it resolved, secrets hidden
   tail <file> [-n N] [--pretty]        print the last lines of a log file and follow it across rotations
   spool <dir> [--json]                 a shipping spool's backlog, oldest record and dead letters (read-only)
+
+  prodlog <command> --help             the command's options
+  prodlog --version                    prodlog's version
 `;
 
 /** Runs one command; resolves with the process exit code. */
@@ -24,8 +28,16 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       return tailCommand(args, io, untilSignal());
     case 'spool':
       return spoolCommand(args, io);
-    case undefined:
+    case '--version':
+    case '-V':
+      io.stdout(`${prodlogVersion()}\n`);
+      return 0;
     case 'help':
+      // `prodlog help <command>` is `prodlog <command> --help`.
+      if (args[0] !== undefined) return main([args[0], '--help'], io);
+      io.stdout(USAGE);
+      return 0;
+    case undefined:
     case '--help':
     case '-h':
       io.stdout(USAGE);

@@ -2,7 +2,19 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { createPrettyFormatter } from '../../transports/console';
+import { parseCommandArgs, usageError, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
+
+export const PRETTY: CommandSpec<{ color: { type: 'boolean' }; 'no-color': { type: 'boolean' } }> = {
+  name: 'pretty',
+  usage: `usage: prodlog pretty [--color|--no-color] < app.log
+
+  JSON lines on stdin, readable lines on stdout
+  --color, --no-color   colour the output or not (default: when stdout is a terminal)
+`,
+  options: { color: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  operands: { min: 0, max: 0 },
+};
 
 /**
  * `prodlog pretty [--color|--no-color]`: JSON lines on stdin, readable lines
@@ -11,7 +23,11 @@ import type { CommandIo } from './CommandIo';
  * escaped.
  */
 export async function prettyCommand(args: readonly string[], io: CommandIo, input: Readable): Promise<number> {
-  const colorize = args.includes('--color') ? true : args.includes('--no-color') ? false : isatty(1);
+  const parsed = parseCommandArgs(PRETTY, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const { color, 'no-color': noColor } = parsed.values;
+  if (color === true && noColor === true) return usageError(PRETTY, io, '--color and --no-color exclude each other');
+  const colorize = color === true ? true : noColor === true ? false : isatty(1);
   const format = createPrettyFormatter({ colorize });
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {

@@ -2,9 +2,21 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { inspectSpool, type SpoolInspection } from '../../transports/shipping';
+import { parseCommandArgs, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
 
-const USAGE = 'usage: prodlog spool <dir> [--dead-letter <file>] [--json]\n';
+export const SPOOL: CommandSpec<{ 'dead-letter': { type: 'string' }; json: { type: 'boolean' } }> = {
+  name: 'spool',
+  usage: `usage: prodlog spool <dir> [--dead-letter <file>] [--json]
+
+  A shipping spool's backlog, oldest record, lock holder, damaged blocks and
+  dead letters. Read-only: safe on the spool of a running service.
+  --dead-letter <file>   the dead-letter file (default <dir>.dead-letter.ndjson)
+  --json                 the report as JSON
+`,
+  options: { 'dead-letter': { type: 'string' }, json: { type: 'boolean' } },
+  operands: { min: 1, max: 1 },
+};
 
 export interface SpoolReport extends SpoolInspection {
   readonly deadLetters: DeadLetterReport;
@@ -29,21 +41,17 @@ export interface DeadLetterReport {
  * time they are printed).
  */
 export async function spoolCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const deadIndex = args.indexOf('--dead-letter');
-  const deadLetterArg = deadIndex >= 0 ? args[deadIndex + 1] : undefined;
-  const dirArg = args.find((a, i) => !a.startsWith('--') && (deadIndex < 0 || i !== deadIndex + 1));
-  if (dirArg === undefined || (deadIndex >= 0 && deadLetterArg === undefined)) {
-    io.stderr(USAGE);
-    return 2;
-  }
-  const dir = resolve(io.cwd, dirArg);
+  const parsed = parseCommandArgs(SPOOL, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const { 'dead-letter': deadLetterArg, json } = parsed.values;
+  const dir = resolve(io.cwd, parsed.operands[0]!);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     io.stderr(`prodlog spool: ${dir} is not a directory\n`);
     return 1;
   }
   const deadLetterPath = deadLetterArg !== undefined ? resolve(io.cwd, deadLetterArg) : `${dir}.dead-letter.ndjson`;
   const report = { ...inspectSpool(dir), deadLetters: await inspectDeadLetters(deadLetterPath) };
-  io.stdout(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+  io.stdout(json === true ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return 0;
 }
 

@@ -28,14 +28,22 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
-  const named = options.path ?? nonEmpty(env['PRODLOG_CONFIG']);
-  const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
-  if (named === undefined && !existsSync(path)) return resolveConfig({}, 'defaults', env);
+  const { path, named, exists } = configFile(options);
+  if (!named && !exists) return resolveConfig({}, 'defaults', env);
   const problems: string[] = [];
   const input = interpolateEnv(readJson(path), env, problems);
   if (problems.length > 0) throw new ConfigError(path, problems);
   return resolveConfig(input, path, env);
+}
+
+/**
+ * The file loadConfig reads: the one named (option or $PRODLOG_CONFIG), else
+ * ./prodlog.config.json, which may be absent.
+ */
+export function configFile(options: LoadConfigOptions = {}): { readonly path: string; readonly named: boolean; readonly exists: boolean } {
+  const named = options.path ?? nonEmpty((options.env ?? process.env)['PRODLOG_CONFIG']);
+  const path = resolve(options.cwd ?? process.cwd(), named ?? DEFAULT_CONFIG_FILE);
+  return { path, named: named !== undefined, exists: existsSync(path) };
 }
 
 /**

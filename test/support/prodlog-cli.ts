@@ -5,9 +5,14 @@ import { REPO } from './paths';
 /** The command-line tool, bin/prodlog.js. */
 export const BIN = join(REPO, 'bin', 'prodlog.js');
 
-/** Runs `prodlog <args>` with `input` on stdin (and LOG_LEVEL unset) and waits for it. */
-export function cli(args: readonly string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: '' } });
+/** Runs `prodlog <args>` with `input` on stdin (and LOG_LEVEL and PRODLOG_CONFIG unset, or as `env` says) and waits for it. */
+export function cli(
+  args: readonly string[],
+  input = '',
+  options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, LOG_LEVEL: '', PRODLOG_CONFIG: '', ...options.env };
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
