@@ -16,7 +16,7 @@ export const HOSTNAME_KEY = 'hostname';
 export const NAME_KEY = 'name';
 /** The message: the last key of every record. */
 export const MESSAGE_KEY = 'msg';
-/** A serialised error, among the fields: `{ type, message, stack, code?, cause?, errors? }`. */
+/** A serialised error, among the fields: `{ type, message, stack, fingerprint, code?, cause?, errors? }`; a field `err` that is not an Error is written as `err_`. */
 export const ERROR_KEY = 'err';
 
 /** The keys every record opens with, in the order they are written (pino: level, time, then its base bindings). */

@@ -165,6 +165,14 @@ describe('error fingerprints', () => {
     expect(errorFingerprint('Error', 'Error: socket hang up', '/srv', undefined, 'ECONNRESET')).toBe(noFrames);
   });
 
+  it('bounds its work on a stack made up to be slow', () => {
+    const hostile = `Error: x\n    at ${'f ('.repeat(200_000)}\n${'    at g (/srv/app/a.js:1:1)\n'.repeat(20_000)}`;
+    const started = process.hrtime.bigint();
+    expect(parseStack(hostile, '/srv/app')).toHaveLength(200);
+    expect(errorFingerprint('Error', hostile, '/srv/app')).toMatch(/^[0-9a-f]{16}$/);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+  });
+
   it('takes the root from the package.json nearest above the entry script', () => {
     const project = join(base, 'project');
     mkdirSync(join(project, 'dist', 'src'), { recursive: true });

@@ -58,7 +58,8 @@ describe('errors', () => {
     const r = memory.records[0]!;
     expect(r.msg).toBe('bad input');
     expect(r['orderId']).toBe(7);
-    expect(r['err']).toEqual({ type: 'TypeError', message: 'bad input', stack: err.stack, code: 'E_BAD' });
+    expect(r['err']).toEqual({ type: 'TypeError', message: 'bad input', stack: err.stack, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), code: 'E_BAD' });
+    expect(Object.keys(r['err'] as object)).toEqual(['type', 'message', 'stack', 'fingerprint', 'code']);
   });
 
   it('serialises errors anywhere in the fields', () => {

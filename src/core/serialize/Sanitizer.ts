@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { errorFingerprint, processServiceRoot } from './fingerprint';
 import { censorHeaderText, censorRawHeaders, looksLikeHeaderText } from './httpHeaders';
 import { httpSummary } from './httpSummary';
 import { ERROR_KEY, RESERVED_KEYS } from '../record';
@@ -33,7 +34,9 @@ export class Sanitizer {
 
   /**
    * A sanitised copy of the fields. A top-level field named in `reserved` is
-   * renamed `<key>_`. With `head` (keys the logger writes itself, such as the
+   * renamed `<key>_`, and so is a top-level `err` that is not an Error: `err`
+   * is always a serialised error, a contract stores rely on (a typed column
+   * would refuse a string). With `head` (keys the logger writes itself, such as the
    * event name; they must be in `reserved`, so no field can overwrite them),
    * head's keys come first.
    */
@@ -198,18 +201,20 @@ export class Sanitizer {
       }
       n++;
       let c: unknown;
+      let anError = false;
       if (secrets.isSecret(k)) {
         c = this.censor;
       } else {
         try {
           const v = k === 'toJSON' && toJSON !== NOT_READ ? toJSON : (obj as JsonFields)[k];
+          anError = k === ERROR_KEY && isError(v);
           c = isRawHeaderKey(k) ? this.copyRawHeaders(k, v, depth + 1, path) : this.copy(v, depth + 1, path);
         } catch (err) {
           c = `[getter threw: ${describe(err)}]`; // copy() itself never throws: this is the read
         }
         if (c === undefined) continue;
       }
-      const key = reserved !== undefined && reserved.has(k) ? `${k}_` : k;
+      const key = reserved !== undefined && (reserved.has(k) || (k === ERROR_KEY && !anError)) ? `${k}_` : k;
       if (key === '__proto__') Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
       else out[key] = c;
     }
@@ -224,16 +229,24 @@ export class Sanitizer {
     return Array.isArray(c) ? censorRawHeaders(c, this.censor) : c;
   }
 
-  /** `{ type, message, stack, code?, cause?, errors? }`, following causes and AggregateError. */
+  /**
+   * `{ type, message, stack, fingerprint, code?, cause?, errors? }`, following
+   * causes and AggregateError; each error of a chain gets its own fingerprint,
+   * from the whole stack before it is cut (docs/fingerprint.md).
+   */
   private copyError(err: Error, depth: number, path: object[]): JsonFields {
     const max = this.limits.maxStringLength;
     const out: JsonFields = {};
-    out['type'] = errorType(err);
-    out['message'] = truncateString(String(read(err, 'message') ?? ''), max);
+    const type = errorType(err);
+    const message = String(read(err, 'message') ?? '');
     const stack = read(err, 'stack');
+    const rawCode = read(err, 'code');
+    const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? rawCode : undefined;
+    out['type'] = type;
+    out['message'] = truncateString(message, max);
     if (typeof stack === 'string') out['stack'] = truncateString(stack, max);
-    const code = read(err, 'code');
-    if (typeof code === 'string' || typeof code === 'number') out['code'] = code;
+    out['fingerprint'] = errorFingerprint(type, typeof stack === 'string' ? stack : undefined, processServiceRoot(), message, code);
+    if (code !== undefined) out['code'] = code;
     const cause = read(err, 'cause');
     if (cause !== undefined) out['cause'] = this.copy(cause, depth + 1, path);
     const errors = read(err, 'errors');

@@ -30,6 +30,9 @@ export interface StackFrame {
 }
 
 const FRAME_LINE = /^\s*at (.*)$/;
+/** Longer lines are not V8 frames, and a stack made up to be slow to parse must not be: bounds on the work per error. */
+const MAX_FRAME_LINE = 4096;
+const MAX_FRAMES = 200;
 const WITH_FUNCTION = /^(.*?) \((.*)\)$/;
 const LINE_AND_COLUMN = /(?::\d+){1,2}$/;
 
@@ -48,7 +51,8 @@ export function parseStack(stack: string, root: string, message?: string): Stack
     if (at >= 0 && (firstLineEnd < 0 || at < firstLineEnd)) body = stack.slice(at + message.length);
   }
   const frames: StackFrame[] = [];
-  for (const line of body.split('\n')) {
+  for (const line of body.split('\n', MAX_FRAMES * 4)) {
+    if (line.length > MAX_FRAME_LINE || frames.length === MAX_FRAMES) continue;
     const m = FRAME_LINE.exec(line);
     if (m === null) continue;
     frames.push(parseFrame(m[1]!.trim(), root));
@@ -139,7 +143,10 @@ export function serviceRoot(entry: string | undefined, cwd: string): string {
   return cwd;
 }
 
-/** serviceRoot() of this process: its entry script and working directory. */
+let rootOfProcess: string | undefined;
+
+/** serviceRoot() of this process, found once: its entry script and the working directory at the first call. */
 export function processServiceRoot(): string {
-  return serviceRoot(process.argv[1], process.cwd());
+  rootOfProcess ??= serviceRoot(process.argv[1], process.cwd());
+  return rootOfProcess;
 }
