@@ -105,7 +105,7 @@ export class ErrorGrouper {
     }
   }
 
-  /** The groups with records in the window, most records first (then the latest first). */
+  /** The groups with records in the window: exceptions before records without an error object, each most records first (then the latest first). */
   result(): ErrorGroup[] {
     const out: ErrorGroup[] = [];
     for (const g of this.groups.values()) {
@@ -124,7 +124,8 @@ export class ErrorGrouper {
         names: [...g.names].sort(),
       });
     }
-    return out.sort((a, b) => b.count - a.count || Date.parse(b.lastSeen ?? '') - Date.parse(a.lastSeen ?? '') || 0);
+    const withoutError = (g: ErrorGroup): number => (g.fingerprint === null ? 1 : 0);
+    return out.sort((a, b) => withoutError(a) - withoutError(b) || b.count - a.count || Date.parse(b.lastSeen ?? '') - Date.parse(a.lastSeen ?? '') || 0);
   }
 }
 

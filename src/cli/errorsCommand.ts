@@ -5,10 +5,25 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { escapeText } from '../../transports/console';
 import { parseDuration } from '../core/config/parseDuration';
+import { parseCommandArgs, usageError, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
 import { ErrorGrouper, type ErrorGroup } from './errorGroups';
 
-const USAGE = 'usage: prodlog errors <file|dir>... [--since <duration>] [--top N] [--json]\n';
+export const ERRORS: CommandSpec<{ since: { type: 'string' }; top: { type: 'string' }; json: { type: 'boolean' } }> = {
+  name: 'errors',
+  usage: `usage: prodlog errors <file|dir>... [--since <duration>] [--top N] [--json]
+
+  The error and fatal records of log files, live and rotated (.gz), grouped
+  by fingerprint: count, first and last seen, an example message, the top
+  frame. A folder stands for its .log, .ndjson, .jsonl and .gz files.
+  --since <duration>   count the last 1h, 24h, 7d... only; fingerprints first seen in it are NEW
+  --top N              groups printed (default 20; 0 for all)
+  --json               the report as JSON, every group
+`,
+  options: { since: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+  operands: { min: 1, max: Infinity },
+};
+
 /** Groups printed unless --top says otherwise; --json always has them all. */
 const DEFAULT_TOP = 20;
 /** In a folder, the files read: live logs, rotated ones (gzipped or not), ndjson exports. */
@@ -28,57 +43,29 @@ export interface ErrorsReport {
 /**
  * `prodlog errors <files...>`: the error and fatal records of log files,
  * live and rotated (`.gz` read as it is), grouped by fingerprint, most
- * frequent first, with first and last seen, an example message and the top
+ * frequent first (records without an error object after them, by message), with first and last seen, an example message and the top
  * frame. With `--since 1h` only the last hour counts, and groups first seen
  * in it are marked new. Read-only; a file being written is read up to its
  * last complete line. `now` is for tests.
  */
 export async function errorsCommand(args: readonly string[], io: CommandIo, now: () => number = Date.now): Promise<number> {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.stderr(`${parsed}${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(ERRORS, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const { since, top: topText, json } = parsed.values;
+  const sinceMs = since === undefined ? undefined : parseDuration(since);
+  if (sinceMs === undefined && since !== undefined) return usageError(ERRORS, io, `--since ${JSON.stringify(since)} is not a duration like "1h" (units ms, s, m, h, d, w)`);
+  const top = topText === undefined ? DEFAULT_TOP : Number(topText);
+  if (!Number.isInteger(top) || top < 0) return usageError(ERRORS, io, `--top ${JSON.stringify(topText)} is not a whole number (0 prints every group)`);
   let files: string[];
   try {
-    files = parsed.paths.flatMap((p) => expand(resolve(io.cwd, p)));
+    files = parsed.operands.flatMap((p) => expand(resolve(io.cwd, p)));
   } catch (err) {
     io.stderr(`prodlog errors: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const report = await groupFiles(files, parsed.sinceMs === undefined ? undefined : now() - parsed.sinceMs);
-  io.stdout(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report, parsed.top));
+  const report = await groupFiles(files, sinceMs === undefined ? undefined : now() - sinceMs);
+  io.stdout(json === true ? `${JSON.stringify(report, null, 2)}\n` : describe(report, top));
   return 0;
-}
-
-interface Args {
-  readonly paths: readonly string[];
-  readonly sinceMs: number | undefined;
-  readonly top: number;
-  readonly json: boolean;
-}
-
-function parseArgs(args: readonly string[]): Args | string {
-  const paths: string[] = [];
-  let sinceMs: number | undefined;
-  let top = DEFAULT_TOP;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json') json = true;
-    else if (a === '--since') {
-      const text = args[++i];
-      sinceMs = text === undefined ? undefined : parseDuration(text);
-      if (sinceMs === undefined) return `prodlog errors: --since ${JSON.stringify(text ?? '')} is not a duration like "1h" (units ms, s, m, h, d, w)\n`;
-    } else if (a === '--top') {
-      const text = args[++i];
-      top = Number(text);
-      if (text === undefined || !Number.isInteger(top) || top < 0) return `prodlog errors: --top ${JSON.stringify(text ?? '')} is not a whole number (0 prints every group)\n`;
-    } else if (a.startsWith('-')) return `prodlog errors: unknown option ${JSON.stringify(a)}\n`;
-    else paths.push(a);
-  }
-  if (paths.length === 0) return '';
-  return { paths, sinceMs, top, json };
 }
 
 /** A file as itself; a folder as its log files, oldest name first. */
@@ -153,7 +140,7 @@ function describe(r: ErrorsReport, top: number): string {
   for (const g of shown) {
     out.push('');
     const levels = g.levels.fatal > 0 ? ` (${g.levels.fatal} fatal)` : '';
-    const what = g.type === null ? 'no error object' : escapeText(g.type);
+    const what = g.type === null ? 'without an error object' : escapeText(g.type);
     const fingerprint = g.fingerprint === null ? '' : `  fingerprint ${g.fingerprint}${g.computed ? ' (computed)' : ''}`;
     out.push(`${String(g.count).padStart(7)} x ${what}${levels}${fingerprint}${g.new ? '  NEW' : ''}`);
     out.push(`          first seen ${g.firstSeen ?? 'unknown'}, last seen ${g.lastSeen ?? 'unknown'}${g.names.length > 0 ? `, in ${g.names.map(escapeText).join(', ')}` : ''}`);

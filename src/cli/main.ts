@@ -1,5 +1,7 @@
 import { checkCommand } from './checkCommand';
+import { clickhouseSchemaCommand } from './clickhouseSchemaCommand';
 import type { CommandIo } from './CommandIo';
+import { errorsCommand } from './errorsCommand';
 import { prettyCommand } from './prettyCommand';
 import { spoolCommand } from './spoolCommand';
 import { tailCommand } from './tailCommand';
@@ -11,6 +13,10 @@ const USAGE = `usage: prodlog <command>
   check [config]                       validate a config file and print it resolved, secrets hidden
   tail <file> [-n N] [--pretty]        print the last lines of a log file and follow it across rotations
   spool <dir> [--json]                 a shipping spool's backlog, oldest record and dead letters (read-only)
+  errors <files|dirs...> [--since 1h] [--json]
+                                       error and fatal records of live and rotated (.gz) logs, grouped by fingerprint
+  clickhouse-schema [--table logs] [--ttl 30d|none] [--field key:Type]...
+                                       the recommended ClickHouse table for the ndjson format
 
   prodlog <command> --help             the command's options
   prodlog --version                    prodlog's version
@@ -28,6 +34,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       return tailCommand(args, io, untilSignal());
     case 'spool':
       return spoolCommand(args, io);
+    case 'errors':
+      return errorsCommand(args, io);
+    case 'clickhouse-schema':
+      return clickhouseSchemaCommand(args, io);
     case '--version':
     case '-V':
       io.stdout(`${prodlogVersion()}\n`);

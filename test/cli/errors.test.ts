@@ -155,18 +155,20 @@ describe('prodlog errors', () => {
         noFingerprint('b', STACK_B.replace('TypeError', 'RangeError')),
         line(1, 'error', 'upstream answered 503'),
         line(1, 'error', 'upstream answered 503'),
+        line(1, 'fatal', 'upstream answered 503'),
         'not json\n',
       ].join(''),
     );
     const r = await report([path]);
     expect(r.unreadableLines).toBe(1);
+    // exceptions first, then records without an error object, even when those are more
     expect(r.groups.map((g) => [g.type, g.count, g.computed])).toEqual([
       ['RangeError', 2, true],
-      [null, 2, false],
       ['RangeError', 1, true],
+      [null, 3, false],
     ]);
-    expect(r.groups[1]!.fingerprint).toBeNull();
-    expect(r.groups[1]!.example.message).toBe('upstream answered 503');
+    expect(r.groups[2]!.fingerprint).toBeNull();
+    expect(r.groups[2]!.example.message).toBe('upstream answered 503');
   });
 
   it('escapes control characters of messages in its text output', async () => {
@@ -178,10 +180,11 @@ describe('prodlog errors', () => {
   });
 
   it('refuses bad arguments with the usage, and names a missing file', async () => {
-    expect(await errors([])).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: prodlog errors') });
+    expect(await errors([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^prodlog errors: missing operand\nusage: prodlog errors/) });
+    expect(await errors(['--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('--since <duration>'), stderr: '' });
     expect(await errors(['x.log', '--since', '1 hour'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--since "1 hour" is not a duration like "1h"') });
     expect(await errors(['x.log', '--top', '-1'])).toMatchObject({ code: 2 });
-    expect(await errors(['x.log', '--verbose'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option "--verbose"') });
+    expect(await errors(['x.log', '--verbose'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option --verbose') });
     expect(await errors(['/nonexistent/x.log'])).toMatchObject({ code: 1, stderr: 'prodlog errors: /nonexistent/x.log: no such file or folder\n' });
   });
 
