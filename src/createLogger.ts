@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import pino from 'pino';
 import { resolveConfig, loadConfig } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
+import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
 import { createIsoTime } from './core/isoTime';
 import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
@@ -50,7 +52,7 @@ function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: Re
   const name = config.name ?? packageName() ?? 'app';
   const entries = createEntries(config, name);
   try {
-    return assemble<Events>(config, exit, name, entries);
+    return assemble<Events>(config, exit, name, entries, fatalMarkerOf(config, name, exit));
   } catch (err) {
     closeAll(entries);
     throw err;
@@ -86,7 +88,18 @@ function closeAll(entries: readonly FanoutEntry[]): void {
   }
 }
 
-function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit: ExitFunction, name: string, entries: FanoutEntry[]): Logger<Events> {
+/**
+ * Where FATAL exits are counted: `fatal.marker`, else .prodlog/<name>.fatal.json
+ * under the working directory. Not when `exit` is replaced: that is a test,
+ * whose fatal() must leave no file behind.
+ */
+function fatalMarkerOf(config: ResolvedConfig, name: string, exit: ExitFunction): string | undefined {
+  const marker = config.fatal.marker;
+  if (marker === false || exit !== defaultExit) return undefined;
+  return marker === undefined ? defaultFatalMarkerPath(name, process.cwd()) : resolve(marker);
+}
+
+function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit: ExitFunction, name: string, entries: FanoutEntry[], fatalMarker: string | undefined): Logger<Events> {
   const fanout = new Fanout(entries);
   const level = effectiveLevel(config.level, entries);
   const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
@@ -105,7 +118,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask });
+  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, fatalMarker });
   try {
     installReadiness(core, core.log, config);
   } catch (err) {

@@ -37,6 +37,8 @@ export const loggerConfigSchema = strictOptions({
     exitCode: z.int().min(1).max(255).default(1),
     /** How long shippers may try to deliver before a FATAL exit. */
     timeoutMs: z.int().min(0).max(600_000).default(5_000),
+    /** The file FATAL exits are counted in for the next start's metrics; false: none. Default .prodlog/<name>.fatal.json. */
+    marker: z.union([z.literal(false), z.string().min(1)]).optional(),
   }).prefault({}),
   /** The bound on `close()`: past it, close resolves anyway. */
   closeTimeoutMs: z.int().min(0).max(600_000).default(5_000),

@@ -1,4 +1,5 @@
 import type { LevelName, LevelSetting } from './levels';
+import type { FatalExits } from './fatalMarker';
 import type { TransportHealth } from './transport';
 
 /**
@@ -115,5 +116,7 @@ export interface LoggerHealth {
   readonly droppedAfterClose: number;
   /** Records the logger could not serialise or a transport threw on (both should stay 0). */
   readonly internalErrors: number;
+  /** FATAL exits of earlier runs of the service, from the `fatal.marker` file read at startup. */
+  readonly fatalExits: FatalExits;
   readonly transports: readonly TransportHealth[];
 }

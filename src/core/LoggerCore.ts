@@ -4,8 +4,10 @@ import type { LevelSetting } from './levels';
 import { reportDropsAtExit } from './dropsAtExit';
 import type { DeliveryReport, EventMap, Logger, LoggerHealth, NoEvents } from './Logger';
 import { CoalescedRun } from './CoalescedRun';
+import { NO_FATAL_EXITS, readFatalMarker, recordFatalExit, type FatalExits } from './fatalMarker';
 import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
+import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 import { StructuredLogger, type LoggerBackend, type TaskRunner } from './StructuredLogger';
@@ -42,6 +44,8 @@ export interface CoreParts {
   readonly exit: ExitFunction;
   /** The body of `log.task()`. */
   readonly runTask: TaskRunner;
+  /** The file FATAL exits are counted in (`fatal.marker`), or undefined to count none. */
+  readonly fatalMarker: string | undefined;
 }
 
 /**
@@ -76,6 +80,9 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private fatalDepth = 0;
   private readonly flusher: CoalescedRun;
   private readonly detachListeners: Array<() => void> = [];
+  private readonly fatalMarker: string | undefined;
+  /** FATAL exits of earlier runs, read from the marker at creation (this run's own exit is the next start's to report). */
+  private readonly fatalExits: FatalExits;
 
   constructor(parts: CoreParts) {
     this.settings = parts.settings;
@@ -85,6 +92,8 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.exitFn = parts.exit;
     this.root = parts.pino;
     this.runTask = parts.runTask;
+    this.fatalMarker = parts.fatalMarker;
+    this.fatalExits = parts.fatalMarker === undefined ? NO_FATAL_EXITS : readFatalMarker(parts.fatalMarker);
     this.flusher = new CoalescedRun(() => this.fanout.flush());
     this.log = new StructuredLogger<Events>(this, parts.pino, parts.level);
     register(this, parts.settings.capture);
@@ -175,6 +184,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
         this.exiting = true;
         this.flushSync();
         this.drainBeforeExit(Date.now() + this.settings.fatal.timeoutMs);
+        this.countFatalExit('fatal()');
         this.detach();
       }
     } finally {
@@ -193,7 +203,15 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       this.internalErrors++;
     }
     this.flushSync();
+    this.countFatalExit(what);
     this.detach();
+  }
+
+  /** Counts the exit in the marker once the record is durable; a marker that cannot be written costs a line on stderr, never the exit. */
+  private countFatalExit(what: string): void {
+    if (this.fatalMarker === undefined) return;
+    const err = recordFatalExit(this.fatalMarker, new Date(), what);
+    if (err !== undefined) writeStderr(`prodlog: could not count the FATAL exit in ${this.fatalMarker}: ${err.message}\n`);
   }
 
   /**
@@ -256,6 +274,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       records,
       droppedAfterClose: this.dropped,
       internalErrors,
+      fatalExits: this.fatalExits,
       transports,
     };
   }

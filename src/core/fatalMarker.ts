@@ -19,6 +19,8 @@ export interface FatalExits {
 
 export const NO_FATAL_EXITS: FatalExits = Object.freeze({ total: 0, lastAt: null });
 
+const countedInThisProcess = new Set<string>();
+
 interface MarkerFile {
   readonly exits: number;
   readonly lastAt: string;
@@ -52,6 +54,9 @@ export function readFatalMarker(path: string): FatalExits {
  * stop the exit.
  */
 export function recordFatalExit(path: string, at: Date, message: string): Error | undefined {
+  // Two loggers of one name share a marker, and a process exits once.
+  if (countedInThisProcess.has(path)) return undefined;
+  countedInThisProcess.add(path);
   const before = readFatalMarker(path);
   const marker: MarkerFile = { exits: before.total + 1, lastAt: at.toISOString(), lastPid: process.pid, lastMessage: message.slice(0, 1000) };
   const tmp = `${path}.${process.pid}.tmp`;

@@ -58,6 +58,10 @@ export interface TransportHealth {
   readonly compressionsFailed?: number;
   /** Shippers: times the delivery worker was restarted after it stopped. */
   readonly deliveryRestarts?: number;
+  /** Shippers: records the receiver refused for good (also counted in `failed`); the http transport keeps them in its dead-letter file. */
+  readonly deadLetters?: number;
+  /** Shippers: the spool's cap (`spool.maxBytes`), past which new records are dropped. */
+  readonly spoolMaxBytes?: number;
 }
 
 /** What a transport factory gets from the logger besides its own options. */

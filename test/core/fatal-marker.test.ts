@@ -4,14 +4,24 @@ import { defaultFatalMarkerPath, readFatalMarker, recordFatalExit } from '../../
 import { tempDir } from '../support/run-fixture';
 
 describe('the FATAL exit marker', () => {
-  it('counts exits across runs, keeps the last time, and reads a missing marker as none', () => {
+  it('adds the exit of this run to those of earlier runs, keeps the last time, and reads a missing marker as none', () => {
     const path = join(tempDir('fatal-marker'), '.prodlog', 'checkout.fatal.json');
     expect(readFatalMarker(path)).toEqual({ total: 0, lastAt: null });
     expect(recordFatalExit(path, new Date('2026-12-05T10:00:00.000Z'), 'config missing')).toBeUndefined();
-    expect(recordFatalExit(path, new Date('2026-12-05T11:00:00.000Z'), 'uncaught exception')).toBeUndefined();
-    expect(readFatalMarker(path)).toEqual({ total: 2, lastAt: '2026-12-05T11:00:00.000Z' });
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ exits: 2, lastAt: '2026-12-05T11:00:00.000Z', lastPid: process.pid, lastMessage: 'uncaught exception' });
+    expect(readFatalMarker(path)).toEqual({ total: 1, lastAt: '2026-12-05T10:00:00.000Z' });
+    // an earlier run counted 6: this process adds one
+    const earlier = join(tempDir('fatal-marker'), 'checkout.fatal.json');
+    writeFileSync(earlier, JSON.stringify({ exits: 6, lastAt: '2026-11-01T00:00:00.000Z', lastPid: 1, lastMessage: 'fatal()' }));
+    expect(recordFatalExit(earlier, new Date('2026-12-05T11:00:00.000Z'), 'uncaught exception')).toBeUndefined();
+    expect(JSON.parse(readFileSync(earlier, 'utf8'))).toEqual({ exits: 7, lastAt: '2026-12-05T11:00:00.000Z', lastPid: process.pid, lastMessage: 'uncaught exception' });
     expect(readdirSync(join(path, '..'))).toEqual(['checkout.fatal.json']); // no temporary file left
+  });
+
+  it('counts a process once per marker: two loggers of one name exit together', () => {
+    const path = join(tempDir('fatal-marker'), 'm.json');
+    recordFatalExit(path, new Date('2026-12-05T10:00:00.000Z'), 'uncaught exception');
+    recordFatalExit(path, new Date('2026-12-05T10:00:00.001Z'), 'uncaught exception');
+    expect(readFatalMarker(path)).toEqual({ total: 1, lastAt: '2026-12-05T10:00:00.000Z' });
   });
 
   it('reads a damaged marker as none and starts counting again', () => {
@@ -22,6 +32,8 @@ describe('the FATAL exit marker', () => {
     expect(readFatalMarker(path)).toEqual({ total: 0, lastAt: null });
     recordFatalExit(path, new Date('2026-12-05T10:00:00.000Z'), 'x');
     expect(readFatalMarker(path)).toEqual({ total: 1, lastAt: '2026-12-05T10:00:00.000Z' });
+    writeFileSync(path, '{"exits": 4, "lastAt": "yesterday"}');
+    expect(readFatalMarker(path)).toEqual({ total: 4, lastAt: null });
   });
 
   it('returns the error instead of throwing when the folder cannot be written', () => {

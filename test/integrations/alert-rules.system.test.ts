@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
+import { createLogger, metricsText, requestLogger } from '../../src';
+import { closedPort } from '../support/http-receiver';
 import { REPO } from '../support/paths';
 import { tempDir } from '../support/run-fixture';
 import { needsSystemTest } from '../support/system-tests';
@@ -66,6 +69,38 @@ describe('docs/alerts/prometheus-rules.yml', () => {
       expect(block).toMatch(/\n\s+summary: "[^"]+"/);
       const runbook = /\n\s+runbook_url: "docs\/service\.md#([\w-]+)"/.exec(block);
       expect({ alert: block.split('\n')[0], anchor: runbook?.[1] !== undefined && headings.has(runbook[1]) }).toEqual({ alert: block.split('\n')[0], anchor: true });
+    }
+  });
+
+  it('uses only metrics that prodlog serves on /metrics', async () => {
+    const dir = tempDir('alert-metrics');
+    const log = createLogger({
+      name: 'checkout',
+      capture: false,
+      shutdown: false,
+      warnings: false,
+      transports: [
+        { type: 'file', path: join(dir, 'checkout.log'), rotate: { size: '4K', compress: 'gzip' } },
+        { type: 'http', url: `http://127.0.0.1:${await closedPort()}/ingest`, format: 'ndjson', spool: { dir: join(dir, 'spool') } },
+      ],
+    });
+    const logRequests = requestLogger(log, { routeOf: () => '/orders' });
+    const server = http.createServer((req, res) => {
+      logRequests(req, res);
+      res.statusCode = 500;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      await new Promise<void>((resolve, reject) => http.get(`http://127.0.0.1:${port}/orders`, (res) => res.resume().on('end', resolve)).on('error', reject));
+      const exposed = new Set([...metricsText({ log }).matchAll(/^# TYPE (\w+) (\w+)$/gm)].map((m) => m[1]!));
+      const used = new Set([...rules.matchAll(/\b((?:prodlog|http)_[a-z_]+)\b/g)].map((m) => m[1]!.replace(/_bucket$/, '')));
+      expect(used.size).toBeGreaterThanOrEqual(15);
+      for (const name of used) expect({ name, exposed: exposed.has(name) }).toEqual({ name, exposed: true });
+    } finally {
+      server.close();
+      await log.close();
     }
   });
 });

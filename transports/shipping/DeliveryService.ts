@@ -1,7 +1,7 @@
 import { settleWithin } from '../shared/settleWithin';
 import type { RetrySettings } from './Backoff';
 import { DeliveryLoop, type BatchSettings, type DeliverySource, type LoopState } from './DeliveryLoop';
-import type { DeliveryPort, FromDelivery, PublishedSegment, ToDelivery } from './deliveryProtocol';
+import { REJECTED_CODE, type DeliveryPort, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
 import type { SharedSpoolState } from './SharedSpoolState';
 import type { Sink, SpoolRecord } from './Sink';
 import type { SpoolPosition } from './SpoolCursor';
@@ -253,7 +253,7 @@ export class DeliveryService {
       // a throwing hook must not stop delivery
     }
     this.failedSinceProgress = true;
-    this.post({ type: 'failure', code: 'EREJECTED', message: `${count} records refused by the receiver: ${reason}`, records: count });
+    this.post({ type: 'failure', code: REJECTED_CODE, message: `${count} records refused by the receiver: ${reason}`, records: count });
   }
 
   private fail(err: Error, records: number): void {

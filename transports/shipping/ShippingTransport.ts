@@ -8,7 +8,7 @@ import type { RetrySettings } from './Backoff';
 import type { BatchSettings } from './DeliveryLoop';
 import type { DeliveryHost } from './DeliveryHost';
 import type { DeliveryKit, DeliveryStartState } from './DeliveryService';
-import type { FromDelivery, SpoolChange } from './deliveryProtocol';
+import { REJECTED_CODE, type FromDelivery, type SpoolChange } from './deliveryProtocol';
 import { SharedSpoolState } from './SharedSpoolState';
 import { InThreadDelivery } from './InThreadDelivery';
 import type { SinkRecipe } from './Sink';
@@ -63,6 +63,8 @@ export class ShippingTransport implements Transport {
   private readonly appender: SpoolAppender;
   private readonly delivery: DeliveryHost;
   private delivered = 0;
+  /** Records the receiver refused for good, of those counted as failed. */
+  private deadLetters = 0;
   private lastSuccessAt: string | null = null;
   /** The delivery side's backlog as of its last report, and the append it had seen then. */
   private reportedBacklog = 0;
@@ -173,7 +175,7 @@ export class ShippingTransport implements Transport {
     return this.closing;
   }
 
-  health(): TransportHealth & { readonly deliveryRestarts: number } {
+  health(): TransportHealth & { readonly deliveryRestarts: number; readonly deadLetters: number; readonly spoolMaxBytes: number } {
     const base = this.counters.snapshot();
     const droppingNow = Date.now() - this.lastDropWarnAt < this.settings.dropWarnIntervalMs;
     return {
@@ -184,6 +186,8 @@ export class ShippingTransport implements Transport {
       delivered: this.delivered,
       lastSuccessAt: this.lastSuccessAt,
       deliveryRestarts: this.delivery.restarts,
+      deadLetters: this.deadLetters,
+      spoolMaxBytes: this.settings.spool.maxBytes,
     };
   }
 
@@ -240,6 +244,7 @@ export class ShippingTransport implements Transport {
         return;
       case 'failure':
         this.counters.recordFailure(Object.assign(new Error(message.message), { code: message.code }), message.records);
+        if (message.code === REJECTED_CODE) this.deadLetters += message.records;
         return;
       case 'notice':
         writeStderr(message.text);

@@ -59,7 +59,7 @@ export interface DeliveryProgress {
 /** From the delivery to the appending side. */
 export type FromDelivery =
   | DeliveryProgress
-  /** Something failed; `records` of them were lost for good (refused by the receiver), 0 for a retryable failure. */
+  /** Something failed; `records` of them were lost for good (refused by the receiver: code REJECTED_CODE), 0 for a retryable failure. */
   | { readonly type: 'failure'; readonly message: string; readonly code: string; readonly records: number }
   /** A notice for stderr (printed by the service's thread, like every other notice). */
   | { readonly type: 'notice'; readonly text: string }
@@ -93,3 +93,6 @@ export interface DeliveryPort<Out, In> {
   postMessage(message: Out): void;
   on(event: 'message', listener: (message: In) => void): unknown;
 }
+
+/** The code of a failure whose records the receiver refused for good: dead letters, counted apart in health. */
+export const REJECTED_CODE = 'EREJECTED';

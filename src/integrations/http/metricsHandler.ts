@@ -29,6 +29,15 @@ function perTransport(value: (t: TransportHealth) => number | undefined): Metric
     );
 }
 
+/** One sample per logger name: loggers of one name share their FATAL marker, so their figures are one, not a sum. */
+function onePerName(value: (h: LoggerHealth) => number): MetricSpec['samples'] {
+  return (healths) => {
+    const byName = new Map<string, number>();
+    for (const h of healths) byName.set(h.name, Math.max(byName.get(h.name) ?? 0, value(h)));
+    return [...byName].map(([logger, v]): Sample => ({ labels: { logger }, value: v }));
+  };
+}
+
 /**
  * What the logging pipeline reports, read from health() at scrape time: the
  * logging hot path pays only the per-level counter increment it always pays.
@@ -61,6 +70,20 @@ const SPECS: readonly MetricSpec[] = [
   { name: 'prodlog_compressions_failed_total', help: 'Rotated files a file transport could not compress', kind: 'counter', samples: perTransport((t) => t.compressionsFailed) },
   { name: 'prodlog_delivery_worker_restarts_total', help: 'Times a shipping transport\'s delivery worker stopped and was restarted', kind: 'counter', samples: perTransport((t) => t.deliveryRestarts) },
   { name: 'prodlog_transport_up', help: '1 while the transport is writing or delivering, 0 while it is failing', kind: 'gauge', samples: perTransport((t) => (t.ok ? 1 : 0)) },
+  { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it new records are dropped', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
+  { name: 'prodlog_transport_dead_letters_total', help: 'Records the receiver refused for good (also in failed)', kind: 'counter', samples: perTransport((t) => t.deadLetters) },
+  {
+    name: 'prodlog_fatal_exits_total',
+    help: 'FATAL exits of earlier runs, counted in the fatal.marker file and read at startup',
+    kind: 'counter',
+    samples: onePerName((h) => h.fatalExits.total),
+  },
+  {
+    name: 'prodlog_last_fatal_exit_timestamp_seconds',
+    help: 'When the last FATAL exit happened, in seconds since the epoch; 0 if never',
+    kind: 'gauge',
+    samples: onePerName((h) => (h.fatalExits.lastAt === null ? 0 : Date.parse(h.fatalExits.lastAt) / 1000)),
+  },
 ];
 
 /**
