@@ -2,8 +2,10 @@
 // by its config file, drives traffic through it, and shows, checking each
 // claim as it goes: the pretty console, a rotation to a gzip file, shipping
 // to a central receiver, an outage of the receiver (the spool backlog grows
-// in /healthCheck) and its recovery (the backlog drains), and a FATAL whose
-// record is on disk. Exits 0 only if every claim held.
+// in /healthCheck) and its recovery (the backlog drains), a FATAL whose
+// record is on disk, the exceptions grouped by fingerprint with
+// `prodlog errors`, and the FATAL exit counted by the next start in /metrics.
+// Exits 0 only if every claim held.
 //
 // The receiver: with PRODLOG_SHIP_URL (HTTP, ndjson) or PRODLOG_SYSLOG_HOST
 // (syslog; PRODLOG_SYSLOG_PROTOCOL tcp, tls or relp) set, the service ships
@@ -96,6 +98,7 @@ function showShipper(label, { status, shipper }) {
 async function main() {
   rmSync(LOG_DIR, { recursive: true, force: true });
   rmSync(join(VAR, 'spool'), { recursive: true, force: true });
+  rmSync(join(VAR, 'state'), { recursive: true, force: true });
   mkdirSync(LOG_DIR, { recursive: true });
   const receiver = chooseReceiver();
 
@@ -119,11 +122,12 @@ async function main() {
   const port = await listening;
   d.say(`listening on http://127.0.0.1:${port}`);
 
-  d.step('Traffic', 'Orders placed and looked up, one lookup miss (debug: not written at level info), a slow upstream (warn), a failing one (error).\nThe console shows warn and above; the file and the receiver get everything from info.');
+  d.step('Traffic', 'Orders placed and looked up, one lookup miss (debug: not written at level info), a slow upstream (warn), a failing one\n(error, 4 times, each message with its order id) and refunds of unpaid orders (error, 3 times).\nThe console shows warn and above; the file and the receiver get everything from info.');
   const failedRequests = await driveTraffic(port, 100);
   await d.request(port, 'GET', '/orders/o-999');
   await d.request(port, 'GET', '/slow');
-  await d.request(port, 'GET', '/fail');
+  for (const order of ['o-3', 'o-17', 'o-42', 'o-64']) await d.request(port, 'GET', `/fail?order=${order}`);
+  for (const order of ['o-5', 'o-6', 'o-7']) await d.request(port, 'POST', `/refunds/${order}`);
   await serviceQuiet();
   d.claim('the service answered all 200 order requests', failedRequests === 0, `${failedRequests} failed`);
 
@@ -205,10 +209,30 @@ async function main() {
   d.claim('no card number or password in any file', !all.some((l) => SECRETS.some((s) => l.includes(s))));
   const spool = spawnSync(process.execPath, [CLI, 'spool', receiver.spool], { encoding: 'utf8' });
   for (const line of spool.stdout.trim().split('\n')) d.say(line);
-  if (standIn) {
-    d.claim('nothing is left in the spool', /^backlog: 0 records/m.test(spool.stdout));
-    await standIn.stop();
-  }
+  if (standIn) d.claim('nothing is left in the spool', /^backlog: 0 records/m.test(spool.stdout));
+
+  d.step('Exceptions, grouped', `\`prodlog errors ${LOG_DIR} --since 1h\`: the error and fatal records of the live and rotated files, grouped by the\nfingerprint every serialised error carries (its type and top frames: not the message, not line numbers).`);
+  const errors = spawnSync(process.execPath, [CLI, 'errors', LOG_DIR, '--since', '1h'], { encoding: 'utf8' });
+  for (const line of errors.stdout.trimEnd().split('\n')) d.say(line);
+  const report = JSON.parse(spawnSync(process.execPath, [CLI, 'errors', LOG_DIR, '--since', '1h', '--json'], { encoding: 'utf8' }).stdout || '{"groups":[]}');
+  const upstream = report.groups.find((g) => g.type === 'Error' && /^payments answered 500 for order o-\d+$/.test(g.example.message));
+  const refunds = report.groups.find((g) => g.type === 'TypeError');
+  d.claim('the 4 upstream failures, each with its own message, are one group', upstream?.count === 4, upstream ? `fingerprint ${upstream.fingerprint}` : 'no such group');
+  d.claim('the 3 refund failures, thrown at another site, are another', refunds?.count === 3 && refunds.fingerprint !== upstream?.fingerprint, refunds ? `fingerprint ${refunds.fingerprint}` : 'no such group');
+  d.claim('both fingerprints come from the records themselves', upstream?.computed === false && refunds?.computed === false);
+
+  d.step('The next start', 'The FATAL exit left a marker; the restarted service serves it on /metrics for the ProdlogFatalExit alert (docs/alerts).');
+  const again = startService(receiver);
+  runningService = again.service;
+  const againPort = await again.listening;
+  const fatalMetrics = (await d.request(againPort, 'GET', '/metrics')).body.split('\n').filter((l) => /^prodlog_(fatal_exits_total|last_fatal_exit_timestamp_seconds)\{/.test(l));
+  for (const line of fatalMetrics) d.say(line);
+  d.claim('prodlog_fatal_exits_total counts the FATAL exit', fatalMetrics.includes('prodlog_fatal_exits_total{logger="checkout"} 1'));
+  again.service.kill('SIGTERM');
+  const stopped = await again.exited;
+  await serviceQuiet();
+  d.claim('SIGTERM stops it gracefully (exit code 0)', stopped === 0, `code ${stopped}`);
+  if (standIn) await standIn.stop();
 }
 
 /** The service, so that a demo that fails half-way does not leave it running. */

@@ -6,7 +6,7 @@
 //   node stand-in-receiver.js &            # or PRODLOG_SHIP_URL=<your receiver>
 //   PRODLOG_CONFIG=prodlog.config.json node server.js
 //
-// Routes: POST /orders, GET /orders/:id, GET /slow, GET /fail, and the
+// Routes: POST /orders, GET /orders/:id, POST /refunds/:orderId, GET /slow, GET /fail, and the
 // probes GET /healthCheck and GET /metrics. POST /demo/fatal exists only so
 // that the demo can show a FATAL.
 const http = require('node:http');
@@ -32,7 +32,14 @@ const logRequest = requestLogger(log, { routeOf: (req) => routeOf(new URL(req.ur
 
 function routeOf(path) {
   if (path.startsWith('/orders/')) return '/orders/:id';
+  if (path.startsWith('/refunds/')) return '/refunds/:orderId';
   return ['/orders', '/slow', '/fail', '/demo/fatal'].includes(path) ? path : undefined;
+}
+
+function refund(orderId) {
+  const order = orders.get(orderId);
+  if (!order?.paymentId) throw new TypeError(`refund of ${orderId}: the order has no payment`);
+  return { orderId, refunded: true };
 }
 
 function reply(res, status, body) {
@@ -67,8 +74,19 @@ function handle(req, res) {
     return reply(res, 200, { ok: true });
   }
   if (path === '/fail') {
-    reqLog.error(new Error('upstream returned 500', { cause: new Error('connection reset') }), { upstream: 'payments' });
+    const order = new URL(req.url, 'http://localhost').searchParams.get('order') ?? 'o-0';
+    reqLog.error(new Error(`payments answered 500 for order ${order}`, { cause: new Error('connection reset') }), { upstream: 'payments', orderId: order });
     return reply(res, 502, { error: 'bad gateway' });
+  }
+  if (path.startsWith('/refunds/') && req.method === 'POST') {
+    const orderId = path.slice('/refunds/'.length);
+    try {
+      return reply(res, 200, refund(orderId));
+    } catch (err) {
+      // Another kind of exception, at another site: `prodlog errors` groups each by its fingerprint.
+      reqLog.error(err, { orderId });
+      return reply(res, 409, { error: err.message });
+    }
   }
   if (path === '/demo/fatal' && req.method === 'POST') {
     reply(res, 202, { exiting: true });

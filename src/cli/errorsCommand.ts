@@ -140,7 +140,7 @@ function describe(r: ErrorsReport, top: number): string {
   for (const g of shown) {
     out.push('');
     const levels = g.levels.fatal > 0 ? ` (${g.levels.fatal} fatal)` : '';
-    const what = g.type === null ? 'without an error object' : escapeText(g.type);
+    const what = g.type === null ? '(no error object)' : escapeText(g.type);
     const fingerprint = g.fingerprint === null ? '' : `  fingerprint ${g.fingerprint}${g.computed ? ' (computed)' : ''}`;
     out.push(`${String(g.count).padStart(7)} x ${what}${levels}${fingerprint}${g.new ? '  NEW' : ''}`);
     out.push(`          first seen ${g.firstSeen ?? 'unknown'}, last seen ${g.lastSeen ?? 'unknown'}${g.names.length > 0 ? `, in ${g.names.map(escapeText).join(', ')}` : ''}`);

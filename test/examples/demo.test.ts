@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { HttpReceiver } from '../support/http-receiver';
 import { REPO } from '../support/paths';
 import { parseLines, tempDir } from '../support/run-fixture';
@@ -28,8 +29,20 @@ function runDemo(env: Record<string, string> = {}): Promise<DemoRun> {
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output, varDir })));
 }
 
-function lastRecordOnDisk(varDir: string): Record<string, unknown> | undefined {
-  return parseLines(readFileSync(join(varDir, 'log', 'checkout.log'), 'utf8')).at(-1);
+/** Every record of the live and rotated log files. */
+function allRecordsOnDisk(varDir: string): Record<string, unknown>[] {
+  const dir = join(varDir, 'log');
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('checkout.') && (f.endsWith('.log') || f.endsWith('.gz')))
+    .sort() // rotated files (checkout.<time>.<n>.log.gz) before the active one, oldest first
+    .flatMap((f) => parseLines((f.endsWith('.gz') ? gunzipSync(readFileSync(join(dir, f))) : readFileSync(join(dir, f))).toString('utf8')));
+}
+
+/** The demo restarts the service after its FATAL exit: the record before the second startup record. */
+function recordBeforeRestart(records: readonly Record<string, unknown>[]): Record<string, unknown> | undefined {
+  const startups = records.flatMap((r, i) => (r['msg'] === 'startup' ? [i] : []));
+  const restart = startups.at(-1) ?? 0;
+  return startups.length > 1 && restart > 0 ? records[restart - 1] : undefined;
 }
 
 describe('npm run demo', () => {
@@ -48,9 +61,23 @@ describe('npm run demo', () => {
     expect(output).toMatch(/checked: the receiver counts the same records \((\d+) distinct records received/);
     expect(output).toContain('checked: its last record is the FATAL one, with the request id');
     expect(output).toContain('checked: the FATAL record reached the receiver before the exit');
+    // the exceptions grouped by fingerprint with `prodlog errors`, shown and checked
+    expect(output).toMatch(/\n {3,}4 x Error  fingerprint [0-9a-f]{16}  NEW\n/);
+    expect(output).toMatch(/\n {3,}3 x TypeError  fingerprint [0-9a-f]{16}  NEW\n/);
+    expect(output).toMatch(/e\.g\. "payments answered 500 for order o-64"\n {3,}at (Server\.)?handle \(.*server\.js:\d+:\d+\)\n/);
+    expect(output).toMatch(/e\.g\. "refund of o-7: the order has no payment"\n {3,}at refund \(.*server\.js:\d+:\d+\)\n/);
+    expect(output).toMatch(/checked: the 4 upstream failures, each with its own message, are one group \(fingerprint [0-9a-f]{16}\)/);
+    expect(output).toMatch(/checked: the 3 refund failures, thrown at another site, are another \(fingerprint [0-9a-f]{16}\)/);
+    expect(output).toContain('checked: both fingerprints come from the records themselves');
+    expect(output).toContain('checked: prodlog_fatal_exits_total counts the FATAL exit');
     expect(output).toMatch(/\nAll \d+ claims held\.\n$/);
-    // And on disk, independently of what the demo says.
-    expect(lastRecordOnDisk(varDir)).toMatchObject({ level: 'fatal', msg: 'payments configuration missing' });
+    // And on disk, independently of what the demo says: the FATAL record is the last before the restart.
+    expect(recordBeforeRestart(allRecordsOnDisk(varDir))).toMatchObject({ level: 'fatal', msg: 'payments configuration missing' });
+    const errors = allRecordsOnDisk(varDir).flatMap((r) => (typeof r['err'] === 'object' && r['err'] !== null ? [r['err'] as Record<string, unknown>] : []));
+    const fingerprints = (type: string): Set<unknown> => new Set(errors.filter((e) => e['type'] === type).map((e) => e['fingerprint']));
+    expect([...fingerprints('Error')]).toHaveLength(1);
+    expect([...fingerprints('TypeError')]).toHaveLength(1);
+    expect([...fingerprints('Error')][0]).not.toBe([...fingerprints('TypeError')][0]);
     expect(readdirSync(join(varDir, 'log')).some((f) => f.endsWith('.log.gz'))).toBe(true);
   });
 
@@ -64,7 +91,7 @@ describe('npm run demo', () => {
       expect(output).not.toContain('STAND-IN');
       const received = receiver.requests.flatMap((r) => parseLines(r.body));
       expect(received.length).toBeGreaterThan(300);
-      expect(received.at(-1)).toMatchObject({ level: 'fatal', msg: 'payments configuration missing' });
+      expect(recordBeforeRestart(received)).toMatchObject({ level: 'fatal', msg: 'payments configuration missing' });
     } finally {
       await receiver.close();
     }
