@@ -5,6 +5,7 @@ import { DEFAULT_CENSOR } from '../core/serialize/secretKeys';
 import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
 import { levelSettingSchema, strictOptions } from '../core/config/schemaHelpers';
+import { unitOptions } from '../core/config/unitOptions';
 
 const redactSchema = z
   .union([
@@ -21,7 +22,7 @@ const redactSchema = z
 
 const positiveInt = (max: number) => z.int().min(1).max(max);
 
-export const loggerConfigSchema = strictOptions({
+export const loggerConfigSchema = unitOptions({
   /** The service name: `name` in every record, app-name in syslog, service.name in OTLP. */
   name: z.string().min(1).optional(),
   level: levelSettingSchema.default('info'),
@@ -33,15 +34,15 @@ export const loggerConfigSchema = strictOptions({
   redact: redactSchema.default({ paths: [], censor: DEFAULT_CENSOR, defaults: true }),
   /** Run the FATAL sequence on uncaught exceptions and unhandled rejections. */
   capture: z.boolean().default(true),
-  fatal: strictOptions({
-    exitCode: z.int().min(1).max(255).default(1),
-    /** How long shippers may try to deliver before a FATAL exit. */
-    timeoutMs: z.int().min(0).max(600_000).default(5_000),
-    /** The file FATAL exits are counted in for the next start's metrics; false: none. Default .prodlog/<name>.fatal.json. */
-    marker: z.union([z.literal(false), z.string().min(1)]).optional(),
-  }).prefault({}),
-  /** The bound on `close()`: past it, close resolves anyway. */
-  closeTimeoutMs: z.int().min(0).max(600_000).default(5_000),
+  fatal: unitOptions(
+    {
+      exitCode: z.int().min(1).max(255).default(1),
+      /** The file FATAL exits are counted in for the next start's metrics; false: none. Default .prodlog/<name>.fatal.json. */
+      marker: z.union([z.literal(false), z.string().min(1)]).optional(),
+    },
+    /** timeout: how long shippers may try to deliver before a FATAL exit. */
+    { durations: { timeout: { min: 0, max: 600_000, default: 5_000 } } },
+  ).prefault({}),
   limits: strictOptions({
     maxDepth: positiveInt(1_000).default(DEFAULT_LIMITS.maxDepth),
     maxStringLength: z.int().min(16).max(100 * 1024 * 1024).default(DEFAULT_LIMITS.maxStringLength),
@@ -50,6 +51,9 @@ export const loggerConfigSchema = strictOptions({
   }).prefault({}),
   /** startup, shutdown, warnings, watchdog, trace: see src/integrations/readinessOptions.ts and docs/readiness.md. */
   ...readinessConfigShape,
+}, {
+  /** closeTimeout: the bound on `close()`; past it, close resolves anyway. */
+  durations: { closeTimeout: { min: 0, max: 600_000, default: 5_000 } },
 });
 
 /** Logger configuration as written by a user, in code or in prodlog.config.json. */

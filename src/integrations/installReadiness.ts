@@ -4,7 +4,7 @@ import { forwardProcessWarnings } from './process/processWarnings';
 import { joinShutdown } from './process/shutdown';
 import { Watchdog } from './process/Watchdog';
 import type { ReadinessConfig } from './readinessOptions';
-import { logStartup, type StartupConfig } from './startupRecord';
+import { logDeprecatedSpellings, logStartup, type StartupConfig } from './startupRecord';
 
 /** What the readiness features need of the logger's core (LoggerCore). */
 export interface ReadinessHost {
@@ -17,12 +17,14 @@ export interface ReadinessHost {
 
 /**
  * Turns on, for a new root logger, the readiness features its configuration
- * asks for: the startup record, process warnings, graceful shutdown and the
+ * asks for: the startup record (and, always, a warning per deprecated
+ * spelling in the configuration), process warnings, graceful shutdown and the
  * watchdog. Each process-wide part lets go of the logger when it closes or
  * exits.
  */
 export function installReadiness(core: ReadinessHost, log: Logger, config: ReadinessConfig & StartupConfig): void {
   if (config.startup) logStartup(log, config);
+  logDeprecatedSpellings(log, config);
   if (config.warnings) core.onDetach(forwardProcessWarnings(log));
   if (config.shutdown.enabled) {
     core.onDetach(

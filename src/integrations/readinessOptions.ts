@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { strictOptions } from '../core/config/schemaHelpers';
 import { parseSize } from '../core/config/parseSize';
 import { sizeSetting } from '../core/config/sizeSetting';
+import { unitOptions, type DurationSpec } from '../core/config/unitOptions';
 
 /** Signals a service may ask prodlog to shut down on; SIGKILL and SIGSTOP cannot be caught at all. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
@@ -12,8 +13,8 @@ export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
  * object of settings (`enabled` defaults to true). The output is always the
  * object, so code reads `enabled` and never tests for a boolean.
  */
-function toggle<Shape extends z.ZodRawShape>(enabledByDefault: boolean, shape: Shape) {
-  const settings = strictOptions({ enabled: z.boolean().default(true), ...shape });
+function toggle<Shape extends z.ZodRawShape, const D extends Readonly<Record<string, DurationSpec>>>(enabledByDefault: boolean, shape: Shape, durations: D) {
+  const settings = unitOptions({ enabled: z.boolean().default(true), ...shape }, { durations });
   const isObject = z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
     message: 'is not true, false or an object',
   });
@@ -34,9 +35,6 @@ const sizeOrFraction = z
   )
   .transform((v) => (typeof v === 'number' ? { fraction: v } : { bytes: parseSize(v) ?? 0 }));
 
-export const SHUTDOWN_DEFAULTS = { signals: ['SIGTERM', 'SIGINT'] as ShutdownSignal[], timeoutMs: 10_000 };
-export const WATCHDOG_DEFAULTS = { intervalMs: 10_000, repeatMs: 300_000, eventLoopDelayMs: 500, heapUsed: 0.9 };
-
 /**
  * The configuration keys of the production-readiness features. They join the
  * logger's own schema, so a typo or a bad value fails at startup like any
@@ -46,26 +44,28 @@ export const readinessConfigShape = {
   /** Log a `startup` record (version, node, effective level, transports) when the logger is created. */
   startup: z.boolean().default(false),
   /** Graceful shutdown on signals: log `shutdown`, run onShutdown hooks, flush and close, exit 0. */
-  shutdown: toggle(true, {
-    signals: z.array(z.enum(SHUTDOWN_SIGNALS)).min(1).default(SHUTDOWN_DEFAULTS.signals),
-    /** Bound on the whole shutdown (hooks, flush, close); past it the process exits with code 1. */
-    timeoutMs: z.int().min(0).max(600_000).default(SHUTDOWN_DEFAULTS.timeoutMs),
-  }),
+  shutdown: toggle(
+    true,
+    { signals: z.array(z.enum(SHUTDOWN_SIGNALS)).min(1).default(['SIGTERM', 'SIGINT']) },
+    /** timeout: the bound on the whole shutdown (hooks, flush, close); past it the process exits with code 1. */
+    { timeout: { min: 0, max: 600_000, default: 10_000 } },
+  ),
   /** Turn Node's process warnings (deprecations included) into warn records. */
   warnings: z.boolean().default(true),
   /** Rate-limited warn records for event-loop delay, heap, RSS and free disk space. */
   watchdog: toggle(false, {
-    intervalMs: z.int().min(10).max(3_600_000).default(WATCHDOG_DEFAULTS.intervalMs),
-    /** A condition that stays true is warned about at most once per this interval. */
-    repeatMs: z.int().min(0).max(86_400_000).default(WATCHDOG_DEFAULTS.repeatMs),
-    /** 99th percentile event-loop delay over an interval above which to warn (performance); 0 turns it off. */
-    eventLoopDelayMs: z.int().min(0).max(600_000).default(WATCHDOG_DEFAULTS.eventLoopDelayMs),
     /** Fraction of the V8 heap limit in use above which to warn (resource); 0 turns it off. */
-    heapUsed: z.number().min(0).lt(1).default(WATCHDOG_DEFAULTS.heapUsed),
+    heapUsed: z.number().min(0).lt(1).default(0.9),
     /** Resident set size above which to warn (resource): a size, or a fraction of the memory available. */
     rss: sizeOrFraction.optional(),
     /** Free space on `path` (default: the folder of the first file transport) below which to warn (resource). */
     diskFree: strictOptions({ path: z.string().min(1).optional(), min: sizeSetting }).optional(),
+  }, {
+    interval: { min: 10, max: 3_600_000, default: 10_000 },
+    /** repeat: a condition that stays true is warned about at most once per this interval. */
+    repeat: { min: 0, max: 86_400_000, default: 300_000 },
+    /** eventLoopDelay: the 99th percentile event-loop delay over an interval above which to warn (performance); "0s" turns it off. */
+    eventLoopDelay: { min: 0, max: 600_000, default: 500 },
   }),
   /** Add `trace_id`, `span_id` and `trace_flags` of the active span when @opentelemetry/api is installed. */
   trace: z.boolean().default(true),

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/Logger';
+import { deprecatedSpellings } from '../core/config/unitOptions';
 import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import { packageVersion } from './packageInfo';
 
@@ -29,4 +30,17 @@ export function logStartup(log: Logger, config: StartupConfig): void {
 /** Transport options as the startup record shows them (see withoutSecrets). */
 export function describeTransports(transports: readonly unknown[]): unknown[] {
   return transports.map((t) => withoutSecrets(t, MAX_DEPTH));
+}
+
+/**
+ * One warn record per deprecated spelling in the configuration (a `timeoutMs`
+ * for `timeout`, a bare number of bytes), written at every start whatever
+ * `startup` says, so the key is fixed before the release that refuses it:
+ * `{"msg":"deprecated configuration key","key":"fatal.timeoutMs","value":5000,
+ * "replacement":"fatal.timeout","replacementValue":"5s","removedIn":"0.3.0"}`.
+ */
+export function logDeprecatedSpellings(log: Logger, config: unknown): void {
+  for (const spelling of deprecatedSpellings(config)) {
+    log.warn(spelling.key === spelling.replacement ? 'deprecated configuration value' : 'deprecated configuration key', { ...spelling });
+  }
 }

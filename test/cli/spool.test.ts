@@ -59,10 +59,10 @@ function shippingLogger(url: string, extra: Record<string, unknown> = {}): Shipp
     capture: false,
     shutdown: false,
     warnings: false,
-    closeTimeoutMs: 1_000,
+    closeTimeout: '1s',
     transports: [
       { type: 'custom', transport: memory },
-      { type: 'http', url, format: 'ndjson', spool: { dir }, closeTimeoutMs: 0, batch: { intervalMs: 0 }, retry: { initialMs: 50, maxMs: 200 }, ...extra },
+      { type: 'http', url, format: 'ndjson', spool: { dir }, closeTimeout: '0s', batch: { interval: '0s' }, retry: { initial: '50ms', max: '200ms' }, ...extra },
     ],
   });
   return { log, memory, dir };
@@ -127,7 +127,7 @@ describe('prodlog spool after part of the backlog was delivered', () => {
     const receiver = await HttpReceiver.start();
     // The receiver takes the first batch of 100 records and then answers 503 to everything.
     receiver.responder = () => (receiver.requests.length === 1 ? { status: 200 } : { status: 503 });
-    const { log, memory, dir } = shippingLogger(`${receiver.url}/ingest`, { batch: { maxRecords: 100, intervalMs: 0 } });
+    const { log, memory, dir } = shippingLogger(`${receiver.url}/ingest`, { batch: { maxRecords: 100, interval: '0s' } });
     try {
       await logRecords(log, RECORDS);
       // The service saves its delivery position at its next fsync round, a moment after the delivery.

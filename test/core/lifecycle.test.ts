@@ -32,7 +32,7 @@ class GatedTransport extends MemoryTransport {
 
 function gatedLogger(closeTimeoutMs = 5_000): { log: ReturnType<typeof createLogger>; gated: GatedTransport } {
   const gated = new GatedTransport();
-  const log = createLogger({ capture: false, closeTimeoutMs, transports: [{ type: 'custom', transport: gated as Transport }] });
+  const log = createLogger({ capture: false, closeTimeout: `${closeTimeoutMs}ms`, transports: [{ type: 'custom', transport: gated as Transport }] });
   return { log, gated };
 }
 
@@ -118,7 +118,7 @@ describe('close', () => {
     expect(gated.closeCalls).toBe(1);
   });
 
-  it('is bounded by closeTimeoutMs (plus a short grace) even if a transport never finishes', async () => {
+  it('is bounded by closeTimeout (plus a short grace) even if a transport never finishes', async () => {
     jest.useFakeTimers();
     try {
       const { log, gated } = gatedLogger(2_000);

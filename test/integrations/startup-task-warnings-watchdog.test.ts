@@ -183,7 +183,7 @@ describe('the watchdog', () => {
   it('runs on its interval when configured, watching the free space of the log folder', () => {
     jest.useFakeTimers();
     try {
-      const { memory } = logger({ watchdog: { intervalMs: 1_000, eventLoopDelayMs: 0, heapUsed: 0, diskFree: { path: __dirname, min: '1000T' } } });
+      const { memory } = logger({ watchdog: { interval: '1s', eventLoopDelay: '0s', heapUsed: 0, diskFree: { path: __dirname, min: '1000T' } } });
       jest.advanceTimersByTime(999);
       expect(memory.records).toHaveLength(0);
       jest.advanceTimersByTime(1);
@@ -198,8 +198,8 @@ describe('configuration of the readiness features fails at startup, naming key, 
   it.each<[unknown, string]>([
     [{ shutdown: 'yes' }, 'shutdown: "yes" is not true, false or an object'],
     [{ shutdown: { signals: ['SIGKILL'] } }, 'shutdown.signals[0]: "SIGKILL" is not one of SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2'],
-    [{ shutdown: { timeoutMs: -1 } }, 'shutdown.timeoutMs: -1 is too small: the minimum is 0'],
-    [{ shutdown: { deadline: 5 } }, 'shutdown: unknown key "deadline"; allowed keys: enabled, signals, timeoutMs'],
+    [{ shutdown: { timeout: '-1s' } }, 'shutdown.timeout: "-1s" is not a duration like "10s" (digits and one of ms, s, m, h, d, w)'],
+    [{ shutdown: { deadline: 5 } }, 'shutdown: unknown key "deadline"; allowed keys: enabled, signals, timeout'],
     [{ watchdog: { rss: '1X' } }, 'watchdog.rss: "1X" is not a size like "1G" or a fraction like 0.9'],
     [{ watchdog: { diskFree: { min: 'lots' } } }, 'watchdog.diskFree.min: "lots" is not a size like "10M"'],
     [{ watchdog: { heapUsed: 2 } }, 'watchdog.heapUsed: 2 is too big: the maximum is 1'],

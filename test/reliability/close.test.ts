@@ -25,7 +25,7 @@ afterAll(async () => {
 /** One service run: 20 records (delivered, when the receiver is up), then close(); what happened after it. */
 async function closeOnce(protocol: 'tcp' | 'relp', port: number, options: { down?: boolean; closeTimeoutMs?: number } = {}): Promise<{ exit: unknown; after: boolean; lockLeft: boolean }> {
   const dir = join(tempDir(`rel-close-${protocol}`), 'spool');
-  const timeouts = options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs };
+  const timeouts = options.closeTimeoutMs === undefined ? {} : { closeTimeout: `${options.closeTimeoutMs}ms` };
   const service = new LoadService({
     logger: { name: `rel-close-${protocol}`, ...timeouts, transports: [{ type: 'syslog', host: '127.0.0.1', port, protocol, spool: { dir }, ...timeouts }] },
     steps: [{ log: { records: 20, perTick: 20 } }, options.down ? { failing: 5_000 } : { drain: 10_000 }, { close: true }],
@@ -51,9 +51,9 @@ function record(id: string, fault: string, result: Awaited<ReturnType<typeof clo
 }
 
 describe('close() with the receiver down', () => {
-  it('the logger and the transport with the same closeTimeoutMs: close() gives up on delivery in time and still closes the spool', async () => {
+  it('the logger and the transport with the same closeTimeout: close() gives up on delivery in time and still closes the spool', async () => {
     const result = await closeOnce('relp', await closedPort(), { down: true, closeTimeoutMs: 1_000 });
-    record('close-down', 'close() with the receiver down, logger and transport closeTimeoutMs both 1 s', result);
+    record('close-down', 'close() with the receiver down, logger and transport closeTimeout both 1 s', result);
     expect(result).toEqual(CLOSED);
   });
 });

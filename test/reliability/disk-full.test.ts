@@ -45,7 +45,7 @@ describe('a full disk under the log file and the spool (1 MiB tmpfs)', () => {
         name: 'rel-disk-full',
         transports: [
           { type: 'file', path: join(fs.dir, 'logs', 'app.log') },
-          { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: spoolDir, maxBytes: '64M' }, retry: { initialMs: 50, maxMs: 200 } },
+          { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: spoolDir, maxBytes: '64M' }, retry: { initial: '50ms', max: '200ms' } },
         ],
       },
       steps: [

@@ -44,7 +44,7 @@ describe('SIGKILL of a service logging to a file and shipping over RELP', () => 
       name: 'rel-kill',
       transports: [
         { type: 'file', path: join(dir, 'app.log') },
-        { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: join(dir, 'spool') }, retry: { initialMs: 50, maxMs: 200 } },
+        { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: join(dir, 'spool') }, retry: { initial: '50ms', max: '200ms' } },
       ],
     };
     const plan: LoadPlan = { logger, steps: [{ log: { records: null, perTick: PER_TICK, syncEvery: 25, reportBursts: true, pad: 100 } }] };

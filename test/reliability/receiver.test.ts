@@ -16,7 +16,7 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 function steadyService(name: string, transport: Record<string, unknown>): LoadService {
   return new LoadService({
-    logger: { name, transports: [{ ...transport, spool: { dir: join(tempDir(name), 'spool') }, retry: { initialMs: 50, maxMs: 250 } }] },
+    logger: { name, transports: [{ ...transport, spool: { dir: join(tempDir(name), 'spool') }, retry: { initial: '50ms', max: '250ms' } }] },
     steps: [{ log: { records: RECORDS, perTick: 100, tickMs: 5, pad: 100 } }, { drain: 60_000 }, { close: true }],
   });
 }
@@ -59,7 +59,7 @@ describe('the receiver killed with SIGKILL mid-stream and restarted', () => {
     try {
       await clickhouse.query('CREATE TABLE shipped (i UInt64, logId String, name String) ENGINE = MergeTree ORDER BY i');
       const url = `${clickhouse.url}/?query=INSERT%20INTO%20shipped%20FORMAT%20JSONEachRow&input_format_skip_unknown_fields=1`;
-      const service = steadyService('rel-clickhouse', { type: 'http', url, format: 'ndjson', batch: { maxRecords: 1_000, intervalMs: 50 }, timeoutMs: 2_000 });
+      const service = steadyService('rel-clickhouse', { type: 'http', url, format: 'ndjson', batch: { maxRecords: 1_000, interval: '50ms' }, timeout: '2s' });
       const rows = async (): Promise<number> => Number((await clickhouse.query('SELECT count() FROM shipped')).trim());
       const deadline = Date.now() + 30_000;
       let before = 0;

@@ -21,7 +21,7 @@ describe('the spool at its cap while the receiver is down', () => {
     const service = new LoadService({
       logger: {
         name: 'rel-spool-full',
-        transports: [{ type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: join(tempDir('rel-spool-full'), 'spool'), maxBytes: '512K' }, retry: { initialMs: 50, maxMs: 200 } }],
+        transports: [{ type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', spool: { dir: join(tempDir('rel-spool-full'), 'spool'), maxBytes: '512K' }, retry: { initial: '50ms', max: '200ms' } }],
       },
       steps: [
         { log: { records: OUTAGE_RECORDS, perTick: 200, pad: 100 } },

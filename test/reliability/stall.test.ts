@@ -22,8 +22,8 @@ const http = (port: number, timeoutMs: number): Record<string, unknown> => ({
   type: 'http',
   url: `http://127.0.0.1:${port}/v1/logs`,
   format: 'otlp',
-  timeoutMs,
-  batch: { maxRecords: 1_000, intervalMs: 0 },
+  timeout: `${timeoutMs}ms`,
+  batch: { maxRecords: 1_000, interval: '0s' },
 });
 
 const SCENARIOS: readonly Scenario[] = [
@@ -53,15 +53,15 @@ const SCENARIOS: readonly Scenario[] = [
     fault: 'RELP receiver hung: opens the session, never acknowledges a message',
     kind: 'hung',
     start: () => startStallingRelpServer(Infinity),
-    transport: (port) => relp(port, { relp: { ackTimeoutMs: 500 } }),
+    transport: (port) => relp(port, { relp: { ackTimeout: '500ms' } }),
   },
   {
     id: 'hung-tcp',
     fault: 'syslog TCP receiver hung: accepts the connection, never reads',
     kind: 'hung',
     start: startHungTcpServer,
-    // relp.ackTimeoutMs also bounds a TCP write the receiver does not take.
-    transport: (port) => ({ type: 'syslog', host: '127.0.0.1', port, protocol: 'tcp', relp: { ackTimeoutMs: 500 } }),
+    // relp.ackTimeout also bounds a TCP write the receiver does not take.
+    transport: (port) => ({ type: 'syslog', host: '127.0.0.1', port, protocol: 'tcp', relp: { ackTimeout: '500ms' } }),
   },
 ];
 
@@ -69,7 +69,7 @@ describe('a slow or hung receiver', () => {
   it.each(SCENARIOS.map((s) => [s.fault, s] as const))('%s: logging calls stay as cheap, the heap flat, the backlog goes to the spool', async (_fault, scenario) => {
     const server = await scenario.start();
     try {
-      const transport = { ...scenario.transport(server.port), spool: { dir: join(tempDir(scenario.id), 'spool') }, closeTimeoutMs: 300 };
+      const transport = { ...scenario.transport(server.port), spool: { dir: join(tempDir(scenario.id), 'spool') }, closeTimeout: '300ms' };
       const service = new LoadService(
         {
           logger: { name: scenario.id, transports: [transport] },

@@ -48,9 +48,9 @@ describe('files prodlog creates, under umask 000', () => {
         name: 'sec-files',
         transports: [
           { type: 'file', path: join(root, 'logs', 'app.log'), rotate: { size: '16K', compress: 'gzip', maxFiles: 10 } },
-          // closeTimeoutMs under the logger's: close() then has time to close the spool.
-          { type: 'syslog', host: '127.0.0.1', port: await closedPort(), protocol: 'relp', spool: { dir: join(root, 'spool', 'relp') }, closeTimeoutMs: 200 },
-          { type: 'http', url: `${receiver.url}/v1/logs`, format: 'ndjson', batch: { intervalMs: 0 }, spool: { dir: join(root, 'spool', 'http') } },
+          // closeTimeout under the logger's: close() then has time to close the spool.
+          { type: 'syslog', host: '127.0.0.1', port: await closedPort(), protocol: 'relp', spool: { dir: join(root, 'spool', 'relp') }, closeTimeout: '200ms' },
+          { type: 'http', url: `${receiver.url}/v1/logs`, format: 'ndjson', batch: { interval: '0s' }, spool: { dir: join(root, 'spool', 'http') } },
         ],
       },
       // The wait gives the compression worker and the dead-letter writes time to finish.

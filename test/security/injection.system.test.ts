@@ -48,7 +48,7 @@ describe('log injection into syslog frames, through a real rsyslog', () => {
     const log = createLogger({
       name: app,
       capture: false,
-      transports: [{ type: 'syslog', host: '127.0.0.1', ...transport, port, spool: { dir: tempDir(app) }, retry: { initialMs: 20, maxMs: 200 } } as never],
+      transports: [{ type: 'syslog', host: '127.0.0.1', ...transport, port, spool: { dir: tempDir(app) }, retry: { initial: '20ms', max: '200ms' } } as never],
     });
     loggers.push(log);
     FORGERIES.forEach((evil, i) => log.child({ via: evil }).warn(evil, { i, field: evil, nested: { deeper: [evil] } }));

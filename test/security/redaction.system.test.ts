@@ -74,8 +74,8 @@ describe('default redaction on every transport', () => {
       capture: false,
       transports: [
         { type: 'file', path: join(dir, 'app.log') },
-        { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', maxMessageBytes: 65_536, spool: { dir: join(dir, 'relp-spool') } },
-        { type: 'http', url: `${receiver.url}/v1/logs`, format: 'otlp', batch: { intervalMs: 0 }, spool: { dir: join(dir, 'http-spool') } },
+        { type: 'syslog', host: '127.0.0.1', port: rsyslog.ports.relp, protocol: 'relp', maxMessageBytes: '64K', spool: { dir: join(dir, 'relp-spool') } },
+        { type: 'http', url: `${receiver.url}/v1/logs`, format: 'otlp', batch: { interval: '0s' }, spool: { dir: join(dir, 'http-spool') } },
         { type: 'syslog', host: '127.0.0.1', port: await closedPort(), protocol: 'relp', spool: { dir: join(dir, 'down-spool') } },
       ],
     });

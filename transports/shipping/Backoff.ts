@@ -5,8 +5,6 @@ export interface RetrySettings {
   readonly maxMs: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { initialMs: 100, maxMs: 30_000 };
-
 /**
  * Exponential backoff with "equal jitter": the pause doubles on each failure
  * up to `maxMs`, and is drawn from its upper half, so many processes that

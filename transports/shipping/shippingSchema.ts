@@ -1,33 +1,5 @@
 import { z } from 'zod';
-import { strictOptions } from '../../src/core/config/schemaHelpers';
-import { parseSize } from '../../src/core/config/parseSize';
-import { DEFAULT_RETRY } from './Backoff';
-
-/** Defaults of the options every shipping transport shares; docs/shipping.md lists them for users. */
-export const SHIPPING_DEFAULTS = {
-  spoolMaxBytes: 256 * 1024 * 1024,
-  fsyncIntervalMs: 200,
-  batchMaxRecords: 1_000,
-  batchMaxBytes: 1024 * 1024,
-  batchIntervalMs: 100,
-  retryInitialMs: DEFAULT_RETRY.initialMs,
-  retryMaxMs: DEFAULT_RETRY.maxMs,
-  closeTimeoutMs: 5_000,
-  dropWarnIntervalMs: 10_000,
-} as const;
-
-/**
- * A byte count: a positive integer, or a size string as everywhere else in
- * the config ("512K", "256M", "1G"; see parseSize).
- */
-export const sizeSchema = z.union([z.int().min(1), z.string()]).transform((value, ctx) => {
-  const bytes = typeof value === 'number' ? value : parseSize(value);
-  if (bytes === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'is not a size like "256M" (a number of bytes, or digits with K, M, G or T)' });
-    return z.NEVER;
-  }
-  return bytes;
-});
+import { unitOptions } from '../../src/core/config/unitOptions';
 
 /**
  * The least spool cap: the spool appends blocks of up to 64 KiB into segments
@@ -37,32 +9,48 @@ export const sizeSchema = z.union([z.int().min(1), z.string()]).transform((value
  */
 export const MIN_SPOOL_BYTES = 256 * 1024;
 
-export const spoolOptionsSchema = strictOptions({
+export const spoolOptionsSchema = unitOptions(
   /** The spool folder (created 0700); one per transport and process. */
-  dir: z.string().min(1).optional(),
-  /** Cap on the spool's size on disk; past it new records are dropped and counted. */
-  maxBytes: sizeSchema.refine((bytes) => bytes >= MIN_SPOOL_BYTES, { message: 'is below 256K, the least a spool can work with (two segments of two 64K blocks)' }).optional(),
-  /** How often appended records are fsynced (besides flush, close and FATAL). */
-  fsyncIntervalMs: z.int().min(1).max(60_000).default(SHIPPING_DEFAULTS.fsyncIntervalMs),
-});
+  { dir: z.string().min(1).optional() },
+  {
+    /** fsyncInterval: how often appended records are fsynced (besides flush, close and FATAL). */
+    durations: { fsyncInterval: { min: 1, max: 60_000, default: 200 } },
+    /** maxBytes: the cap on the spool's size on disk; past it new records are dropped and counted. */
+    sizes: {
+      maxBytes: {
+        min: MIN_SPOOL_BYTES,
+        default: 256 * 1024 * 1024,
+        belowMin: 'is below 256K, the least a spool can work with (two segments of two 64K blocks)',
+      },
+    },
+  },
+);
 
-export const batchOptionsSchema = strictOptions({
-  maxRecords: z.int().min(1).max(100_000).default(SHIPPING_DEFAULTS.batchMaxRecords),
-  maxBytes: sizeSchema.default(SHIPPING_DEFAULTS.batchMaxBytes),
-  /** A batch that is not full waits until this long after the previous send; 0 sends at once. */
-  intervalMs: z.int().min(0).max(600_000).default(SHIPPING_DEFAULTS.batchIntervalMs),
-});
+/** batch.maxRecords, whose default differs per kind of shipper. */
+export const batchMaxRecords = (defaultRecords: number) => z.int().min(1).max(100_000).default(defaultRecords);
 
-export const retryOptionsSchema = strictOptions({
-  initialMs: z.int().min(1).max(600_000).default(SHIPPING_DEFAULTS.retryInitialMs),
-  maxMs: z.int().min(1).max(3_600_000).default(SHIPPING_DEFAULTS.retryMaxMs),
-});
+/** batch.interval: a batch that is not full waits until this long after the previous send; "0s" sends at once. */
+export const batchInterval = (defaultMs: number) => ({ interval: { min: 0, max: 600_000, default: defaultMs } }) as const;
 
-/** The keys every shipping transport accepts besides its own. */
+export const batchOptionsSchema = unitOptions(
+  { maxRecords: batchMaxRecords(1_000) },
+  { durations: batchInterval(100), sizes: { maxBytes: { min: 1, default: 1024 * 1024 } } },
+);
+
+/** retry.initial is the first pause after a failure, retry.max the longest, where the doubling stops. */
+export const RETRY_DURATIONS = {
+  initial: { min: 1, max: 600_000, default: 100 },
+  max: { min: 1, max: 3_600_000, default: 30_000 },
+} as const;
+
+export const retryOptionsSchema = unitOptions({}, { durations: RETRY_DURATIONS });
+
+/** closeTimeout: how long close() waits for delivery of the backlog; what is left is delivered after the next start. */
+export const CLOSE_TIMEOUT = { closeTimeout: { min: 0, max: 600_000, default: 5_000 } } as const;
+
+/** The keys every shipping transport accepts besides its own; CLOSE_TIMEOUT joins the transport's own durations. */
 export const shippingOptionsShape = {
   spool: spoolOptionsSchema.prefault({}),
   batch: batchOptionsSchema.prefault({}),
   retry: retryOptionsSchema.prefault({}),
-  /** How long close() waits for delivery of the backlog; what is left is delivered after the next start. */
-  closeTimeoutMs: z.int().min(0).max(600_000).default(SHIPPING_DEFAULTS.closeTimeoutMs),
 };

@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CHUNK_CHARS } from '../shared/SyncChunkWriter';
 import type { ShippingSettings } from './ShippingTransport';
-import { SHIPPING_DEFAULTS, type batchOptionsSchema, type retryOptionsSchema, type spoolOptionsSchema } from './shippingSchema';
+import type { batchOptionsSchema, retryOptionsSchema, spoolOptionsSchema } from './shippingSchema';
 
 /** Append blocks of the same size as the file transport's writes. */
 const CHUNK_CHARS = DEFAULT_CHUNK_CHARS;
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
+/** At most one warning about dropped records per this interval. */
+const DROP_WARN_INTERVAL_MS = 10_000;
 
 export interface ParsedShippingOptions {
   readonly spool: z.output<typeof spoolOptionsSchema>;
@@ -24,7 +26,7 @@ export function shippingSettings(
   options: ParsedShippingOptions,
   identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly defaultDir: string },
 ): Omit<ShippingSettings, 'delivery'> {
-  const maxBytes = options.spool.maxBytes ?? SHIPPING_DEFAULTS.spoolMaxBytes;
+  const maxBytes = options.spool.maxBytes;
   return {
     type: identity.type,
     name: identity.name,
@@ -40,6 +42,6 @@ export function shippingSettings(
     batch: { maxRecords: options.batch.maxRecords, maxChars: options.batch.maxBytes, ...(options.batch.intervalMs ? { intervalMs: options.batch.intervalMs } : {}) },
     retry: { initialMs: options.retry.initialMs, maxMs: Math.max(options.retry.maxMs, options.retry.initialMs) },
     closeTimeoutMs: options.closeTimeoutMs,
-    dropWarnIntervalMs: SHIPPING_DEFAULTS.dropWarnIntervalMs,
+    dropWarnIntervalMs: DROP_WARN_INTERVAL_MS,
   };
 }

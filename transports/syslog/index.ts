@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../src/core/config/ConfigError';
 import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
+import { unitOptions } from '../../src/core/config/unitOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
-import { shippingOptionsShape } from '../shipping/shippingSchema';
+import { CLOSE_TIMEOUT, shippingOptionsShape } from '../shipping/shippingSchema';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { SyslogSinkOptions } from './createSink';
 import { resolveTls, type TlsSettings } from './openSocket';
@@ -18,15 +19,13 @@ function isHostName(host: string): boolean {
 
 /** Usual ports: 6514 is IANA's for syslog over TLS; plain TCP and RELP have none, these are the customary ones. */
 export const DEFAULT_PORTS = { tcp: 514, tls: 6514, relp: 2514 } as const;
-/** rsyslog's default maxMessageSize: longer messages would be cut by the receiver anyway. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024;
 
 /** A record whose keys must be SD-NAMEs. */
 function sdNamed<T extends z.ZodType>(values: T) {
   return recordWithKeys(values, (key) => (isSdName(key) ? undefined : 'is under a key that is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)'));
 }
 
-const schema = strictOptions({
+const schema = unitOptions({
   type: z.literal('syslog'),
   level: levelSettingSchema.optional(),
   host: z.string().refine(isHostName, { message: 'is not a host name or IP address (letters, digits, dots and hyphens, or an IPv4 or IPv6 address)' }),
@@ -46,16 +45,17 @@ const schema = strictOptions({
   facility: z.enum(Object.keys(FACILITIES) as [FacilityName, ...FacilityName[]]).default('user'),
   /** APP-NAME; defaults to the logger name. */
   appName: z.string().min(1).optional(),
-  /** The largest message sent (header, structured data and MSG); longer MSGs are cut and marked. */
-  maxMessageBytes: z.int().min(480).max(16 * 1024 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
   /** Extra SD-ELEMENTs on every message, e.g. { "origin": { "software": "checkout" } }. */
   structuredData: sdNamed(sdNamed(z.string().regex(/^[^\x00-\x1f]*$/, 'contains a control character'))).default({}),
-  relp: strictOptions({
-    window: z.int().min(1).max(100_000).default(4_096),
-    ackTimeoutMs: z.int().min(100).max(600_000).default(10_000),
-  }).prefault({}),
-  connectTimeoutMs: z.int().min(100).max(600_000).default(10_000),
+  relp: unitOptions(
+    { window: z.int().min(1).max(100_000).default(4_096) },
+    { durations: { ackTimeout: { min: 100, max: 600_000, default: 10_000 } } },
+  ).prefault({}),
   ...shippingOptionsShape,
+}, {
+  durations: { connectTimeout: { min: 100, max: 600_000, default: 10_000 }, ...CLOSE_TIMEOUT },
+  /** maxMessageBytes: the largest message sent (header, structured data and MSG); longer MSGs are cut and marked. The default is rsyslog's maxMessageSize, past which the receiver would cut them anyway. */
+  sizes: { maxMessageBytes: { min: 480, max: 16 * 1024 * 1024, default: 8 * 1024 } },
 }).superRefine((o, ctx) => {
   if (o.tls && o.protocol === 'tcp') {
     ctx.addIssue({ code: 'custom', path: ['tls'], message: 'is set but protocol is "tcp": use protocol "tls" (nothing is sent in plaintext when TLS is asked for)' });

@@ -15,3 +15,15 @@ export function formatSize(bytes: number): string {
   }
   return `${Math.max(0, Math.round(bytes))}B`;
 }
+
+/**
+ * Bytes as a size string that reads back to the same number: 1048576 is
+ * "1M", 1000 is "1000B". Bounds in messages and the value a deprecation
+ * notice asks for are written with it.
+ */
+export function formatSizeExactly(bytes: number): string {
+  for (const [unit, size] of UNITS) {
+    if (bytes > 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}

@@ -4,10 +4,10 @@ import { LEVEL_SETTINGS, type LevelSetting } from '../levels';
 /**
  * An object schema that rejects unknown keys with a message listing the keys
  * it does allow, so a typo in a config file fails at startup with the fix in
- * the message.
+ * the message. `listedKeys` leaves deprecated spellings out of that list.
  */
-export function strictOptions<Shape extends z.ZodRawShape>(shape: Shape) {
-  const allowed = Object.keys(shape).join(', ');
+export function strictOptions<Shape extends z.ZodRawShape>(shape: Shape, listedKeys: readonly string[] = Object.keys(shape)) {
+  const allowed = listedKeys.join(', ');
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'

@@ -31,7 +31,7 @@ function httpLogger(options: Partial<HttpOptions> & Pick<HttpOptions, 'format'>,
   const log = createLogger({
     name: 'checkout',
     capture: false,
-    transports: [{ type: 'http', url: receiver.url + path, spool: { dir: join(dir, 'spool') }, batch: { intervalMs: 0 }, retry: { initialMs: 10, maxMs: 50 }, ...options }],
+    transports: [{ type: 'http', url: receiver.url + path, spool: { dir: join(dir, 'spool') }, batch: { interval: '0s' }, retry: { initial: '10ms', max: '50ms' }, ...options }],
   });
   loggers.push(log);
   return log;
@@ -64,7 +64,7 @@ describe('http transport', () => {
 
   it('writes a batch the receiver refuses to the dead-letter file next to the spool, counts it and warns once', async () => {
     receiver.responder = () => ({ status: 400, body: 'line too long' });
-    const log = httpLogger({ format: 'loki', batch: { intervalMs: 0, maxRecords: 10 } }, '/loki/api/v1/push');
+    const log = httpLogger({ format: 'loki', batch: { interval: '0s', maxRecords: 10 } }, '/loki/api/v1/push');
     for (let i = 0; i < 25; i++) log.warn('slow', { i });
     await until(() => health(log).failed === 25, 'all 25 are refused');
     expect(health(log)).toMatchObject({ delivered: 0, failed: 25, backlogRecords: 0, ok: false });
@@ -101,7 +101,7 @@ describe('http transport', () => {
 
   it('counts records an OTLP receiver refused without saying which as failed', async () => {
     receiver.responder = () => ({ status: 200, body: '{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"too old"}}' });
-    const log = httpLogger({ format: 'otlp', batch: { intervalMs: 0, maxRecords: 1_000 } }, '/v1/logs');
+    const log = httpLogger({ format: 'otlp', batch: { interval: '0s', maxRecords: 1_000 } }, '/v1/logs');
     for (let i = 0; i < 5; i++) log.info('x', { i });
     await until(() => health(log).backlogRecords === 0, 'the batch is answered');
     // Counted once: as failed, not also as delivered.
@@ -147,11 +147,11 @@ describe('http transport configuration', () => {
     [{ format: 'loki', loki: { labels: { message: 'msg' } } }, 'transports[0].loki.labels.message: "msg" is unbounded'],
     [{ format: 'loki', loki: { staticLabels: { __name__: 'x' } } }, 'transports[0].loki.staticLabels.__name__: "x" is under a label name starting with __'],
     [{ format: 'elasticsearch', elasticsearch: { index: 'Logs-%{service}' } }, 'transports[0].elasticsearch.index: "Logs-%{service}" is not a usable index pattern: index names are lower case'],
-    [{ batch: { intervalMs: -1 } }, 'transports[0].batch.intervalMs: -1'],
+    [{ batch: { interval: '-1s' } }, 'transports[0].batch.interval: "-1s" is not a duration'],
     [{ compress: 'brotli' }, 'transports[0].compress: "brotli"'],
-    [{ timeoutMs: 5 }, 'transports[0].timeoutMs: 5'],
-    [{ retry: { serverErrorMs: -1 } }, 'transports[0].retry.serverErrorMs: -1'],
-    [{ retry: { serverErorMs: 1 } }, 'unknown key "serverErorMs"'],
+    [{ timeout: '5ms' }, 'transports[0].timeout: "5ms" is below 100ms'],
+    [{ retry: { serverError: -1 } }, 'transports[0].retry.serverError: -1 is not a duration'],
+    [{ retry: { serverEror: '1s' } }, 'unknown key "serverEror"'],
     [{ spool: { dir: '/tmp/x' }, urll: 'x' }, 'unknown key "urll"'],
   ])('refuses %j at startup: %s', (options, message) => {
     expect(problem(options)).toContain(message);
@@ -162,7 +162,7 @@ describe('flush({ delivered: true })', () => {
   const seqsReceived = (): Set<number> => new Set(receiver.requests.flatMap((r) => r.body.trim().split('\n')).map((l) => (JSON.parse(l) as { seq: number }).seq));
 
   it('resolves once the receiver has acknowledged every record logged before it, without waiting out the batch interval', async () => {
-    const log = httpLogger({ format: 'ndjson', batch: { intervalMs: 60_000 } });
+    const log = httpLogger({ format: 'ndjson', batch: { interval: '1m' } });
     for (let seq = 0; seq < 3_000; seq++) log.info('r', { seq });
     const report = await log.flush({ delivered: true, timeoutMs: 20_000 });
     expect(report).toEqual({ complete: true, pending: 0, transports: [{ name: health(log).name, pending: 0 }] });

@@ -20,7 +20,7 @@ function logger(name: string, transport: Record<string, unknown>): Logger {
   const log = createLogger({
     name,
     capture: false,
-    transports: [{ type: 'syslog', host: '127.0.0.1', spool: { dir: tempDir(`spool-${name}`) }, retry: { initialMs: 20, maxMs: 200 }, ...transport } as never],
+    transports: [{ type: 'syslog', host: '127.0.0.1', spool: { dir: tempDir(`spool-${name}`) }, retry: { initial: '20ms', max: '200ms' }, ...transport } as never],
   });
   open.push(log);
   return log;
@@ -54,7 +54,7 @@ describe('syslog to a real rsyslog', () => {
   });
 
   it('structured data arrives byte for byte, and a 100 kB record arrives whole under a raised maxMessageBytes', async () => {
-    const log = logger('sd', { protocol: 'relp', port: rsyslog.ports.relp, maxMessageBytes: 200_000, structuredData: { 'env@32473': { tier: 'a"b\\c]d' } } });
+    const log = logger('sd', { protocol: 'relp', port: rsyslog.ports.relp, maxMessageBytes: '200K', structuredData: { 'env@32473': { tier: 'a"b\\c]d' } } });
     const part = 'x'.repeat(50_000); // two fields: one string is capped by limits.maxStringLength
     log.info('big', { a: part, b: part, nl: 'line1\nline2' });
     const [m] = from('sd')(await rsyslog.waitFor((all) => from('sd')(all).length >= 1));

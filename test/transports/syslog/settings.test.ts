@@ -16,7 +16,7 @@ describe('syslog configuration', () => {
   it('names the key, the value and what is allowed', () => {
     expect(problems({ protocol: 'udp' })).toBe('transports[0].protocol: "udp" is not one of tcp, tls, relp');
     expect(problems({ facility: 'local9' })).toMatch(/^transports\[0\]\.facility: "local9" is not one of kern, user/);
-    expect(problems({ spool: { maxBytes: 'lots' } })).toBe('transports[0].spool.maxBytes: "lots" is not a size like "256M" (a number of bytes, or digits with K, M, G or T)');
+    expect(problems({ spool: { maxBytes: 'lots' } })).toBe('transports[0].spool.maxBytes: "lots" is not a size like "256M" (digits and one of K, M, G, T)');
     expect(problems({ protocol: 'tcp', tls: { caFile: '/x' } })).toMatch(/^transports\[0\]\.tls: .* use protocol "tls"/);
     expect(problems({ structuredData: { 'bad id': { a: 'b' } } })).toBe('transports[0].structuredData.bad id: {"a":"b"} is under a key that is not an SD-NAME (1-32 printable ASCII characters, none of = ] " or space)');
     expect(problems({ hots: 'x' })).toMatch(/unknown key "hots"; allowed keys: type, level, host, port, protocol/);

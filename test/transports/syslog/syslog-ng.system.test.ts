@@ -41,7 +41,7 @@ describe('syslog to a real syslog-ng (strict RFC 6587 / RFC 5424)', () => {
   });
 
   it('a message over maxMessageBytes arrives as one truncated message with its original size, never split', async () => {
-    const log = logger('sng-big', { maxMessageBytes: 2048 });
+    const log = logger('sng-big', { maxMessageBytes: '2K' });
     log.info('big', { text: '\u20ac'.repeat(5000) });
     log.info('after');
     const got = (await syslogNg.waitFor((m) => m.filter((x) => x.PROGRAM === 'sng-big').length >= 2)).filter((x) => x.PROGRAM === 'sng-big');
