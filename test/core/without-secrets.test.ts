@@ -69,9 +69,10 @@ describe('transport headers shown without their values', () => {
     const path = join(tempDir('check-headers'), 'prodlog.config.json');
     writeFileSync(path, JSON.stringify({ transports: [transport] }));
     let out = '';
-    const status = checkCommand([path], { stdout: (t) => (out += t), stderr: (t) => (out += t), env: {}, cwd: '/' });
+    let err = '';
+    const status = checkCommand([path], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {}, cwd: '/' });
     expect(status).toBe(0);
-    expect(out).not.toMatch(/S3CR3T/);
+    expect(out + err).not.toMatch(/S3CR3T/);
     expect(JSON.parse(out)).toMatchObject({ transports: [{ type: 'http', headers: shown }] });
   });
 });
