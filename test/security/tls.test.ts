@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import type { TransportHealth } from '../../src/core/transport';
+import { selfSignedCertificate, type TestCertificate } from '../support/certificates';
 import { LoadService, type LoadStep } from '../support/load-service';
 import { tempDir } from '../support/run-fixture';
 
@@ -20,15 +19,7 @@ import { tempDir } from '../support/run-fixture';
 
 const dir = tempDir('sec-tls');
 
-/** A self-signed certificate (its own CA) for `san`, e.g. "DNS:localhost,IP:127.0.0.1". */
-function certificate(name: string, san: string): { cert: string; key: string; certFile: string } {
-  const certFile = join(dir, `${name}.pem`);
-  const keyFile = join(dir, `${name}.key`);
-  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`, '-keyout', keyFile, '-out', certFile];
-  const r = spawnSync('openssl', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl could not make a test certificate (run \`bash scripts/install-receivers.sh\`): ${r.stderr}`);
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), certFile };
-}
+const certificate = (name: string, san: string): TestCertificate => selfSignedCertificate(dir, name, san);
 
 const LOOPBACK = certificate('loopback', 'DNS:localhost,IP:127.0.0.1');
 const OTHER = certificate('other.example', 'DNS:other.example');

@@ -11,6 +11,8 @@ export interface HttpSinkOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly compress?: 'gzip';
   readonly timeoutMs: number;
+  /** The proxy for this URL, resolved from the options and the environment where the transport was created. */
+  readonly proxy?: string | undefined;
   readonly serverErrorMs: number;
   readonly authErrorMs: number;
   readonly wire: WireFormatSettings;
@@ -20,7 +22,7 @@ export interface HttpSinkOptions {
 export function createSink(options: HttpSinkOptions): Sink {
   const format = createWireFormat(options.wire);
   const url = withQueryDefaults(options.url, format.queryDefaults);
-  const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs });
+  const poster = new HttpPoster({ url, headers: options.headers, compress: options.compress, timeoutMs: options.timeoutMs, proxy: options.proxy });
   return new HttpSink(new HttpBatchSender(format, poster), {
     endpoint: urlWithoutSecrets(new URL(options.url)),
     serverErrorMs: options.serverErrorMs,

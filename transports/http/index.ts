@@ -6,10 +6,12 @@ import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
-import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS } from './httpSchema';
+import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
+import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
+import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
 import { proxyFor } from './proxy';
 
-export { BATCH_MAX_BYTES } from './httpSchema';
+export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
 
 /** Ships records in HTTP batches (OTLP, Loki, Elasticsearch bulk, NDJSON) through the on-disk spool. */
 export const httpTransport: TransportDefinition<typeof httpSchema> = {
@@ -17,7 +19,8 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
   create(options, context) {
     const endpoint = urlWithoutSecrets(new URL(options.url));
     const name = `http:${options.format}:${endpoint}`;
-    const settings = shippingSettings(options, {
+    const batch = { ...options.batch, maxBytes: options.batch.maxBytes ?? BATCH_MAX_BYTES[options.format] };
+    const settings = shippingSettings({ ...options, batch }, {
       type: 'http',
       name,
       loggerName: context.loggerName,
@@ -34,8 +37,12 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       wire: {
         format: options.format,
         serviceName: context.loggerName,
-        loki: options.loki ?? LOKI_DEFAULTS,
-        elasticsearch: options.elasticsearch ?? ELASTICSEARCH_DEFAULTS,
+        loki: {
+          labels: options.loki?.labels ?? DEFAULT_LOKI_LABELS,
+          staticLabels: options.loki?.staticLabels ?? {},
+          maxValuesPerLabel: options.loki?.maxValuesPerLabel ?? DEFAULT_MAX_VALUES_PER_LABEL,
+        },
+        elasticsearch: { index: options.elasticsearch?.index ?? DEFAULT_INDEX_PATTERN },
       },
     };
     const delivery: HttpDeliveryOptions = {

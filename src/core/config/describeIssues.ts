@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
+import { censorUrl } from '../serialize/urlSecrets';
 
 /** `transports[0].rotate.size` from ["transports", 0, "rotate", "size"]. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -20,7 +22,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** A value as quoted in a message, cut at 80 characters; a URL's password and secret parameters censored. */
 function quote(v: unknown): string {
+  if (typeof v === 'string') v = censorUrl(v, DEFAULT_CENSOR, ALWAYS_ON_SECRET_KEYS);
   if (v === undefined) return 'undefined';
   if (typeof v === 'function') return '[function]';
   if (typeof v === 'bigint') return `${v}n`;

@@ -35,7 +35,7 @@ export function classifyAnswer(answer: HttpAnswer, format: WireFormat, batchSize
   if (answer.status === 413) return { kind: 'tooLarge', code, reason };
   const retryAfter = retryAfterMs(answer.headers['retry-after']);
   if (isServerFailure(answer.status) && !isClickHouseDataError(answer.headers, answer.body)) return { kind: 'serverError', code, reason, retryAfterMs: retryAfter, window: 'server' };
-  if (AUTH_STATUSES.has(answer.status)) return { kind: 'serverError', code, reason: `${reason} (the credentials were refused)`, retryAfterMs: retryAfter, window: 'auth' };
+  if (AUTH_STATUSES.has(answer.status)) return { kind: 'serverError', code, reason: `${reason} (${answer.status === 407 ? 'the proxy refused its credentials' : 'the credentials were refused'})`, retryAfterMs: retryAfter, window: 'auth' };
   return { kind: 'rejected', code, reason };
 }
 
