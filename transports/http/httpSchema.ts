@@ -1,29 +1,21 @@
 import { z } from 'zod';
 import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
-import { retryOptionsSchema, shippingOptionsShape, sizeSchema } from '../shipping/shippingSchema';
+import { unitOptions } from '../../src/core/config/unitOptions';
+import { batchInterval, batchMaxRecords, CLOSE_TIMEOUT, RETRY_DURATIONS, shippingOptionsShape } from '../shipping/shippingSchema';
 import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';
 import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
 import { proxyOptionSchema } from './proxy';
-
-/**
- * Defaults of the HTTP shippers; the reasons for each are in docs/design.md,
- * "The HTTP shippers' defaults". batch.maxBytes depends on the store
- * (BATCH_MAX_BYTES) and counts the records as logged, before encoding.
- */
-export const HTTP_DEFAULTS = {
-  batchMaxRecords: 20_000,
-  batchIntervalMs: 1_000,
-  timeoutMs: 10_000,
-  retryServerErrorMs: 300_000,
-  retryAuthErrorMs: 900_000,
-  deadLetterMaxBytes: 64 * 1024 * 1024,
-} as const;
+import { proxyOptionSchema } from './proxy';
 
 const MiB = 1024 * 1024;
 
 /**
- * batch.maxBytes per format: as large as each store takes well, with the
+ * The defaults of the HTTP shippers are stated in this schema only; the
+ * reasons for each are in docs/design.md, "The HTTP shippers' defaults".
+ *
+ * batch.maxBytes per format, filled in by the schema when not given; it counts
+ * the records as logged, before encoding: as large as each store takes well, with the
  * encoded body under the receivers' limits (docs/design.md, "The HTTP
  * shippers' defaults").
  */
@@ -70,7 +62,11 @@ const elasticsearchSchema = strictOptions({
     .default(DEFAULT_INDEX_PATTERN),
 });
 
-export const httpSchema = strictOptions({
+/** The loki and elasticsearch options of a transport that does not set them. */
+export const LOKI_DEFAULTS = lokiSchema.parse({});
+export const ELASTICSEARCH_DEFAULTS = elasticsearchSchema.parse({});
+
+export const httpSchema = unitOptions({
   type: z.literal('http'),
   level: levelSettingSchema.optional(),
   url: z.url({ protocol: /^https?$/, error: 'is not an http:// or https:// URL' }),
@@ -79,31 +75,33 @@ export const httpSchema = strictOptions({
   compress: z.literal('gzip').optional(),
   /** A proxy URL that overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY; false sends directly. */
   proxy: proxyOptionSchema,
-  /** The bound on one request: connect, send, answer. */
-  timeoutMs: z.int().min(100).max(600_000).default(HTTP_DEFAULTS.timeoutMs),
+  /** A proxy URL that overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY; false sends directly. */
+  proxy: proxyOptionSchema,
   loki: lokiSchema.optional(),
   elasticsearch: elasticsearchSchema.optional(),
   /** Where refused records go; defaults to a file next to the spool folder. */
-  deadLetter: strictOptions({
-    path: z.string().min(1).optional(),
-    maxBytes: sizeSchema.default(HTTP_DEFAULTS.deadLetterMaxBytes),
-  }).prefault({}),
+  deadLetter: unitOptions({ path: z.string().min(1).optional() }, { sizes: { maxBytes: { min: 1, default: 64 * 1024 * 1024 } } }).prefault({}),
   ...shippingOptionsShape,
-  retry: retryOptionsSchema
-    .extend({
-      /** How long a batch answered with 500 (or another failing 5xx) is retried before it is dead-lettered. */
-      serverErrorMs: z.int().min(0).max(86_400_000).default(HTTP_DEFAULTS.retryServerErrorMs),
-      /** How long a batch answered with 401, 403 or 407 is retried before it is dead-lettered. */
-      authErrorMs: z.int().min(0).max(86_400_000).default(HTTP_DEFAULTS.retryAuthErrorMs),
-    })
-    .prefault({}),
-  batch: strictOptions({
-    maxRecords: z.int().min(1).max(100_000).default(HTTP_DEFAULTS.batchMaxRecords),
-    /** Defaults per format: BATCH_MAX_BYTES. */
-    maxBytes: sizeSchema.optional(),
-    /** A batch that is not full waits until this long after the previous request; 0 sends at once. */
-    intervalMs: z.int().min(0).max(600_000).default(HTTP_DEFAULTS.batchIntervalMs),
-  }).prefault({}),
+  retry: unitOptions(
+    {},
+    {
+      durations: {
+        ...RETRY_DURATIONS,
+        /** serverError: how long a batch answered with 500 (or another failing 5xx) is retried before it is dead-lettered. */
+        serverError: { min: 0, max: 86_400_000, default: 300_000 },
+        /** authError: how long a batch answered with 401, 403 or 407 is retried before it is dead-lettered. */
+        authError: { min: 0, max: 86_400_000, default: 900_000 },
+      },
+    },
+  ).prefault({}),
+  batch: unitOptions(
+    { maxRecords: batchMaxRecords(20_000) },
+    /** maxBytes defaults per format: BATCH_MAX_BYTES. */
+    { durations: batchInterval(1_000), sizes: { maxBytes: { min: 1 } } },
+  ).prefault({}),
+}, {
+  /** timeout: the bound on one request: connect, send, answer. */
+  durations: { timeout: { min: 100, max: 600_000, default: 10_000 }, ...CLOSE_TIMEOUT },
 }).superRefine((o, ctx) => {
   for (const key of ['loki', 'elasticsearch'] as const) {
     if (o[key] !== undefined && o.format !== key) {
@@ -114,6 +112,10 @@ export const httpSchema = strictOptions({
   if (labelCount > MAX_LOKI_LABELS) {
     ctx.addIssue({ code: 'custom', path: ['loki', 'labels'], message: `has ${labelCount} labels with staticLabels; Loki allows at most ${MAX_LOKI_LABELS} per stream` });
   }
+}).transform((o) => {
+  // In place: the parsed objects carry their deprecated spellings (unitOptions), which a copy would leave behind.
+  const batch = Object.assign(o.batch, { maxBytes: o.batch.maxBytes ?? BATCH_MAX_BYTES[o.format] });
+  return Object.assign(o, { batch });
 });
 
 export type HttpOptions = z.output<typeof httpSchema>;

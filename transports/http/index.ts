@@ -6,12 +6,11 @@ import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
-import { DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
-import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL } from './formats/lokiLabels';
-import { BATCH_MAX_BYTES, httpSchema } from './httpSchema';
+import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS } from './httpSchema';
+import { proxyFor } from './proxy';
 import { proxyFor } from './proxy';
 
-export { BATCH_MAX_BYTES, HTTP_DEFAULTS } from './httpSchema';
+export { BATCH_MAX_BYTES } from './httpSchema';
 
 /** Ships records in HTTP batches (OTLP, Loki, Elasticsearch bulk, NDJSON) through the on-disk spool. */
 export const httpTransport: TransportDefinition<typeof httpSchema> = {
@@ -19,8 +18,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
   create(options, context) {
     const endpoint = urlWithoutSecrets(new URL(options.url));
     const name = `http:${options.format}:${endpoint}`;
-    const batch = { ...options.batch, maxBytes: options.batch.maxBytes ?? BATCH_MAX_BYTES[options.format] };
-    const settings = shippingSettings({ ...options, batch }, {
+    const settings = shippingSettings(options, {
       type: 'http',
       name,
       loggerName: context.loggerName,
@@ -30,6 +28,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       url: options.url,
       headers: options.headers,
       proxy: proxyFor(new URL(options.url), options.proxy, process.env),
+      proxy: proxyFor(new URL(options.url), options.proxy, process.env),
       ...(options.compress ? { compress: options.compress } : {}),
       timeoutMs: options.timeoutMs,
       serverErrorMs: options.retry.serverErrorMs,
@@ -37,12 +36,8 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       wire: {
         format: options.format,
         serviceName: context.loggerName,
-        loki: {
-          labels: options.loki?.labels ?? DEFAULT_LOKI_LABELS,
-          staticLabels: options.loki?.staticLabels ?? {},
-          maxValuesPerLabel: options.loki?.maxValuesPerLabel ?? DEFAULT_MAX_VALUES_PER_LABEL,
-        },
-        elasticsearch: { index: options.elasticsearch?.index ?? DEFAULT_INDEX_PATTERN },
+        loki: options.loki ?? LOKI_DEFAULTS,
+        elasticsearch: options.elasticsearch ?? ELASTICSEARCH_DEFAULTS,
       },
     };
     const delivery: HttpDeliveryOptions = {
