@@ -80,14 +80,14 @@ async function measure(params) {
  * stops: close() returns once ClickHouse has taken every record. The time is
  * from the first call to that point, so it holds all the work of logging,
  * spooling, encoding and the inserts. (Without close, the last batch would
- * wait for batch.intervalMs, a bound on latency rather than on throughput.)
+ * wait for batch.interval, a bound on latency rather than on throughput.)
  */
 async function deliver(createLogger, { url, compress, n, spool, batch }) {
   const log = createLogger({
     name: 'bench',
     capture: false,
     transports: [
-      { type: 'http', url, format: 'ndjson', ...(compress ? { compress } : {}), ...(batch ? { batch } : {}), closeTimeoutMs: 120_000, spool: { dir: spool } },
+      { type: 'http', url, format: 'ndjson', ...(compress ? { compress } : {}), ...(batch ? { batch } : {}), closeTimeout: '2m', spool: { dir: spool } },
     ],
   });
   const started = process.hrtime.bigint();

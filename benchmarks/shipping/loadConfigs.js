@@ -113,7 +113,7 @@ function byId(id) {
 function prodlogConfig(id, label, shipper, receiver) {
   const options = shipper ? `file + ${describe(PRODLOG_SHIPPERS[shipper](SAMPLE_ENDPOINTS))}, spool in a fresh folder` : "{ type: 'file' }";
   const behaviour = shipper
-    ? 'appends every record to its on-disk spool; a worker thread delivers from it with backoff and jitter, at least once; close() waits up to closeTimeoutMs and leaves the rest in the spool for the next start.'
+    ? 'appends every record to its on-disk spool; a worker thread delivers from it with backoff and jitter, at least once; close() waits up to closeTimeout and leaves the rest in the spool for the next start.'
     : 'no shipping.';
   return { id, label, family: 'prodlog', receiver, shipper, options, behaviour, create: (ctx) => prodlog(ctx, shipper) };
 }
@@ -139,9 +139,9 @@ async function prodlog(ctx, shipper) {
   // The parent's copy of the built package (load.js snapshotBuild), else the repository's.
   const { createLogger } = require(ctx.prodlog ?? join(ROOT, 'dist', 'src'));
   const transports = [{ type: 'file', path: join(ctx.dir, 'app.log') }];
-  if (shipper) transports.push({ ...PRODLOG_SHIPPERS[shipper](ctx.endpoints), spool: { dir: join(ctx.dir, 'spool') }, closeTimeoutMs: ctx.closeTimeoutMs });
+  if (shipper) transports.push({ ...PRODLOG_SHIPPERS[shipper](ctx.endpoints), spool: { dir: join(ctx.dir, 'spool') }, closeTimeout: `${ctx.closeTimeoutMs}ms` });
   // capture and shutdown off: the benchmark is a process with no crash or signal handling to install.
-  const log = createLogger({ name: ctx.runName, level: 'info', capture: false, shutdown: false, closeTimeoutMs: ctx.closeTimeoutMs, transports });
+  const log = createLogger({ name: ctx.runName, level: 'info', capture: false, shutdown: false, closeTimeout: `${ctx.closeTimeoutMs}ms`, transports });
   return {
     write: (msg, fields) => log.info(msg, fields),
     close: () => log.close(),

@@ -85,7 +85,7 @@ async function deliver({ protocol, port, n, dir }) {
 
 /** ns per logging call, timing the calls only, in bursts with event-loop turns between them (where delivery runs). */
 async function callCost({ transport, port, dir }) {
-  const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir }, closeTimeoutMs: transport === 'spooled' ? 0 : 120_000 });
+  const log = logger(transport === 'file' ? { type: 'file', path: join(dir, 'app.log') } : { type: 'syslog', host: '127.0.0.1', port, protocol: 'relp', spool: { dir }, closeTimeout: transport === 'spooled' ? '0s' : '2m' });
   const cost = await timeCalls((i) => log.info(OBJECT_MESSAGE, { ...OBJECT_FIELDS, seq: i }), { warmup: WARMUP, n: CALLS, burst: BURST });
   if (transport === 'syslog') await log.close(); // deliver, so the receiver check in main() holds
   return cost;
@@ -93,7 +93,7 @@ async function callCost({ transport, port, dir }) {
 
 function logger(transport) {
   const { createLogger } = require(ROOT);
-  return createLogger({ name: 'bench', capture: false, closeTimeoutMs: 120_000, transports: [transport] });
+  return createLogger({ name: 'bench', capture: false, closeTimeout: '2m', transports: [transport] });
 }
 
 function child(params) {

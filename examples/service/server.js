@@ -92,7 +92,7 @@ function handle(req, res) {
     reply(res, 202, { exiting: true });
     // What a service does when it cannot go on (a required setting vanished):
     // fatal() writes the record, makes it and every earlier one durable,
-    // gives shipping fatal.timeoutMs to deliver, and exits with code 1.
+    // gives shipping fatal.timeout to deliver, and exits with code 1.
     setImmediate(() => reqLog.fatal('payments configuration missing', { key: 'PAYMENTS_URL' }));
     return undefined;
   }
