@@ -6,7 +6,6 @@ import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';
 import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
 import { proxyOptionSchema } from './proxy';
-import { proxyOptionSchema } from './proxy';
 
 const MiB = 1024 * 1024;
 
@@ -73,8 +72,6 @@ export const httpSchema = unitOptions({
   format: z.enum(FORMAT_NAMES),
   headers: recordWithKeys(headerValue, headerNameProblem).default({}),
   compress: z.literal('gzip').optional(),
-  /** A proxy URL that overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY; false sends directly. */
-  proxy: proxyOptionSchema,
   /** A proxy URL that overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY; false sends directly. */
   proxy: proxyOptionSchema,
   loki: lokiSchema.optional(),

@@ -8,7 +8,6 @@ import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
 import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS } from './httpSchema';
 import { proxyFor } from './proxy';
-import { proxyFor } from './proxy';
 
 export { BATCH_MAX_BYTES } from './httpSchema';
 
@@ -27,7 +26,6 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
     const sinkOptions: HttpSinkOptions = {
       url: options.url,
       headers: options.headers,
-      proxy: proxyFor(new URL(options.url), options.proxy, process.env),
       proxy: proxyFor(new URL(options.url), options.proxy, process.env),
       ...(options.compress ? { compress: options.compress } : {}),
       timeoutMs: options.timeoutMs,
