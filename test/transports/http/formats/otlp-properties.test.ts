@@ -120,11 +120,12 @@ describe('the OTLP encoder, for any records', () => {
         log.error(msg, { err: Object.assign(new TypeError(text), code === undefined ? {} : { code }) });
         const request = exportLogsServiceRequest.parse(JSON.parse(format.encode([{ line: memory.lines[0]! }]).toString('utf8')));
         const attributes = decodeAll(request.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes);
-        const err = (JSON.parse(memory.lines[0]!) as { err: { stack: string } }).err;
+        const err = (JSON.parse(memory.lines[0]!) as { err: { stack: string; fingerprint: string } }).err;
         expect(attributes).toEqual({
           'exception.type': 'TypeError',
           'exception.message': text,
           'exception.stacktrace': err.stack,
+          'exception.fingerprint': err.fingerprint,
           ...(code === undefined ? {} : { 'exception.code': code }),
         });
       }),

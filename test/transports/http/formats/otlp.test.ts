@@ -84,7 +84,7 @@ function referenceRequest(lines: readonly string[]): unknown {
  * Makes the two encodings comparable field by field: attribute order has no
  * meaning in OTLP; int64 may be a JSON number (the SDK) or a string (the
  * OTLP/JSON spec, us); unset optional fields are dropped; and the attributes
- * only prodlog writes (exception.code/cause/errors) are set aside.
+ * only prodlog writes (exception.code/cause/errors/fingerprint) are set aside.
  */
 function normalise(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) {
@@ -102,7 +102,7 @@ function normalise(value: unknown, key = ''): unknown {
   }
   return out;
 }
-const PRODLOG_ONLY = new Set(['exception.code', 'exception.cause', 'exception.errors']);
+const PRODLOG_ONLY = new Set(['exception.code', 'exception.cause', 'exception.errors', 'exception.fingerprint']);
 
 function encode(lines: readonly string[], ids?: readonly string[]): Record<string, unknown> {
   const records: SpoolRecord[] = lines.map((line, i) => (ids ? { line, id: ids[i]! } : { line }));
@@ -175,6 +175,7 @@ describe('otlp format', () => {
     const failed = records.find((r) => (r.body as { stringValue: string }).stringValue === 'payment failed')!;
     expect(attr(failed, 'exception.type')).toEqual({ stringValue: 'Error' });
     expect(attr(failed, 'exception.code')).toEqual({ stringValue: 'E_CARD' });
+    expect(attr(failed, 'exception.fingerprint')).toEqual({ stringValue: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(JSON.stringify(attr(failed, 'exception.cause'))).toContain('card expired');
     const aggregate = records.find((r) => (r.body as { stringValue: string }).stringValue === 'many failed')!;
     expect(attr(aggregate, 'exception.type')).toEqual({ stringValue: 'AggregateError' });
