@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/config/ConfigError';
 import { configFile, loadConfig } from '../config/loadConfig';
+import { deprecatedSpellings } from '../core/config/unitOptions';
 import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import { parseCommandArgs, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
@@ -11,6 +12,7 @@ export const CHECK: CommandSpec<Record<never, never>> = {
   Validates a config file as createLogger() would at startup (environment
   overrides included) and prints it resolved, defaults filled in and secrets
   hidden. Without [config]: $PRODLOG_CONFIG, else ./prodlog.config.json.
+  Deprecated spellings (timeoutMs for timeout) are named on stderr.
   Exit 2 when the configuration is refused.
 `,
   options: {},
@@ -34,6 +36,10 @@ export function checkCommand(args: readonly string[], io: CommandIo): number {
     io.stderr(file.exists
       ? `prodlog check: read ${file.path}\n`
       : `prodlog check: no config file found (no $PRODLOG_CONFIG, no ${file.path}); createLogger() would use the defaults below\n`);
+    // The same deprecations the logger writes as warn records at startup.
+    for (const d of deprecatedSpellings(config)) {
+      io.stderr(`prodlog check: ${d.key}: ${JSON.stringify(d.value)} is deprecated and refused from ${d.removedIn} on: write ${d.replacement}: ${JSON.stringify(d.replacementValue)}\n`);
+    }
     io.stdout(`${JSON.stringify(withoutSecrets(config), null, 2)}\n`);
     return 0;
   } catch (err) {

@@ -54,7 +54,7 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
   /**
    * An error that shuts the process down: writes the record, makes it and
    * every earlier record durable in every transport, gives shippers up to
-   * `fatal.timeoutMs` to deliver, and exits with `fatal.exitCode`.
+   * `fatal.timeout` to deliver, and exits with `fatal.exitCode`.
    */
   fatal(msg: string, fields?: Fields): never;
   fatal(err: Error, fields?: Fields): never;
@@ -75,12 +75,12 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
   /**
    * With `delivered: true`, resolves once every record logged before the call
    * is also acknowledged by the shippers' receivers (or refused for good), or
-   * at `timeoutMs` (default `closeTimeoutMs`), reporting what is still
+   * at `timeoutMs` (default the configured `closeTimeout`), reporting what is still
    * pending: for serverless handlers and short jobs that must not end with
    * records in the spool.
    */
   flush(options: FlushOptions): Promise<DeliveryReport>;
-  /** Flushes and closes every transport, once, within `closeTimeoutMs`. Later records are dropped and counted. */
+  /** Flushes and closes every transport, once, within `closeTimeout`. Later records are dropped and counted. */
   close(): Promise<void>;
   health(): LoggerHealth;
   /**
@@ -93,7 +93,7 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
 
 export interface FlushOptions {
   readonly delivered: true;
-  /** How long to wait for the receivers, in ms; default the logger's `closeTimeoutMs`. */
+  /** How long to wait for the receivers, in ms; default the logger's `closeTimeout`. */
   readonly timeoutMs?: number;
 }
 

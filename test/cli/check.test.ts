@@ -43,6 +43,16 @@ describe('prodlog check', () => {
     expect(r.stderr).toContain(`invalid prodlog configuration (${path}):\n  transports[0].type: "nope" is not one of console, file`);
   });
 
+  it('names each deprecated spelling on stderr, with what to write instead, and still prints the configuration', () => {
+    const path = join(dir, 'deprecated.json');
+    writeFileSync(path, JSON.stringify({ fatal: { timeoutMs: 3000 }, transports: [{ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', batch: { maxBytes: 1048576 } }] }));
+    const r = cli(['check', path]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('prodlog check: transports[0].batch.maxBytes: 1048576 is deprecated and refused from 0.3.0 on: write transports[0].batch.maxBytes: "1M"');
+    expect(r.stderr).toContain('prodlog check: fatal.timeoutMs: 3000 is deprecated and refused from 0.3.0 on: write fatal.timeout: "3s"');
+    expect(JSON.parse(r.stdout)).toMatchObject({ fatal: { timeoutMs: 3000 } });
+  });
+
   it('refuses a file it cannot parse', () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{');

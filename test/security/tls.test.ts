@@ -66,7 +66,7 @@ function httpsServer(identity: { cert: string; key: string }): Promise<Listening
 type Kind = 'syslog+tls' | 'https';
 const transportFor = (kind: Kind, port: number, ca?: string): Record<string, unknown> =>
   kind === 'https'
-    ? { type: 'http', url: `https://127.0.0.1:${port}/v1/logs`, format: 'otlp', batch: { intervalMs: 0 }, timeoutMs: 2_000 }
+    ? { type: 'http', url: `https://127.0.0.1:${port}/v1/logs`, format: 'otlp', batch: { interval: '0s' }, timeout: '2s' }
     : { type: 'syslog', host: '127.0.0.1', port, protocol: 'tls', ...(ca ? { tls: { ca } } : {}) };
 
 /**
@@ -74,7 +74,7 @@ const transportFor = (kind: Kind, port: number, ca?: string): Record<string, unk
  * health once they are delivered ('deliver') or once it reports an error ('refuse').
  */
 async function ship(kind: Kind, port: number, trust: { cert: string; certFile: string } | undefined, expect: 'deliver' | 'refuse'): Promise<TransportHealth> {
-  const transport = { ...transportFor(kind, port, trust?.cert), spool: { dir: join(tempDir('sec-tls-spool'), 'spool') }, retry: { initialMs: 100, maxMs: 500 }, closeTimeoutMs: 200 };
+  const transport = { ...transportFor(kind, port, trust?.cert), spool: { dir: join(tempDir('sec-tls-spool'), 'spool') }, retry: { initial: '100ms', max: '500ms' }, closeTimeout: '200ms' };
   // No close() at the end: what close does is tested elsewhere, and it must not decide this test.
   const wait: LoadStep[] = expect === 'deliver' ? [{ drain: 10_000 }, { health: true }] : [{ failing: 10_000 }];
   const env: Record<string, string> = kind === 'https' && trust ? { NODE_EXTRA_CA_CERTS: trust.certFile } : {};
@@ -129,8 +129,8 @@ describe('no plaintext fallback', () => {
           transports: [transportFor('syslog+tls', server.port, LOOPBACK.cert), relpTls, transportFor('https', server.port)].map((t, k) => ({
             ...t,
             spool: { dir: join(tempDir('sec-plain'), `spool-${k}`) },
-            retry: { initialMs: 50, maxMs: 100 },
-            closeTimeoutMs: 200,
+            retry: { initial: '50ms', max: '100ms' },
+            closeTimeout: '200ms',
           })),
         },
         steps: [{ log: { records: 10, perTick: 10 } }, { failing: 5_000 }, { drain: 1_000 }, { close: true }],
