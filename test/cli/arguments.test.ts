@@ -24,6 +24,8 @@ describe('prodlog command-line arguments', () => {
     ['check', 'usage: prodlog check [config]'],
     ['tail', 'usage: prodlog tail <file>'],
     ['spool', 'usage: prodlog spool <dir>'],
+    ['errors', 'usage: prodlog errors <file|dir>...'],
+    ['clickhouse-schema', 'usage: prodlog clickhouse-schema'],
   ])('%s --help prints its usage and exits 0, as does help %s', (command, usage) => {
     for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
       const r = cli(args);
@@ -38,6 +40,8 @@ describe('prodlog command-line arguments', () => {
     ['pretty', ['--bogus']],
     ['check', ['--strict']],
     ['spool', [dir, '--jsn']],
+    ['errors', [log, '--sinse', '1h']],
+    ['clickhouse-schema', ['--tabel', 'logs']],
   ])('%s refuses an unknown option with exit 2 and its usage', (command, args) => {
     const r = cli([command, ...args]);
     expect(r.status).toBe(2);
