@@ -2,6 +2,7 @@
 # Installs the real log receivers the integration tests run against (rsyslog
 # with RELP and TLS, syslog-ng, ClickHouse) from Debian packages, if they are missing,
 # and promtool (Debian package prometheus), which checks docs/alerts/prometheus-rules.yml.
+# tinyproxy is the forward proxy HTTP shipping is tested through (test/support/tinyproxy.ts).
 # Fast when everything is present; needs root only when something must be installed.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ compgen -G '/usr/lib/*/rsyslog/lmnsd_gtls.so' >/dev/null || missing+=(rsyslog-gn
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v clickhouse-server >/dev/null 2>&1 || missing+=(clickhouse-server clickhouse-client)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 
 # syslog-ng (strict RFC 6587 framing and RFC 5424 parsing checks) conflicts
 # with rsyslog as a Debian package, so it is unpacked beside it instead: its

@@ -1,15 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolveConfig } from '../../../src';
-import type { TransportHealth } from '../../../src/core/transport';
 import { logStartup } from '../../../src/integrations/startupRecord';
 import { selfSignedCertificate } from '../../support/certificates';
 import { HttpProxy } from '../../support/http-proxy';
 import { HttpReceiver } from '../../support/http-receiver';
-import { LoadService } from '../../support/load-service';
 import { memoryLogger } from '../../support/memory-logger';
+import { httpsReceiver as startHttpsReceiver, shipThrough, type HttpsReceiver } from '../../support/proxied-shipping';
 import { cli } from '../../support/prodlog-cli';
 import { tempDir } from '../../support/run-fixture';
 
@@ -28,41 +25,8 @@ const PROXY_USER = `shipper:${PASSWORD}`;
 const withCredentials = (proxy: HttpProxy): string => `http://shipper:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxy.port}`;
 /** Nothing listens there: a proxy named by the environment that must not be used. */
 const DEAD_PROXY = 'http://127.0.0.1:9';
-const NO_PROXY_VARS = { HTTPS_PROXY: '', https_proxy: '', HTTP_PROXY: '', http_proxy: '', NO_PROXY: '', no_proxy: '' };
-
-interface HttpsReceiver {
-  readonly url: string;
-  readonly bodies: string[];
-  close(): Promise<void>;
-}
-
-async function httpsReceiver(): Promise<HttpsReceiver> {
-  const bodies: string[] = [];
-  const server = https.createServer(LOOPBACK, (req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      bodies.push(body);
-      res.end();
-    });
-  });
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/ingest`;
-  return { url, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Ships 20 records from a service with `env`; returns its transport's health once delivered, or once it fails. */
-async function ship(transport: Record<string, unknown>, env: Record<string, string>, until: 'deliver' | 'fail' = 'deliver'): Promise<{ health: TransportHealth; stderr: string }> {
-  const options = { type: 'http', format: 'ndjson', spool: { dir: join(tempDir('http-proxy-spool'), 'spool') }, ...transport };
-  const service = new LoadService(
-    { logger: { name: 'proxied', transports: [options] }, steps: [{ log: { records: 20, perTick: 20 } }, ...(until === 'deliver' ? [{ drain: 15_000 }, { health: true as const }] : [{ failing: 15_000 }])] },
-    { env: { ...NO_PROXY_VARS, NODE_EXTRA_CA_CERTS: LOOPBACK.certFile, ...env } },
-  );
-  const { health } = await service.health();
-  await service.kill('SIGTERM');
-  return { health: health[0]!, stderr: service.stderr };
-}
+const ship = (transport: Record<string, unknown>, env: Record<string, string>, until?: 'deliver' | 'fail'): ReturnType<typeof shipThrough> => shipThrough(transport, env, LOOPBACK, until);
+const httpsReceiver = (): Promise<HttpsReceiver> => startHttpsReceiver(LOOPBACK);
 
 describe('HTTP shipping through a proxy', () => {
   let proxy: HttpProxy;
