@@ -62,7 +62,7 @@ export function proxyFor(target: URL, option: string | false | undefined, env: P
 
 /**
  * Whether NO_PROXY exempts `target` from the proxy, matched as curl matches
- * it: a comma-separated list of `*` (every host), host names, domains (which
+ * it (docs/design.md, "Proxies"): a comma-separated list of `*` (every host), host names, domains (which
  * match themselves and every name under them; a leading `.` or `*.` is
  * ignored), IP addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`); any of
  * them may end in `:port` to match that port only. Case and a trailing dot do
