@@ -37,6 +37,9 @@ const TRANSPORTS: Readonly<Record<string, Record<string, unknown>>> = {
 /** Keys whose object needs a sibling to be valid at all. */
 const SIBLINGS: Readonly<Record<string, Record<string, unknown>>> = { 'transports.rotate': { interval: '1d' }, 'watchdog.diskFree': { min: '1G' } };
 
+/** Keys named like a duration or a size that are not read as one: there should be none. */
+const UNTAGGED: string[] = [];
+
 type Def = { type: string; shape?: Record<string, z.ZodType>; in?: z.ZodType; out?: z.ZodType; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType };
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -52,6 +55,7 @@ function unitKeys(schema: z.ZodType, at: readonly (string | number)[] = [], tran
           const deprecated = meta.unit === 'size' ? meta.bareNumber === 'deprecated' : def.shape?.[`${key}Ms`] !== undefined;
           found.push({ unit: meta.unit, at, key, ...(transport ? { transport } : {}), ...bounds(meta), deprecated });
         } else if (!key.endsWith('Ms') || def.shape?.[key.slice(0, -2)] === undefined) {
+          if (/(Ms|Bytes|Size|Timeout|Interval)$/.test(key)) UNTAGGED.push([...at, key].join('.'));
           found.push(...unitKeys(value, [...at, key], transport));
         }
       }
@@ -163,6 +167,10 @@ describe('the schema walk', () => {
         'transports[0].deadLetter.maxBytes',
       ].sort(),
     );
+  });
+
+  it('leaves no key named like a duration or size (…Ms, …Bytes, …Timeout) that takes a bare number', () => {
+    expect(UNTAGGED).toEqual([]);
   });
 });
 
