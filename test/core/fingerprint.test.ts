@@ -165,12 +165,12 @@ describe('error fingerprints', () => {
     expect(errorFingerprint('Error', 'Error: socket hang up', '/srv', undefined, 'ECONNRESET')).toBe(noFrames);
   });
 
-  it('bounds its work on a stack made up to be slow', () => {
+  it('bounds its work on a stack made up to be slow: a frame line over 4 KiB is never parsed, and at most 200 frames are kept', () => {
     const hostile = `Error: x\n    at ${'f ('.repeat(200_000)}\n${'    at g (/srv/app/a.js:1:1)\n'.repeat(20_000)}`;
-    const started = process.hrtime.bigint();
-    expect(parseStack(hostile, '/srv/app')).toHaveLength(200);
+    const frames = parseStack(hostile, '/srv/app');
+    expect(frames).toHaveLength(200);
+    expect(new Set(frames.map((f) => f.fn))).toEqual(new Set(['g']));
     expect(errorFingerprint('Error', hostile, '/srv/app')).toMatch(/^[0-9a-f]{16}$/);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
   });
 
   it('takes the root from the package.json nearest above the entry script', () => {
