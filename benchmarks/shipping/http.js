@@ -158,7 +158,7 @@ function bytesPerRecord() {
   const lineBytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l), 0) / lines.length;
   const out = { recordLineBytes: lineBytes, formats: {} };
   for (const format of FORMATS) {
-    const wire = createWireFormat({ format, serviceName: 'checkout', loki: { labels: { service_name: 'name', level: 'level' }, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: 'prodlog-%{service}-%{+yyyy.MM.dd}' } });
+    const wire = createWireFormat({ format, serviceName: 'checkout', loki: { labels: { service_name: 'name', level: 'level' }, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: 'prodlog-%{service}-%{+yyyy.MM.dd}' }, ndjson: {} });
     let raw = 0;
     let gzip = 0;
     // Batches of 1,000 records, about what one request carries.

@@ -16,9 +16,12 @@ export interface SchemaOptions {
   readonly ttlDays: number | null;
   /** The service's own fields to keep as typed columns; `a.b` reads key b of object a. */
   readonly fields: readonly { readonly name: string; readonly type: FieldType }[];
+  /** The String column for the whole record as logged (the http transport's `ndjson.rawField`), or null for none. */
+  readonly rawField: string | null;
 }
 
 export const DEFAULT_TTL_DAYS = 30;
+export const DEFAULT_RAW_FIELD = 'raw';
 
 /** The settings the insert needs: keys without a column are skipped, `err.*` columns are read from the `err` object. */
 export const INSERT_SETTINGS = 'input_format_skip_unknown_fields=1&input_format_import_nested_json=1';
@@ -70,21 +73,32 @@ export function fieldProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Why a name cannot be the raw column: it is a top-level key of the line, so no dots, and no column the table has. */
+export function rawFieldProblem(name: string, fields: SchemaOptions['fields']): string | undefined {
+  if (!IDENTIFIER.test(name)) return 'is not a plain key name like "raw" (letters, digits and _, not starting with a digit)';
+  if (name === 'err' || [...RECORD_COLUMNS, ...DERIVED_COLUMNS].some(([column]) => column === name)) return 'is one of the keys or columns every record has';
+  if (fields.some((f) => f.name === name)) return 'is also given with --field';
+  return undefined;
+}
+
 function quoted(column: string): string {
   return IDENTIFIER.test(column) ? column : `\`${column}\``;
 }
 
 export function clickhouseSchema(options: SchemaOptions): string {
-  const width = Math.max(...[...RECORD_COLUMNS, ...options.fields.map((f) => [f.name] as const)].map(([c]) => quoted(c).length));
+  const raw = options.rawField;
+  const width = Math.max(...[...RECORD_COLUMNS, ...options.fields.map((f) => [f.name] as const), ...(raw === null ? [] : [[raw] as const])].map(([c]) => quoted(c).length));
   const line = (column: string, type: string, comment: string): string => `  ${quoted(column).padEnd(width)} ${type}${comment === '' ? '' : ` COMMENT '${comment.replace(/'/g, "\\'")}'`}`;
   const columns = [
     ...RECORD_COLUMNS.map(([c, t, note]) => line(c, t, note)),
     ...options.fields.map((f) => line(f.name, f.type, 'declared with --field')),
+    // No CODEC clause: ClickHouse 18.16 refuses one; its parts are compressed with the server's method (LZ4 unless configured).
+    ...(raw === null ? [] : [line(raw, 'String', `the record as logged, with the transport's ndjson.rawField; other keys: visitParamExtractString(${raw}, 'key')`)]),
     ...DERIVED_COLUMNS.map(([c, t, note]) => line(c, t, note)),
   ];
   const out = [
     `-- prodlog ndjson records (prodlog clickhouse-schema; docs/alerts/README.md)`,
-    `-- http transport: "format": "ndjson", "url": "http://<clickhouse>:8123/?${insertQuery(options.table)}"`,
+    `-- http transport: "format": "ndjson",${raw === null ? '' : ` "ndjson": { "rawField": "${raw}" },`} "url": "http://<clickhouse>:8123/?${insertQuery(options.table)}"`,
     `CREATE TABLE IF NOT EXISTS ${options.table} (`,
     columns.join(',\n'),
     ')',

@@ -15,7 +15,7 @@ const USAGE = `usage: prodlog <command>
   spool <dir> [--json]                 a shipping spool's backlog, oldest record and dead letters (read-only)
   errors <files|dirs...> [--since 1h] [--json]
                                        error and fatal records of live and rotated (.gz) logs, grouped by fingerprint
-  clickhouse-schema [--table logs] [--ttl 30d|none] [--field key:Type]...
+  clickhouse-schema [--table logs] [--ttl 30d|none] [--field key:Type]... [--raw-field raw|none]
                                        the recommended ClickHouse table for the ndjson format
 
   prodlog <command> --help             the command's options

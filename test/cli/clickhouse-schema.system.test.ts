@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLogger } from '../../src';
 import { clickhouseSchema, insertQuery } from '../../src/cli/clickhouseSchema';
 import type { CommandIo } from '../../src/cli/CommandIo';
 import { clickhouseSchemaCommand } from '../../src/cli/clickhouseSchemaCommand';
@@ -65,7 +66,10 @@ describe('prodlog clickhouse-schema and docs/alerts/clickhouse.sql, on a real Cl
     // ClickHouse 18.16 (Debian's, which the suite runs) predates TTL (19.6)
     await clickhouse.query(noTtl.stdout);
     const columns = await clickhouse.rows<{ name: string; type: string }>("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'logs'");
-    expect(columns).toEqual(expect.arrayContaining([{ name: 'err.fingerprint', type: 'String' }, { name: 'event_time', type: 'DateTime' }, { name: 'pid', type: 'UInt32' }]));
+    expect(columns).toEqual(expect.arrayContaining([{ name: 'err.fingerprint', type: 'String' }, { name: 'event_time', type: 'DateTime' }, { name: 'pid', type: 'UInt32' }, { name: 'raw', type: 'String' }]));
+    expect(noTtl.stdout).toContain('"format": "ndjson", "ndjson": { "rawField": "raw" }, "url"');
+    expect(schemaOf(['--raw-field', 'none']).stdout).not.toMatch(/\braw\b/);
+    expect(schemaOf(['--raw-field', 'record_json']).stdout).toMatch(/^ {2}record_json +String COMMENT/m);
     const declared = schemaOf(['--table', 'shop.requests', '--ttl', 'none', '--field', 'requestId:String', '--field', 'status:UInt16']);
     await clickhouse.query('CREATE DATABASE IF NOT EXISTS shop');
     await clickhouse.query(declared.stdout);
@@ -78,6 +82,9 @@ describe('prodlog clickhouse-schema and docs/alerts/clickhouse.sql, on a real Cl
     expect(schemaOf(['--table', 'logs; DROP TABLE x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a table name') });
     expect(schemaOf(['--field', 'status:Bool'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the type "Bool" is not one of String, Int8') });
     expect(schemaOf(['--field', 'err.type:String'])).toMatchObject({ code: 2, stderr: expect.stringContaining('is one of the columns the table always has') });
+    expect(schemaOf(['--raw-field', 'msg'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "msg" is one of the keys or columns every record has') });
+    expect(schemaOf(['--raw-field', 'a.b'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "a.b" is not a plain key name') });
+    expect(schemaOf(['--field', 'raw:String'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "raw" is also given with --field') });
     expect(schemaOf(['--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('--ttl <days>d|none'), stderr: '' });
   });
 
@@ -117,8 +124,51 @@ describe('prodlog clickhouse-schema and docs/alerts/clickhouse.sql, on a real Cl
     expect(fatal).toEqual([expect.objectContaining({ name: 'payments', msg: 'payments configuration missing' })]);
   });
 
+  it('keeps the keys without a column in raw (ndjson.rawField), redacted, for the queries docs/alerts/README.md shows', async () => {
+    await clickhouse.query(schemaOf(['--table', 'raw_logs', '--ttl', 'none']).stdout);
+    const log = createLogger({
+      name: 'checkout',
+      capture: false,
+      transports: [{ type: 'http', format: 'ndjson', ndjson: { rawField: 'raw' }, url: `${clickhouse.url}/?${insertQuery('raw_logs')}`, spool: { dir: join(tempDir('clickhouse-raw'), 'spool') }, batch: { interval: '0s' } }],
+    });
+    const note = 'she said "hi"\nthen left: Zürich 東京 😀';
+    try {
+      log.info('order placed', { requestId: 'req-1', amount: 19.99, customer: { id: 'c-7', plan: 'pro' }, note, password: 'hunter2' });
+      log.info('order placed', { requestId: 'req-2', amount: 5, customer: { id: 'c-8', plan: 'free' }, raw: 'the service\'s own raw' });
+      log.warn('slow query', { requestId: 'req-1', ms: 1200 });
+      await until('the records in raw_logs', async () => Number((await clickhouse.query('SELECT count() FROM raw_logs')).trim()) === 3);
+    } finally {
+      await log.close();
+    }
+    // As in docs/alerts/README.md: a string, a number, a nested key through its object.
+    const rows = await clickhouse.rows<{ msg: string; request: string; amount: number; customer_id: string; note: string; has_password: number; password: string; own_raw: string }>(`
+      SELECT
+        msg,
+        visitParamExtractString(raw, 'requestId') AS request,
+        visitParamExtractFloat(raw, 'amount') AS amount,
+        visitParamExtractString(visitParamExtractRaw(raw, 'customer'), 'id') AS customer_id,
+        visitParamExtractString(raw, 'note') AS note,
+        visitParamHas(raw, 'password') AS has_password,
+        visitParamExtractString(raw, 'password') AS password,
+        visitParamExtractString(raw, 'raw') AS own_raw
+      FROM raw_logs
+      WHERE visitParamExtractString(raw, 'requestId') IN ('req-1', 'req-2')
+      ORDER BY request, msg`);
+    expect(rows).toEqual([
+      { msg: 'order placed', request: 'req-1', amount: 19.99, customer_id: 'c-7', note, has_password: 1, password: '[Redacted]', own_raw: '' },
+      { msg: 'slow query', request: 'req-1', amount: 0, customer_id: '', note: '', has_password: 0, password: '', own_raw: '' },
+      { msg: 'order placed', request: 'req-2', amount: 5, customer_id: 'c-8', note: '', has_password: 0, password: '', own_raw: "the service's own raw" },
+    ]);
+    expect(await clickhouse.query("SELECT count() FROM raw_logs WHERE position(raw, 'hunter2') > 0")).toBe('0\n');
+    // The typed columns are filled as without the option.
+    const [first] = await clickhouse.rows<{ name: string; logId: string; raw: string }>("SELECT name, logId, raw FROM raw_logs WHERE msg = 'order placed' ORDER BY event_time, event_ms LIMIT 1");
+    expect(first!.name).toBe('checkout');
+    expect(first!.logId).not.toBe('');
+    expect(JSON.parse(first!.raw)).toMatchObject({ level: 'info', name: 'checkout', requestId: 'req-1', note, password: '[Redacted]', msg: 'order placed' });
+  });
+
   it('matches what the schema module says the insert needs', () => {
     expect(insertQuery('logs')).toBe('query=INSERT%20INTO%20logs%20FORMAT%20JSONEachRow&input_format_skip_unknown_fields=1&input_format_import_nested_json=1');
-    expect(clickhouseSchema({ table: 'logs', ttlDays: null, fields: [] })).toContain(`/?${insertQuery('logs')}"`);
+    expect(clickhouseSchema({ table: 'logs', ttlDays: null, fields: [], rawField: 'raw' })).toContain(`/?${insertQuery('logs')}"`);
   });
 });

@@ -4,6 +4,7 @@ import { unitOptions } from '../../src/core/config/unitOptions';
 import { batchInterval, batchMaxRecords, CLOSE_TIMEOUT, RETRY_DURATIONS, shippingOptionsShape } from '../shipping/shippingSchema';
 import { checkIndexPattern, DEFAULT_INDEX_PATTERN } from './formats/indexPattern';
 import { DEFAULT_LOKI_LABELS, DEFAULT_MAX_VALUES_PER_LABEL, LABEL_NAME, MAX_LOKI_LABELS, UNBOUNDED_KEYS } from './formats/lokiLabels';
+import { rawFieldProblem } from './formats/ndjsonFormat';
 import { FORMAT_NAMES, type FormatName } from './formats/WireFormat';
 import { proxyOptionSchema } from './proxy';
 
@@ -61,9 +62,21 @@ const elasticsearchSchema = strictOptions({
     .default(DEFAULT_INDEX_PATTERN),
 });
 
-/** The loki and elasticsearch options of a transport that does not set them. */
+const ndjsonSchema = strictOptions({
+  /** Adds the record as logged as one string under this key; unset adds nothing. */
+  rawField: z
+    .string()
+    .superRefine((name, ctx) => {
+      const problem = rawFieldProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+});
+
+/** The loki, elasticsearch and ndjson options of a transport that does not set them. */
 export const LOKI_DEFAULTS = lokiSchema.parse({});
 export const ELASTICSEARCH_DEFAULTS = elasticsearchSchema.parse({});
+export const NDJSON_DEFAULTS = ndjsonSchema.parse({});
 
 export const httpSchema = unitOptions({
   type: z.literal('http'),
@@ -76,6 +89,7 @@ export const httpSchema = unitOptions({
   proxy: proxyOptionSchema,
   loki: lokiSchema.optional(),
   elasticsearch: elasticsearchSchema.optional(),
+  ndjson: ndjsonSchema.optional(),
   /** Where refused records go; defaults to a file next to the spool folder. */
   deadLetter: unitOptions({ path: z.string().min(1).optional() }, { sizes: { maxBytes: { min: 1, default: 64 * 1024 * 1024 } } }).prefault({}),
   ...shippingOptionsShape,
@@ -100,7 +114,7 @@ export const httpSchema = unitOptions({
   /** timeout: the bound on one request: connect, send, answer. */
   durations: { timeout: { min: 100, max: 600_000, default: 10_000 }, ...CLOSE_TIMEOUT },
 }).superRefine((o, ctx) => {
-  for (const key of ['loki', 'elasticsearch'] as const) {
+  for (const key of ['loki', 'elasticsearch', 'ndjson'] as const) {
     if (o[key] !== undefined && o.format !== key) {
       ctx.addIssue({ code: 'custom', path: [key], message: `is set but format is "${o.format}": these options apply to format "${key}" only` });
     }

@@ -6,7 +6,7 @@ import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
-import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS } from './httpSchema';
+import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS, NDJSON_DEFAULTS } from './httpSchema';
 import { proxyFor } from './proxy';
 
 export { BATCH_MAX_BYTES } from './httpSchema';
@@ -36,6 +36,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
         serviceName: context.loggerName,
         loki: options.loki ?? LOKI_DEFAULTS,
         elasticsearch: options.elasticsearch ?? ELASTICSEARCH_DEFAULTS,
+        ndjson: options.ndjson ?? NDJSON_DEFAULTS,
       },
     };
     const delivery: HttpDeliveryOptions = {

@@ -127,7 +127,7 @@ describe('posting batches', () => {
       timeoutMs: 150,
       serverErrorMs: 60_000,
       authErrorMs: 60_000,
-      wire: { format: 'ndjson', serviceName: 's', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
+      wire: { format: 'ndjson', serviceName: 's', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN }, ndjson: {} },
     });
     try {
       const result = await sink.send(LINES.map((l, i) => ({ id: `seg.${i}`, line: l.line.slice(0, -1) })));

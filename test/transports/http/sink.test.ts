@@ -29,7 +29,7 @@ function open(format: FormatName, overrides: Partial<HttpSinkOptions> = {}): Sin
     timeoutMs: 5_000,
     serverErrorMs: 60_000,
     authErrorMs: 60_000,
-    wire: { format, serviceName: 'svc', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN } },
+    wire: { format, serviceName: 'svc', loki: { labels: DEFAULT_LOKI_LABELS, staticLabels: {}, maxValuesPerLabel: 100 }, elasticsearch: { index: DEFAULT_INDEX_PATTERN }, ndjson: {} },
     ...overrides,
   };
   sink = createSink(options);

@@ -1,7 +1,7 @@
 import { createElasticsearchFormat } from './elasticsearchFormat';
 import { createLokiFormat } from './lokiFormat';
 import type { LokiLabelSettings } from './lokiLabels';
-import { ndjsonFormat } from './ndjsonFormat';
+import { createNdjsonFormat, type NdjsonSettings } from './ndjsonFormat';
 import { createOtlpFormat } from './otlpFormat';
 import type { FormatName, WireFormat } from './WireFormat';
 
@@ -10,13 +10,14 @@ export interface WireFormatSettings {
   readonly serviceName: string;
   readonly loki: Omit<LokiLabelSettings, 'serviceName'>;
   readonly elasticsearch: { readonly index: string };
+  readonly ndjson: NdjsonSettings;
 }
 
 export function createWireFormat(settings: WireFormatSettings): WireFormat {
   const { serviceName } = settings;
   switch (settings.format) {
     case 'ndjson':
-      return ndjsonFormat;
+      return createNdjsonFormat(settings.ndjson);
     case 'otlp':
       return createOtlpFormat({ serviceName });
     case 'loki':
