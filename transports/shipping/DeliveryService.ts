@@ -1,7 +1,7 @@
 import { settleWithin } from '../shared/settleWithin';
 import type { RetrySettings } from './Backoff';
 import { DeliveryLoop, type BatchSettings, type DeliverySource, type LoopState } from './DeliveryLoop';
-import { REJECTED_CODE, type DeliveryPort, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
+import { REJECTED_CODE, type DeliveryFailure, type DeliveryPort, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
 import type { SharedSpoolState } from './SharedSpoolState';
 import type { Sink, SpoolRecord } from './Sink';
 import type { SpoolPosition } from './SpoolCursor';
@@ -59,6 +59,8 @@ export class DeliveryService {
   private hurried = false;
   /** A failure was reported: the progress that settles its batch follows at once, so health never shows the one without the other. */
   private failedSinceProgress = false;
+  /** Refusals of the batch being settled: they travel in the progress that moves the spool past them, so health and a flush see both at once. */
+  private refusals: DeliveryFailure[] = [];
   private draining = false;
   private busy = false;
   private closing = false;
@@ -201,11 +203,13 @@ export class DeliveryService {
       backlogRecords: this.tail.backlogRecords,
       seenSeq: this.tail.seenSeq,
       settledSeq: this.tail.settledSeq,
+      refusals: this.refusals.splice(0),
     };
   }
 
   private afterSettle(): void {
-    this.progressSoon();
+    if (this.refusals.length > 0) this.postProgress();
+    else this.progressSoon();
     if (this.draining) {
       // The FATAL exit comes as soon as the settled count says so: the position is saved first, or the next start resends.
       this.tail.savePosition();
@@ -252,8 +256,7 @@ export class DeliveryService {
     } catch {
       // a throwing hook must not stop delivery
     }
-    this.failedSinceProgress = true;
-    this.post({ type: 'failure', code: REJECTED_CODE, message: `${count} records refused by the receiver: ${reason}`, records: count });
+    this.refusals.push({ type: 'failure', code: REJECTED_CODE, message: `${count} records refused by the receiver: ${reason}`, records: count });
   }
 
   private fail(err: Error, records: number): void {

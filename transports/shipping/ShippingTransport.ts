@@ -235,6 +235,7 @@ export class ShippingTransport implements Transport {
           this.lastSuccessAt = new Date().toISOString();
           this.counters.failing = false;
         }
+        for (const refusal of message.refusals) this.receive(refusal);
         this.appender.removed(message.removed);
         this.deliveredOfFirst = message.deliveredOfFirst;
         this.reportedBacklog = message.backlogRecords;

@@ -54,13 +54,22 @@ export interface DeliveryProgress {
   readonly seenSeq: number;
   /** Every record of this process up to this count has left the spool (delivered or refused for good). */
   readonly settledSeq: number;
+  /** Records refused for good in these batches, told with the progress that moves past them: health and a flush see both at once. */
+  readonly refusals: readonly DeliveryFailure[];
+}
+
+/** Something failed; `records` of them were lost for good (refused by the receiver: code REJECTED_CODE), 0 for a retryable failure. */
+export interface DeliveryFailure {
+  readonly type: 'failure';
+  readonly message: string;
+  readonly code: string;
+  readonly records: number;
 }
 
 /** From the delivery to the appending side. */
 export type FromDelivery =
   | DeliveryProgress
-  /** Something failed; `records` of them were lost for good (refused by the receiver: code REJECTED_CODE), 0 for a retryable failure. */
-  | { readonly type: 'failure'; readonly message: string; readonly code: string; readonly records: number }
+  | DeliveryFailure
   /** A notice for stderr (printed by the service's thread, like every other notice). */
   | { readonly type: 'notice'; readonly text: string }
   /** Delivery has work in hand that should keep the process alive (a send, or a batch waiting for the interval). */
