@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expectedWords } from './core/config/describeIssues';
 import type { Transport, TransportContext } from './core/transport';
 import { consoleTransport } from '../transports/console';
 import { customTransport } from '../transports/custom';
@@ -7,13 +8,11 @@ import { httpTransport } from '../transports/http';
 import { syslogTransport } from '../transports/syslog';
 
 /** Every transport's options, told apart by `type`. */
-export const transportOptionsSchema = z.discriminatedUnion('type', [
-  consoleTransport.schema,
-  fileTransport.schema,
-  customTransport.schema,
-  syslogTransport.schema,
-  httpTransport.schema,
-]);
+export const transportOptionsSchema = z.discriminatedUnion(
+  'type',
+  [consoleTransport.schema, fileTransport.schema, customTransport.schema, syslogTransport.schema, httpTransport.schema],
+  { error: (issue) => ((issue as { code?: string }).code === 'invalid_type' ? expectedWords('an object like { "type": "console" } (type console, file, custom, syslog or http)') : undefined) },
+);
 
 export type TransportOptions = z.input<typeof transportOptionsSchema>;
 export type ResolvedTransportOptions = z.output<typeof transportOptionsSchema>;

@@ -4,15 +4,17 @@ import { DEFAULT_LIMITS } from '../core/serialize/limits';
 import { DEFAULT_CENSOR } from '../core/serialize/secretKeys';
 import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
-import { levelSettingSchema, strictOptions } from '../core/config/schemaHelpers';
+import { levelSettingSchema, listOf, strictOptions } from '../core/config/schemaHelpers';
 import { unitOptions } from '../core/config/unitOptions';
+
+const redactPaths = listOf(redactPathSchema, 'an array of paths like ["user.email"]');
 
 const redactSchema = z
   .union([
-    z.array(redactPathSchema),
+    redactPaths,
     strictOptions({
       /** Paths in pino's syntax, e.g. "req.headers.authorization" or "users[*].ssn"; checked here, so pino never refuses one. */
-      paths: z.array(redactPathSchema).default([]),
+      paths: redactPaths.default([]),
       censor: z.string().default(DEFAULT_CENSOR),
       /** Censor the built-in secret key names (password, token, apiKey, ...) at any depth. */
       defaults: z.boolean().default(true),

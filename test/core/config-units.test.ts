@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError, createLogger, loadConfig, resolveConfig } from '../../src';
+import { createLogger, loadConfig, resolveConfig } from '../../src';
 import { loggerConfigSchema } from '../../src/config/schema';
 import { formatDuration } from '../../src/core/config/parseDuration';
 import { formatSizeExactly } from '../../src/core/config/formatSize';
 import { DEPRECATED_SPELLINGS_REMOVED_IN, deprecatedSpellings } from '../../src/core/config/unitOptions';
 import { logDeprecatedSpellings } from '../../src/integrations/startupRecord';
 import { MemoryTransport } from '../../src/testing';
+import { configWith, pathOf, problems, schemaKeys, TRANSPORTS, unwrap, type SchemaKey } from '../support/config-schema';
 import { memoryLogger } from '../support/memory-logger';
 
 /** A duration or size key found in the schema, with where it sits and its bounds (from the schema's metadata). */
@@ -27,103 +28,31 @@ interface UnitKey {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'prodlog-units-'));
-const TRANSPORTS: Readonly<Record<string, Record<string, unknown>>> = {
-  console: { type: 'console' },
-  file: { type: 'file', path: join(dir, 'app.log') },
-  custom: { type: 'custom', transport: new MemoryTransport() },
-  syslog: { type: 'syslog', host: 'logs.internal', protocol: 'tcp' },
-  http: { type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson' },
-};
-/** Keys whose object needs a sibling to be valid at all. */
-const SIBLINGS: Readonly<Record<string, Record<string, unknown>>> = { 'transports.rotate': { interval: '1d' }, 'watchdog.diskFree': { min: '1G' } };
 
 /** Keys named like a duration or a size that are not read as one: there should be none. */
 const UNTAGGED: string[] = [];
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; in?: z.ZodType; out?: z.ZodType; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType };
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
-
-/** Every key of the schema whose value has unit metadata, walking objects, pipes, wrappers, unions and arrays. */
-function unitKeys(schema: z.ZodType, at: readonly (string | number)[] = [], transport?: Record<string, unknown>): UnitKey[] {
-  const def = defOf(schema);
-  switch (def.type) {
-    case 'object': {
-      const found: UnitKey[] = [];
-      for (const [key, value] of Object.entries(def.shape ?? {})) {
-        const meta = unwrap(value).meta() as { unit?: 'duration' | 'size'; min?: number; max?: number; default?: number; bareNumber?: string } | undefined;
-        if (meta?.unit !== undefined) {
-          const deprecated = meta.unit === 'size' ? meta.bareNumber === 'deprecated' : def.shape?.[`${key}Ms`] !== undefined;
-          found.push({ unit: meta.unit, at, key, ...(transport ? { transport } : {}), ...bounds(meta), deprecated });
-        } else if (!key.endsWith('Ms') || def.shape?.[key.slice(0, -2)] === undefined) {
-          if (/(Ms|Bytes|Size|Timeout|Interval)$/.test(key)) UNTAGGED.push([...at, key].join('.'));
-          found.push(...unitKeys(value, [...at, key], transport));
-        }
-      }
-      return found;
-    }
-    case 'pipe':
-      return [...unitKeys(def.in!, at, transport), ...unitKeys(def.out!, at, transport)];
-    case 'optional':
-    case 'default':
-    case 'prefault':
-    case 'nullable':
-      return unitKeys(def.innerType!, at, transport);
-    case 'union':
-      return (def.options ?? []).flatMap((option) => {
-        const type = objectDef(option).shape?.['type'];
-        const name = type ? (defOf(type) as unknown as { values: string[] }).values[0] : undefined;
-        return unitKeys(option, at, name !== undefined ? TRANSPORTS[name] : transport);
-      });
-    case 'array':
-      return unitKeys(def.element!, [...at, 0], transport);
-    default:
+/** Every key of the schema whose value has unit metadata; the walk stops at such a key and at a `<key>Ms` spelling. */
+function unitKeys(schema: z.ZodType): UnitKey[] {
+  const meta = (k: SchemaKey) => unwrap(k.schema).meta() as { unit?: 'duration' | 'size'; min?: number; max?: number; default?: number; bareNumber?: string } | undefined;
+  const isOldSpelling = (k: SchemaKey) => k.key.endsWith('Ms') && k.siblings[k.key.slice(0, -2)] !== undefined;
+  return schemaKeys(schema, (k) => meta(k)?.unit === undefined && !isOldSpelling(k)).flatMap((k): UnitKey[] => {
+    const m = meta(k);
+    if (m?.unit === undefined) {
+      if (!isOldSpelling(k) && /(Ms|Bytes|Size|Timeout|Interval)$/.test(k.key)) UNTAGGED.push([...k.at, k.key].join('.'));
       return [];
-  }
-}
-
-/** The object under a transport's pipes (its checks and transforms). */
-function objectDef(schema: z.ZodType): Def {
-  const def = defOf(schema);
-  return def.type === 'pipe' ? objectDef(def.in!) : def;
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  const def = defOf(schema);
-  return def.type === 'optional' || def.type === 'default' || def.type === 'prefault' ? unwrap(def.innerType!) : schema;
+    }
+    const deprecated = m.unit === 'size' ? m.bareNumber === 'deprecated' : k.siblings[`${k.key}Ms`] !== undefined;
+    return [{ unit: m.unit, at: k.at, key: k.key, ...(k.transport ? { transport: k.transport } : {}), ...bounds(m), deprecated }];
+  });
 }
 
 function bounds(meta: { min?: number; max?: number; default?: number }): Pick<UnitKey, 'min' | 'max' | 'default'> {
   return { ...(meta.min !== undefined ? { min: meta.min } : {}), ...(meta.max !== undefined ? { max: meta.max } : {}), ...(meta.default !== undefined ? { default: meta.default } : {}) };
 }
 
-/** A configuration that sets `values` in the object holding `k` (building the transport and siblings it needs). */
-function configWith(k: UnitKey, values: Record<string, unknown>): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  let parent: Record<string, unknown> = root;
-  k.at.forEach((part, i) => {
-    if (typeof part === 'number') return;
-    const isTransports = part === 'transports';
-    const child: Record<string, unknown> = isTransports ? { ...k.transport } : { ...SIBLINGS[[...k.at.slice(0, i).filter((p) => typeof p === 'string'), part].join('.')] };
-    parent[part] = isTransports ? [child] : child;
-    parent = child;
-  });
-  Object.assign(parent, values);
-  return root;
-}
-
-const pathOf = (k: UnitKey, key = k.key): string => [...k.at, key].map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 const valueAt = (config: unknown, at: readonly (string | number)[], key: string): unknown =>
   [...at, key].reduce<unknown>((v, part) => (v as Record<string | number, unknown> | undefined)?.[part], config);
-
-function problems(input: unknown): readonly string[] {
-  try {
-    resolveConfig(input, 'options', {});
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
 
 /** A value within the key's bounds: its default, else its least. */
 const usable = (k: UnitKey): number => k.default ?? k.min ?? (k.unit === 'size' ? 1024 * 1024 : 1000);

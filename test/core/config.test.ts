@@ -20,11 +20,11 @@ describe('bad configuration fails at startup, naming key, value and what is allo
     ['an unknown level', { level: 'verbose' }, 'level: "verbose" is not one of debug, info, warn, error, fatal, silent'],
     ['a transport level', { transports: [{ type: 'console', level: 'trace' }] }, 'transports[0].level: "trace" is not one of debug, info, warn, error, fatal, silent'],
     ['a missing file path', { transports: [{ type: 'file' }] }, 'transports[0].path: is required: expected a string'],
-    ['a wrong type', { capture: 'yes' }, 'capture: "yes" is not a boolean'],
+    ['a wrong type', { capture: 'yes' }, 'capture: "yes" is a string; expected true or false'],
     ['an exit code out of range', { fatal: { exitCode: 0 } }, 'fatal.exitCode: 0 is too small: the minimum is 1'],
     ['a typo in a key', { levle: 'info' }, '(root): unknown key "levle"; allowed keys: name, level, transports, redact, capture, fatal, limits'],
     ['a typo in a transport key', { transports: [{ type: 'file', path: 'a.log', pth: 'x' }] }, 'transports[0]: unknown key "pth"; allowed keys: type, level'],
-    ['a non-object transport', { transports: 'console' }, 'transports: "console" is not an array'],
+    ['a non-object transport', { transports: 'console' }, 'transports: "console" is a string; expected an array'],
     ['no transport at all', { transports: [] }, 'transports: [] is empty: at least one transport is required'],
     ['a custom transport that is not one', { transports: [{ type: 'custom', transport: {} }] }, 'transports[0].transport: {} is not a Transport: expected an object with a name and the methods write, flush, flushSync, close, health'],
   ])('%s', (_name, input, expected) => {

@@ -167,7 +167,7 @@ describe('objects with many keys', () => {
   it('limits.maxKeys is validated like the other limits', () => {
     expect(() => createLogger({ limits: { maxKeys: 0 } })).toThrow(ConfigError);
     expect(() => createLogger({ limits: { maxKeys: 0 } })).toThrow('limits.maxKeys: 0 is too small: the minimum is 1');
-    expect(() => createLogger({ limits: { maxKeys: 1.5 } })).toThrow('limits.maxKeys: 1.5 is not an integer');
+    expect(() => createLogger({ limits: { maxKeys: 1.5 } })).toThrow('limits.maxKeys: 1.5 is not a whole number; expected an integer');
   });
 });
 

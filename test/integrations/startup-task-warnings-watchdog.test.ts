@@ -202,9 +202,9 @@ describe('configuration of the readiness features fails at startup, naming key, 
     [{ shutdown: { deadline: 5 } }, 'shutdown: unknown key "deadline"; allowed keys: enabled, signals, timeout'],
     [{ watchdog: { rss: '1X' } }, 'watchdog.rss: "1X" is not a size like "1G" or a fraction like 0.9'],
     [{ watchdog: { diskFree: { min: 'lots' } } }, 'watchdog.diskFree.min: "lots" is not a size like "10M"'],
-    [{ watchdog: { heapUsed: 2 } }, 'watchdog.heapUsed: 2 is too big: the maximum is 1'],
-    [{ startup: 'on' }, 'startup: "on" is not a boolean'],
-    [{ trace: 1 }, 'trace: 1 is not a boolean'],
+    [{ watchdog: { heapUsed: 2 } }, 'watchdog.heapUsed: 2 is too big: it must be below 1'],
+    [{ startup: 'on' }, 'startup: "on" is a string; expected true or false'],
+    [{ trace: 1 }, 'trace: 1 is a number; expected true or false'],
   ])('%j', (input, expected) => {
     let problems: readonly string[] = [];
     try {

@@ -1,19 +1,36 @@
 import { z } from 'zod';
 import { LEVEL_SETTINGS, type LevelSetting } from '../levels';
+import { expectedWords } from './describeIssues';
 
 /**
  * An object schema that rejects unknown keys with a message listing the keys
  * it does allow, so a typo in a config file fails at startup with the fix in
- * the message. `listedKeys` leaves deprecated spellings out of that list.
+ * the message, and a value that is not an object with the same list:
+ * `limits: 5 is a number; expected an object like { maxDepth, maxStringLength, ... }`.
+ * `listedKeys` leaves deprecated spellings out of that list.
  */
 export function strictOptions<Shape extends z.ZodRawShape>(shape: Shape, listedKeys: readonly string[] = Object.keys(shape)) {
   const allowed = listedKeys.join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys: ${allowed}`
-        : undefined,
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed keys: ${allowed}`;
+      if (issue.code === 'invalid_type') return expectedWords(objectLike(listedKeys));
+      return undefined;
+    },
   });
+}
+
+/** "an object like { paths, censor, defaults }". */
+function objectLike(keys: readonly string[]): string {
+  return keys.length === 0 ? 'an empty object {}' : `an object like { ${keys.join(', ')} }`;
+}
+
+/**
+ * An array whose wrong-type message says what goes in it:
+ * `redact.paths: "password" is a string; expected an array of paths like ["user.email"]`.
+ */
+export function listOf<Element extends z.ZodType>(element: Element, words: string) {
+  return z.array(element, { error: (issue) => (issue.code === 'invalid_type' ? expectedWords(words) : undefined) });
 }
 
 export const levelSettingSchema = z.enum(LEVEL_SETTINGS as readonly LevelSetting[] as [LevelSetting, ...LevelSetting[]]);
