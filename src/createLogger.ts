@@ -15,7 +15,6 @@ import { installReadiness } from './integrations/installReadiness';
 import { packageName } from './integrations/packageInfo';
 import { runTask } from './integrations/task';
 import { traceCorrelation } from './integrations/traceCorrelation';
-import { createTransport } from './transportRegistry';
 
 export interface LoggerOptions extends LoggerConfig {
   /** Replaces process.exit for FATAL and crashes; tests use it. It must not return normally. */
@@ -67,6 +66,7 @@ function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: Re
 function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[] {
   const entries: FanoutEntry[] = [];
   try {
+    const { createTransport } = transportRegistry();
     for (const t of config.transports) {
       entries.push({ transport: createTransport(t, { loggerName }), minLevel: levelValue(t.level ?? config.level) });
     }
@@ -75,6 +75,15 @@ function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[
     throw err;
   }
   return entries;
+}
+
+/**
+ * The registry, required when the first logger is created rather than
+ * imported: it holds every transport's schema, built with zod, which
+ * resolveConfig has loaded by then.
+ */
+function transportRegistry(): Pick<typeof import('./transportRegistry'), 'createTransport'> {
+  return require('./transportRegistry') as typeof import('./transportRegistry');
 }
 
 /** Starts closing every transport; a close that fails is of no interest next to the error being thrown. */

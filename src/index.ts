@@ -16,4 +16,4 @@ export { metricsHandler, metricsText, type MetricsOptions } from './integrations
 export { requestLogger, requestLog, type RequestLoggerOptions, type RequestMiddleware } from './integrations/http/requestLogger';
 export { fastifyRequestLogger, type FastifyPlugin } from './integrations/http/fastifyRequestLogger';
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './integrations/http/httpExchange';
-export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/readinessOptions';
+export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/shutdownSignals';

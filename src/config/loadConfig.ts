@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/config/ConfigError';
 import { describeIssues } from '../core/config/describeIssues';
-import { levelSettingSchema } from '../core/config/schemaHelpers';
 import { interpolateEnv, type Environment } from './interpolateEnv';
-import { loggerConfigSchema, type ResolvedConfig } from './schema';
+import type { ResolvedConfig } from './schema';
 
 export type { Environment };
 
@@ -51,6 +50,7 @@ export function configFile(options: LoadConfigOptions = {}): { readonly path: st
  * in defaults. Throws ConfigError naming each bad key, value and what is allowed.
  */
 export function resolveConfig(input: unknown, source: string, env: Environment = process.env): ResolvedConfig {
+  const { loggerConfigSchema } = configSchema();
   const parsed = loggerConfigSchema.safeParse(withEnvOverrides(input, env));
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error.issues, input));
   return parsed.data;
@@ -60,12 +60,24 @@ export function resolveConfig(input: unknown, source: string, env: Environment =
 function withEnvOverrides(input: unknown, env: Environment): unknown {
   const level = nonEmpty(env['LOG_LEVEL']);
   if (level === undefined) return input;
+  const { levelSettingSchema } = configSchema();
   const checked = levelSettingSchema.safeParse(level);
   if (!checked.success) {
     throw new ConfigError('environment', [`LOG_LEVEL: ${JSON.stringify(level)} is not one of ${levelSettingSchema.options.join(', ')}`]);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   return { ...input, level: checked.data };
+}
+
+/**
+ * The schemas, required when a configuration is first checked rather than
+ * imported: building them (and loading zod) is most of what importing prodlog
+ * would otherwise cost, so importing prodlog does not load zod.
+ */
+function configSchema(): Pick<typeof import('./schema'), 'loggerConfigSchema'> & Pick<typeof import('../core/config/schemaHelpers'), 'levelSettingSchema'> {
+  const { loggerConfigSchema } = require('./schema') as typeof import('./schema');
+  const { levelSettingSchema } = require('../core/config/schemaHelpers') as typeof import('../core/config/schemaHelpers');
+  return { loggerConfigSchema, levelSettingSchema };
 }
 
 function readJson(path: string): unknown {

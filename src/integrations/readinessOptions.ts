@@ -3,10 +3,10 @@ import { strictOptions } from '../core/config/schemaHelpers';
 import { parseSize } from '../core/config/parseSize';
 import { sizeSetting } from '../core/config/sizeSetting';
 import { unitOptions, type DurationSpec } from '../core/config/unitOptions';
+import { SHUTDOWN_SIGNALS } from './shutdownSignals';
 
-/** Signals a service may ask prodlog to shut down on; SIGKILL and SIGSTOP cannot be caught at all. */
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
-export type ShutdownSignal = (typeof SHUTDOWN_SIGNALS)[number];
+// In a module of their own, so that src/index.ts exports them without loading these schemas (and zod).
+export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './shutdownSignals';
 
 /**
  * A feature that is on or off, with settings when on: `true`, `false`, or an

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/Logger';
-import { deprecatedSpellings } from '../core/config/unitOptions';
+import { deprecatedSpellings } from '../core/config/deprecatedSpellings';
 import { withoutSecrets } from '../core/serialize/withoutSecrets';
 import { packageVersion } from './packageInfo';
 

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../core/Logger';
 
 /** Milliseconds since `start`, to the microsecond: enough for a task, short in the record. */

@@ -1,4 +1,3 @@
-import { prettyFactory } from 'pino-pretty';
 import { displaySafe, escapeOutput, escapeText } from './displaySafe';
 
 export interface PrettyOptions {
@@ -21,6 +20,8 @@ function escapeLine(line: string): string {
  * record pino-pretty cannot print: the formatter never throws.
  */
 export function createPrettyFormatter(options: PrettyOptions): (line: string) => string {
+  // Required here, not imported: pino-pretty loads only for a console with pretty output (or the CLI's pretty printing).
+  const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
   const pretty = prettyFactory({ colorize: options.colorize, translateTime: 'SYS:standard' });
   return (line) => {
     try {

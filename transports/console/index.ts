@@ -2,7 +2,6 @@ import { isatty } from 'node:tty';
 import { z } from 'zod';
 import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
 import type { TransportDefinition } from '../shared/TransportDefinition';
-import { ConsoleTransport } from './ConsoleTransport';
 
 /** The console's pretty printer and its escaping, for the command line (`pretty`, `tail --pretty`, `errors`). */
 export { createPrettyFormatter, type PrettyOptions } from './createPrettyFormatter';
@@ -29,6 +28,8 @@ export const consoleTransport: TransportDefinition<typeof schema> = {
   create(options) {
     // isatty on the fd, not process.stdout.isTTY: touching process.stdout would create a stream we never use.
     const isTty = isatty(options.stream === 'stdout' ? 1 : 2);
+    // Required here, not imported: the console's writer loads only when a console transport is created.
+    const { ConsoleTransport } = require('./ConsoleTransport') as typeof import('./ConsoleTransport');
     return new ConsoleTransport({
       stream: options.stream,
       pretty: options.pretty === 'auto' ? isTty : options.pretty,

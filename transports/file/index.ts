@@ -3,7 +3,6 @@ import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaH
 import { durationAtLeast, durationSetting } from '../../src/core/config/durationSetting';
 import { sizeSetting } from '../../src/core/config/sizeSetting';
 import type { TransportDefinition } from '../shared/TransportDefinition';
-import { FileTransport } from './FileTransport';
 import { logPathProblem } from './logPathProblem';
 import { REOPEN_SIGNALS } from './reopenSignals';
 import { rotateSizeSetting } from './rotateSizeSetting';
@@ -53,6 +52,8 @@ const schema = strictOptions({
 export const fileTransport: TransportDefinition<typeof schema> = {
   schema,
   create(options) {
+    // Required here, not imported: the writer, rotation and locking load only when a file transport is created.
+    const { FileTransport } = require('./FileTransport') as typeof import('./FileTransport');
     const { path, rotate, reopenSignal } = options;
     if (rotate === undefined) return new FileTransport({ path, reopenSignal });
     return new FileTransport({

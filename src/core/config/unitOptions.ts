@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { formatPath } from './describeIssues';
 import { formatSizeExactly } from './formatSize';
 import { formatDuration, parseDurationOrZero } from './parseDuration';
 import { parseSize } from './parseSize';
 import { strictOptions } from './schemaHelpers';
+import { NOTICES, type LocalNotice } from './deprecatedSpellings';
 
-/**
- * The release that stops accepting the spellings deprecated here: integer
- * milliseconds under keys ending in `Ms`, and bare numbers of bytes.
- */
-export const DEPRECATED_SPELLINGS_REMOVED_IN = '0.3.0';
+export { DEPRECATED_SPELLINGS_REMOVED_IN, deprecatedSpellings, type DeprecatedSpelling } from './deprecatedSpellings';
 
 /** A duration key: bounds and default in milliseconds. */
 export interface DurationSpec {
@@ -38,21 +34,6 @@ type SizeShape<S> = { [K in keyof S & string]: z.ZodOptional<z.ZodType<number, s
 /** Parsed durations stay in milliseconds under the `Ms` names the code and the resolved configuration use. */
 type DurationOutput<D> = { [K in keyof D & string as `${K}Ms`]: Resolved<D[K]> };
 type SizeOutput<S> = { [K in keyof S & string]: Resolved<S[K]> };
-
-/** How one key of one object was spelled the old way; the object's path is added by deprecatedSpellings(). */
-interface LocalNotice {
-  readonly key: string;
-  readonly value: unknown;
-  readonly replacement: string;
-  readonly replacementValue: string;
-}
-
-/** A deprecated spelling found in a resolved configuration, for the warn record written at startup. */
-export interface DeprecatedSpelling extends LocalNotice {
-  readonly removedIn: string;
-}
-
-const NOTICES = Symbol('prodlog.deprecatedSpellings');
 
 /**
  * A bare number given to a size key, on its way from the key's schema to the
@@ -160,39 +141,4 @@ export function unitOptions<Shape extends z.ZodRawShape, const D extends Readonl
     if (notices.length > 0) Object.defineProperty(out, NOTICES, { value: notices, enumerable: false });
     return out as Output;
   });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Every deprecated spelling in a configuration resolved by the schema, with
- * the whole key path (`transports[0].retry.initialMs`). Only plain objects
- * and arrays are walked: a custom transport is the user's own object.
- */
-export function deprecatedSpellings(config: unknown): DeprecatedSpelling[] {
-  const found: DeprecatedSpelling[] = [];
-  const walk = (value: unknown, path: readonly PropertyKey[]): void => {
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...path, i]));
-      return;
-    }
-    if (!isPlainObject(value)) return;
-    const notices = (value as { [NOTICES]?: readonly LocalNotice[] })[NOTICES] ?? [];
-    for (const n of notices) {
-      found.push({
-        key: formatPath([...path, n.key]),
-        value: n.value,
-        replacement: formatPath([...path, n.replacement]),
-        replacementValue: n.replacementValue,
-        removedIn: DEPRECATED_SPELLINGS_REMOVED_IN,
-      });
-    }
-    for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
-  };
-  walk(config, []);
-  return found;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,7 +121,14 @@ export function fingerprintOfFrames(type: string, frames: readonly StackFrame[],
   let text = type;
   if (frames.length === 0) text += `\ncode ${code === undefined ? '' : String(code)}`;
   for (const f of frames) text += `\n${f.fn}\t${f.path}`;
-  return createHash('sha256').update(text).digest('hex').slice(0, FINGERPRINT_LENGTH);
+  return nodeCrypto().createHash('sha256').update(text).digest('hex').slice(0, FINGERPRINT_LENGTH);
+}
+
+let crypto: typeof import('node:crypto') | undefined;
+
+/** node:crypto, required at the first error fingerprinted, so that importing prodlog does not load it. */
+function nodeCrypto(): typeof import('node:crypto') {
+  return (crypto ??= require('node:crypto') as typeof import('node:crypto'));
 }
 
 /**

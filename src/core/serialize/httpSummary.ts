@@ -1,9 +1,16 @@
-import { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { censorHeaders } from './httpHeaders';
 import { ALWAYS_ON_SECRET_KEYS } from './secretKeys';
 import { censorUrl } from './urlSecrets';
 
 type Summary = Record<string, unknown>;
+
+let http: typeof import('node:http') | undefined;
+
+/** node:http, required at the first object logged that could be one of its messages, so that importing prodlog does not load it. */
+function nodeHttp(): typeof import('node:http') {
+  return (http ??= require('node:http') as typeof import('node:http'));
+}
 
 /**
  * What a record shows of a node:http object (a server's request or
@@ -15,6 +22,7 @@ type Summary = Record<string, unknown>;
  * undefined for any other object. Each property is read once.
  */
 export function httpSummary(obj: object, censor: string): Summary | undefined {
+  const { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } = nodeHttp();
   if (obj instanceof IncomingMessage) return incomingSummary(obj, censor);
   if (obj instanceof ClientRequest) return clientRequestSummary(obj, censor);
   if (obj instanceof ServerResponse) return withDefined({ status: obj.statusCode, headers: censorHeaders(obj.getHeaders(), censor) });

@@ -1,19 +1,12 @@
-import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
 import { ConfigError } from '../../core/config/ConfigError';
 import { describeIssues } from '../../core/config/describeIssues';
-import { strictOptions } from '../../core/config/schemaHelpers';
 import type { Logger, LoggerHealth } from '../../core/Logger';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
 import { loggersToReport } from './loggersToReport';
 import { elapsedMs } from '../task';
+import type { HealthCheck } from './healthOptionsSchema';
 
-/**
- * A dependency check: passes when it returns (or resolves to) anything but
- * `false`, fails when it returns `false`, throws, rejects or takes longer
- * than its timeout. A returned object is shown as the check's `details`.
- */
-export type HealthCheck = () => unknown;
+export type { HealthCheck };
 
 export interface HealthHandlerOptions {
   /** Named checks of the service's dependencies: `{ db: () => pool.query('select 1') }`. */
@@ -38,25 +31,6 @@ export interface HealthReport {
   readonly checks: Readonly<Record<string, CheckResult>>;
 }
 
-const MAX_TIMEOUT_MS = 60_000;
-const isTimeout = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_TIMEOUT_MS;
-/** One message for both forms, rather than a union's "invalid input". */
-const checkSchema = z.custom<HealthCheck>(
-  (v) => {
-    if (typeof v === 'function') return true;
-    if (typeof v !== 'object' || v === null) return false;
-    const { check, timeoutMs, ...rest } = v as Record<string, unknown>;
-    return typeof check === 'function' && (timeoutMs === undefined || isTimeout(timeoutMs)) && Object.keys(rest).length === 0;
-  },
-  { message: `is not a function or { check: function, timeoutMs: 1 to ${MAX_TIMEOUT_MS} }` },
-);
-const optionsSchema = strictOptions({
-  checks: z.record(z.string().min(1), checkSchema).optional(),
-  timeoutMs: z.int().min(1).max(MAX_TIMEOUT_MS).default(2_000),
-  log: z.unknown().optional(),
-  logging: z.boolean().default(true),
-});
-
 /**
  * A `/healthCheck` endpoint for node:http, Express and Fastify: 200 with the
  * report as JSON when every check passes, 500 otherwise. Checks run in
@@ -79,6 +53,8 @@ export function healthHandler(options: HealthHandlerOptions = {}): EndpointHandl
 
 /** The checks behind healthHandler, for a service that serves the report its own way. */
 export function healthChecks(options: HealthHandlerOptions = {}): () => Promise<HealthReport> {
+  // Required here, not imported: the schema (and zod) load when a handler is made.
+  const { optionsSchema } = require('./healthOptionsSchema') as typeof import('./healthOptionsSchema');
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError('healthHandler', describeIssues(parsed.error.issues, options));
   const defaultTimeout = parsed.data.timeoutMs;

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../core/Logger';
 import { censorHeaders } from '../../core/serialize/httpHeaders';
 import { DEFAULT_CENSOR } from '../../core/serialize/secretKeys';
@@ -55,7 +53,7 @@ interface Settings {
 export function requestSettings(options: RequestLoggerOptions): Settings {
   return {
     idHeader: (options.idHeader ?? 'x-request-id').toLowerCase(),
-    generateId: options.generateId ?? randomUUID,
+    generateId: options.generateId ?? randomRequestId,
     routeOf: options.routeOf,
     headers: options.headers ?? true,
     metrics: options.metrics ?? true,
@@ -149,4 +147,11 @@ function pathOf(req: IncomingMessage): string {
   const full = typeof url === 'string' ? url : (req.url ?? '/');
   const q = full.indexOf('?');
   return q === -1 ? full : full.slice(0, q);
+}
+
+let crypto: typeof import('node:crypto') | undefined;
+
+/** A random UUID; node:crypto is required at the first request, so that importing prodlog does not load it. */
+function randomRequestId(): string {
+  return (crypto ??= require('node:crypto') as typeof import('node:crypto')).randomUUID();
 }

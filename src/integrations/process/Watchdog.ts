@@ -1,5 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '../../core/Logger';
 import { formatSize } from '../../core/config/formatSize';
 import type { WatchdogConfig } from '../readinessOptions';
@@ -17,6 +15,9 @@ export interface WatchdogProbes {
 }
 
 export function systemProbes(): WatchdogProbes {
+  // Required here, not imported: the watchdog is off by default, and importing prodlog need not load them.
+  const { monitorEventLoopDelay } = require('node:perf_hooks') as typeof import('node:perf_hooks');
+  const { getHeapStatistics } = require('node:v8') as typeof import('node:v8');
   // perf_hooks samples the loop on its own timer: no work on the logging path.
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();

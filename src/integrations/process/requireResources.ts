@@ -1,24 +1,11 @@
-import { z } from 'zod';
 import { ConfigError } from '../../core/config/ConfigError';
 import { describeIssues } from '../../core/config/describeIssues';
-import { strictOptions } from '../../core/config/schemaHelpers';
 import type { Logger } from '../../core/Logger';
-import { sizeSetting } from '../../core/config/sizeSetting';
 import { formatSize } from '../../core/config/formatSize';
+import type { ParsedResourceNeeds, ResourceNeeds } from './resourceNeedsSchema';
 import { cpusAvailable, diskFree, memoryAvailable } from './systemResources';
 
-const diskNeedSchema = strictOptions({ path: z.string().min(1), min: sizeSetting });
-
-const needsSchema = strictOptions({
-  /** Memory the process can use: the container's limit, else the machine's memory. */
-  memory: sizeSetting.optional(),
-  /** Free space on the file system of `path`; one folder or several. */
-  diskFree: z.union([diskNeedSchema, z.array(diskNeedSchema)]).optional(),
-  /** CPUs the process may run on (os.availableParallelism()). */
-  cpus: z.int().min(1).optional(),
-});
-
-export type ResourceNeeds = z.input<typeof needsSchema>;
+export type { ResourceNeeds };
 
 /** One resource the service needs and what it found, as the FATAL record lists them. */
 export interface ResourceShortfall {
@@ -45,6 +32,8 @@ const SYSTEM: ResourceProbes = { memoryAvailable, diskFree, cpusAvailable };
  * key and the value. Returns the shortfalls (always none when it returns).
  */
 export function requireResources(log: Logger, needs: ResourceNeeds, probes: ResourceProbes = SYSTEM): readonly ResourceShortfall[] {
+  // Required here, not imported: the schema (and zod) load when a service first checks its needs.
+  const { needsSchema } = require('./resourceNeedsSchema') as typeof import('./resourceNeedsSchema');
   const parsed = needsSchema.safeParse(needs);
   if (!parsed.success) throw new ConfigError('requireResources', describeIssues(parsed.error.issues, needs));
   const shortfalls = findShortfalls(parsed.data, probes);
@@ -53,7 +42,7 @@ export function requireResources(log: Logger, needs: ResourceNeeds, probes: Reso
   return log.fatal(`needs ${summary}`, { category: 'resource', shortfalls });
 }
 
-function findShortfalls(needs: z.output<typeof needsSchema>, probes: ResourceProbes): ResourceShortfall[] {
+function findShortfalls(needs: ParsedResourceNeeds, probes: ResourceProbes): ResourceShortfall[] {
   const out: ResourceShortfall[] = [];
   if (needs.memory !== undefined) {
     const found = probes.memoryAvailable();
