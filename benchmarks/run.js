@@ -17,10 +17,11 @@ const { progress } = require('./lib/childRuns');
 const { measure } = require('./lib/measure');
 const { assertInstalled } = require('./lib/packages');
 const { runPeerSuites } = require('./lib/peerSuites');
+const { runStartupSuite } = require('./lib/startup');
 const { buildPlan } = require('./lib/plan');
 const { describeSettings, readSettings } = require('./lib/settings');
 const { contention, summarise } = require('./lib/summarise');
-const { writeReport } = require('./lib/writeReport');
+const { writeReport, writeStartup } = require('./lib/writeReport');
 
 async function main() {
   if (process.argv.includes('--help')) {
@@ -39,6 +40,8 @@ async function main() {
   try {
     const measurements = await runAll(plan, workDir, settings.timeoutS * 1000);
     const peers = settings.peers ? await runPeerSuites(workDir, settings.peerTimeoutS * 1000, progress) : [];
+    // Its own results file (startup.json), which RESULTS.md reads; `node benchmarks/startup.js` runs it alone.
+    if (settings.startup) writeStartup(outDir, await runStartupSuite({ runs: settings.startupRuns, sizes: true }, progress));
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     const summary = summarise(plan, measurements);
     const goals = evaluateGoals(summary);

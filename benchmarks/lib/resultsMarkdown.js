@@ -5,7 +5,7 @@
  * the goals, one table per case, the transport suites, and the method. Every
  * number in it comes from `summary`, `goals` and `peers`; none is typed in.
  */
-function resultsMarkdown({ machine, settings, startedAt, seconds, loadAfter, contention, summary, goals, peers }) {
+function resultsMarkdown({ machine, settings, startedAt, seconds, loadAfter, contention, summary, goals, peers, startup }) {
   return [
     '# Benchmarks',
     '',
@@ -18,6 +18,7 @@ function resultsMarkdown({ machine, settings, startedAt, seconds, loadAfter, con
     '',
     goalsSection(goals),
     ...summary.map(caseSection),
+    startupSection(startup),
     peersSection(peers),
     METHOD,
   ].join('\n');
@@ -99,6 +100,38 @@ function fatalSection(c) {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The startup suite (startup.json): require times, prodlog's require + createLogger, installed sizes. */
+function startupSection(startup) {
+  const lines = ['## Startup', ''];
+  if (!startup) return [...lines, 'Not run: `node benchmarks/startup.js` writes startup.json.', ''].join('\n');
+  lines.push(
+    `\`node benchmarks/startup.js\` on ${startup.startedAt.slice(0, 16).replace('T', ' ')} UTC, Node ${startup.node}. Each figure is one fresh \`node -e\` process timing its own \`require()\` (and the creation of a logger) with \`process.hrtime\`; ${startup.runs} processes per row, the rows interleaved. ms: min, median (max).`,
+    '',
+    '| what | runs | require, ms | create, ms | together, ms |',
+    '|---|--:|--:|--:|--:|',
+    ...startup.timings.map((t) => `| ${t.label} | ${t.runs} | ${msCell(t.require)} | ${t.create ? msCell(t.create) : '-'} | ${t.total ? msCell(t.total) : '-'} |`),
+  );
+  const notes = startup.timings.flatMap((t) => t.errors.map((e) => `- ${t.label} failed: ${e}`));
+  if (notes.length > 0) lines.push('', ...notes);
+  const goal = startup.goal;
+  if (goal) lines.push('', `\`require('prodlog')\` takes ${goal.ratio.toFixed(2)}x \`require('pino')\` (minimum over the runs; goal: within ${goal.target}x): ${goal.met ? 'met' : '**not met**'}.`);
+  lines.push('');
+  if (!startup.installs) return [...lines, 'Installed sizes: not measured (`node benchmarks/startup.js` without `--no-sizes`).', ''].join('\n');
+  lines.push(
+    'Installed alone into an empty folder (`npm install --omit=dev`; prodlog from `npm pack` of this checkout): the packages under node_modules, the package itself included, and the bytes of their files.',
+    '',
+    '| package | version | packages | installed size |',
+    '|---|---|--:|--:|',
+    ...startup.installs.map((i) => `| ${i.name === 'prodlog' ? '**prodlog**' : i.name} | ${i.version} | ${i.packages} | ${(i.bytes / 1024 ** 2).toFixed(1)} MB |`),
+    '',
+  );
+  return lines.join('\n');
+}
+
+function msCell(s) {
+  return s.min === null ? 'failed' : `${s.min.toFixed(1)}, ${s.median.toFixed(1)} (${s.max.toFixed(1)})`;
 }
 
 function peersSection(peers) {

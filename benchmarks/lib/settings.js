@@ -31,6 +31,8 @@ function readSettings(env) {
   settings.cases = readList(env, 'BENCH_CASES', CASE_IDS);
   settings.memoryLoggers = readList(env, 'BENCH_MEMORY_LOGGERS', LOGGERS, MEMORY_LOGGERS).filter((l) => settings.loggers.includes(l));
   settings.peers = readFlag(env, 'BENCH_PEERS', true);
+  settings.startup = readFlag(env, 'BENCH_STARTUP', true);
+  settings.startupRuns = readInteger(env, 'BENCH_STARTUP_RUNS', 10, 1);
   settings.outDir = env.BENCH_OUT || undefined;
   return settings;
 }
@@ -69,6 +71,8 @@ function describeSettings() {
   lines.push(`  ${'BENCH_CASES'.padEnd(22)} comma-separated subset of ${CASE_IDS.join(', ')}`);
   lines.push(`  ${'BENCH_MEMORY_LOGGERS'.padEnd(22)} loggers of the memory case (default ${MEMORY_LOGGERS.join(', ')})`);
   lines.push(`  ${'BENCH_PEERS'.padEnd(22)} 0 to skip the rotation and shipping suites (default 1)`);
+  lines.push(`  ${'BENCH_STARTUP'.padEnd(22)} 0 to skip the startup suite (require times, installed sizes; default 1)`);
+  lines.push(`  ${'BENCH_STARTUP_RUNS'.padEnd(22)} fresh processes per startup case (default 10)`);
   lines.push(`  ${'BENCH_OUT'.padEnd(22)} folder for RESULTS.md, chart.svg, results.json (default benchmarks/)`);
   return lines.join('\n');
 }

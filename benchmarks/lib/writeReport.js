@@ -1,13 +1,16 @@
 'use strict';
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { chartSvg } = require('./barChart');
 const { resultsMarkdown } = require('./resultsMarkdown');
 
-/** Writes RESULTS.md and chart.svg for a report. */
+/** The startup suite's own results file, written by `node benchmarks/startup.js` and by `npm run bench`. */
+const STARTUP_FILE = 'startup.json';
+
+/** Writes RESULTS.md and chart.svg for a report; the startup section comes from startup.json beside them. */
 function writeDocuments(outDir, report) {
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'RESULTS.md'), resultsMarkdown(report));
+  writeFileSync(join(outDir, 'RESULTS.md'), resultsMarkdown({ ...report, startup: readStartup(outDir) }));
   writeFileSync(join(outDir, 'chart.svg'), chartSvg(report));
 }
 
@@ -17,4 +20,15 @@ function writeReport(outDir, report, measurements) {
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ ...report, measurements }, null, 1)}\n`);
 }
 
-module.exports = { writeDocuments, writeReport };
+/** The startup suite's results in `dir`, or null when it has not been run there. */
+function readStartup(dir) {
+  const path = join(dir, STARTUP_FILE);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+function writeStartup(dir, startup) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, STARTUP_FILE), `${JSON.stringify(startup, null, 1)}\n`);
+}
+
+module.exports = { writeDocuments, writeReport, readStartup, writeStartup };
