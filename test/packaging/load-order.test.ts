@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { runFixture, tempDir } from '../support/run-fixture';
+
+/**
+ * What `require('prodlog')` and createLogger load (their time is measured by
+ * `node benchmarks/startup.js`, not here): the schemas and zod when a
+ * configuration is checked, pino-pretty only for pretty output.
+ */
+function loadedModules(...args: string[]): { afterRequire: string[]; afterCreate: string[] } {
+  const run = runFixture('loaded-modules.js', [join(tempDir('load-order'), 'app.log'), ...args]);
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as { afterRequire: string[]; afterCreate: string[] };
+}
+
+describe('load order', () => {
+  it('require loads neither zod nor a schema nor pino-pretty nor any transport', () => {
+    const { afterRequire } = loadedModules();
+    expect(afterRequire).toContain('src/index.js');
+    expect(afterRequire).not.toContain('zod');
+    expect(afterRequire).not.toContain('pino-pretty');
+    expect(afterRequire.filter((m) => m.startsWith('transports/') || /schema/i.test(m))).toEqual([]);
+  });
+
+  it('createLogger loads zod to check the configuration, and pino-pretty only when a console is pretty', () => {
+    const json = loadedModules();
+    expect(json.afterCreate).toEqual(expect.arrayContaining(['zod', 'src/config/schema.js', 'transports/file/FileTransport.js']));
+    expect(json.afterCreate).not.toContain('pino-pretty');
+    expect(json.afterCreate).not.toContain('transports/console/ConsoleTransport.js');
+    const pretty = loadedModules('pretty');
+    expect(pretty.afterCreate).toEqual(expect.arrayContaining(['pino-pretty', 'transports/console/ConsoleTransport.js']));
+  });
+});
