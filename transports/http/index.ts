@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { ShippingTransport } from '../shipping/ShippingTransport';
@@ -21,7 +21,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       type: 'http',
       name,
       loggerName: context.loggerName,
-      defaultDir: join('.prodlog-spool', defaultSpoolName(options.url, options.format)),
+      spoolFolder: defaultSpoolName(options.url, options.format),
     });
     const sinkOptions: HttpSinkOptions = {
       url: options.url,

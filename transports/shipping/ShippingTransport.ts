@@ -30,6 +30,8 @@ export interface ShippingSettings {
   readonly closeTimeoutMs: number;
   /** The least time between two warnings about records dropped over the spool cap. */
   readonly dropWarnIntervalMs: number;
+  /** A warn record appended to the spool at the start (and written to stderr): where the spool is, when a choice needs telling. */
+  readonly notice?: { readonly msg: string; readonly fields: Readonly<Record<string, unknown>> };
   /**
    * Where delivery runs: in a worker thread that builds its sink from a
    * recipe (every built-in shipper), or on this thread with a sink object
@@ -109,6 +111,7 @@ export class ShippingTransport implements Transport {
               this.counters.recordFailure(Object.assign(new Error(`the delivery worker stopped (${err.message}); it restarts in ${restartInMs} ms and resumes from the spool`), { code: 'EWORKER' }), 0),
           })
         : new InThreadDelivery(deliverySettings, settings.delivery.inThread, this.shared, startState, listener);
+    if (settings.notice) this.announce(settings.notice.msg, settings.notice.fields);
     this.delivery.start();
   }
 
@@ -287,14 +290,25 @@ export class ShippingTransport implements Transport {
 
   /** The first record that fits after a drop is preceded by a warn record saying how many were lost. */
   private announceDrops(): void {
-    const line = formatRecord(
-      { level: 'warn', time: new Date().toISOString(), pid: process.pid, hostname: hostname(), name: this.settings.loggerName },
-      { transport: this.name, dropped: this.dropsUnannounced },
-      'spool at its cap: records were dropped',
-    );
+    const line = this.warnRecord('spool at its cap: records were dropped', { dropped: this.dropsUnannounced });
     if (!this.appender.fits(line.length)) return;
     this.dropsUnannounced = 0;
     this.appender.append(line);
+  }
+
+  /** A warn record of the transport's own, into the spool (so the central store has it) and on stderr. */
+  private announce(msg: string, fields: Readonly<Record<string, unknown>>): void {
+    writeStderr(`prodlog: ${this.name}: warn: ${msg} ${JSON.stringify(fields)}\n`);
+    const line = this.warnRecord(msg, fields);
+    if (this.appender.fits(line.length)) this.appender.append(line);
+  }
+
+  private warnRecord(msg: string, fields: Readonly<Record<string, unknown>>): string {
+    return formatRecord(
+      { level: 'warn', time: new Date().toISOString(), pid: process.pid, hostname: hostname(), name: this.settings.loggerName },
+      { transport: this.name, ...fields },
+      msg,
+    );
   }
 }
 

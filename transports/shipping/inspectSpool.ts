@@ -1,5 +1,5 @@
 import { TIME_KEY } from '../../src/core/record';
-import { listSegments, lockHolder } from './SegmentFiles';
+import { listSegments, lockHolder, type Segment } from './SegmentFiles';
 import { SpoolCursor, type SpoolPosition } from './SpoolCursor';
 import { SpoolReader } from './SpoolReader';
 import { deliveredOfFirst, resumePosition } from './SpoolTail';
@@ -31,11 +31,7 @@ export interface SpoolInspection {
  * a running service (whose numbers may have moved on by the time they are read).
  */
 export function inspectSpool(dir: string): SpoolInspection {
-  const all = listSegments(dir);
-  const saved = new SpoolCursor(dir).read();
-  const start = resumePosition(all, saved);
-  // Segments before the delivery position are delivered; the service deletes them on its next start.
-  const segments = all.filter((s) => start.segment === '' || s.base >= start.segment);
+  const { segments, start, backlogBytes } = spoolBacklog(dir);
   const newest = segments.at(-1);
   let damagedBytes = 0;
   let incompleteTailBytes = 0;
@@ -60,8 +56,19 @@ export function inspectSpool(dir: string): SpoolInspection {
   } finally {
     reader.close();
   }
-  const backlogBytes = segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst(segments, start);
   return { dir, segments: segments.length, backlogRecords, backlogBytes, oldestRecordTime, position: start.segment === '' ? null : start, lock: lockHolder(dir), damagedBytes, incompleteTailBytes };
+}
+
+/**
+ * The segments not yet delivered and their bytes, from the file sizes and the
+ * saved position alone (no record is read): cheap enough for every start.
+ */
+export function spoolBacklog(dir: string): { readonly segments: Segment[]; readonly start: SpoolPosition; readonly backlogBytes: number } {
+  const all = listSegments(dir);
+  const start = resumePosition(all, new SpoolCursor(dir).read());
+  // Segments before the delivery position are delivered; the service deletes them on its next start.
+  const segments = all.filter((s) => start.segment === '' || s.base >= start.segment);
+  return { segments, start, backlogBytes: segments.reduce((sum, s) => sum + s.bytes, 0) - deliveredOfFirst(segments, start) };
 }
 
 function timeOf(line: string | undefined): string | null {

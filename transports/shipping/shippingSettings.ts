@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CHUNK_CHARS } from '../shared/SyncChunkWriter';
 import type { ShippingSettings } from './ShippingTransport';
@@ -19,20 +18,33 @@ export interface ParsedShippingOptions {
 
 /**
  * Settings for ShippingTransport from parsed options, less the sink.
- * `defaultDir` names the spool folder when `spool.dir` is not given; it must
- * differ per destination so that two transports never share a spool.
+ * `spoolFolder` names the spool folder under the default location when
+ * `spool.dir` is not given (see resolveSpoolDir); it must differ per
+ * destination so that two transports never share a spool. The folder is
+ * created here, so one that cannot be is a startup error.
  */
 export function shippingSettings(
   options: ParsedShippingOptions,
-  identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly defaultDir: string },
+  identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly spoolFolder: string },
+  where: { readonly env?: Readonly<Record<string, string | undefined>>; readonly cwd?: string } = {},
 ): Omit<ShippingSettings, 'delivery'> {
   const maxBytes = options.spool.maxBytes;
+  // Required here, not imported: the spool's modules load only when a shipping transport is created.
+  const { resolveSpoolDir } = require('./spoolDir') as typeof import('./spoolDir');
+  const spoolDir = resolveSpoolDir({
+    explicit: options.spool.dir,
+    folder: identity.spoolFolder,
+    service: identity.loggerName,
+    env: where.env ?? process.env,
+    cwd: where.cwd ?? process.cwd(),
+  });
   return {
     type: identity.type,
     name: identity.name,
     loggerName: identity.loggerName,
+    ...(spoolDir.notice ? { notice: spoolDir.notice } : {}),
     spool: {
-      dir: resolve(options.spool.dir ?? identity.defaultDir),
+      dir: spoolDir.dir,
       maxBytes,
       // Eight segments or more under the cap, so delivered space comes back in small steps.
       segmentBytes: Math.max(2 * CHUNK_CHARS, Math.min(MAX_SEGMENT_BYTES, Math.floor(maxBytes / 8))),

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../src/core/config/ConfigError';
 import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
@@ -88,7 +87,7 @@ export const syslogTransport: TransportDefinition<typeof schema> = {
       type: 'syslog',
       name,
       loggerName: context.loggerName,
-      defaultDir: join('.prodlog-spool', `syslog-${options.protocol}-${options.host}-${port}`),
+      spoolFolder: `syslog-${options.protocol}-${options.host}-${port}`,
     });
     return new ShippingTransport({ ...settings, delivery: { worker: { module: 'syslog', options: sinkOptions } } });
   },
