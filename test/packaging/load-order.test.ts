@@ -26,6 +26,8 @@ describe('load order', () => {
     expect(json.afterCreate).toEqual(expect.arrayContaining(['zod', 'src/config/schema.js', 'transports/file/FileTransport.js']));
     expect(json.afterCreate).not.toContain('pino-pretty');
     expect(json.afterCreate).not.toContain('transports/console/ConsoleTransport.js');
+    // The shippers' schemas are part of the configuration's; their spool and delivery load only for a shipper.
+    expect(json.afterCreate).not.toContain('transports/shipping/ShippingTransport.js');
     const pretty = loadedModules('pretty');
     expect(pretty.afterCreate).toEqual(expect.arrayContaining(['pino-pretty', 'transports/console/ConsoleTransport.js']));
   });

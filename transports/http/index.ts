@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { TransportDefinition } from '../shared/TransportDefinition';
-import { ShippingTransport } from '../shipping/ShippingTransport';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
@@ -44,6 +42,8 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
       sink: sinkOptions,
       deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
     };
+    // Required here, not imported: the shipping core loads only when a shipping transport is created.
+    const { ShippingTransport } = require('../shipping/ShippingTransport') as typeof import('../shipping/ShippingTransport');
     return new ShippingTransport({ ...settings, delivery: { worker: { module: 'http', options: delivery } } });
   },
 };
@@ -52,6 +52,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
 function defaultSpoolName(url: string, format: string): string {
   const u = new URL(url);
   const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 8);
   return `http-${format}-${u.hostname}-${port}-${hash}`;
 }

@@ -3,11 +3,10 @@ import { ConfigError } from '../../src/core/config/ConfigError';
 import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/core/config/schemaHelpers';
 import { unitOptions } from '../../src/core/config/unitOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
-import { ShippingTransport } from '../shipping/ShippingTransport';
 import { CLOSE_TIMEOUT, shippingOptionsShape } from '../shipping/shippingSchema';
 import { shippingSettings } from '../shipping/shippingSettings';
 import type { SyslogSinkOptions } from './createSink';
-import { resolveTls, type TlsSettings } from './openSocket';
+import type { TlsSettings } from './openSocket';
 import { FACILITIES, isSdName, type FacilityName } from './syslogFields';
 import { isIP } from 'node:net';
 
@@ -89,13 +88,15 @@ export const syslogTransport: TransportDefinition<typeof schema> = {
       loggerName: context.loggerName,
       spoolFolder: `syslog-${options.protocol}-${options.host}-${port}`,
     });
+    // Required here, not imported: the shipping core loads only when a shipping transport is created.
+    const { ShippingTransport } = require('../shipping/ShippingTransport') as typeof import('../shipping/ShippingTransport');
     return new ShippingTransport({ ...settings, delivery: { worker: { module: 'syslog', options: sinkOptions } } });
   },
 };
 
 function readTls(tls: TlsSettings): TlsSettings {
   try {
-    return resolveTls(tls);
+    return (require('./openSocket') as typeof import('./openSocket')).resolveTls(tls);
   } catch (err) {
     throw new ConfigError('options', [`tls.caFile: ${JSON.stringify(tls.caFile)} cannot be read: ${(err as Error).message}`]);
   }
