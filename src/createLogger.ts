@@ -13,7 +13,7 @@ import { Sanitizer } from './core/serialize/Sanitizer';
 import { SecretKeyMatcher } from './core/serialize/secretKeys';
 import { installReadiness } from './integrations/installReadiness';
 import { packageName } from './integrations/packageInfo';
-import { runTask } from './integrations/task';
+import { runSchedule, runTask } from './integrations/task';
 import { traceCorrelation } from './integrations/traceCorrelation';
 
 export interface LoggerOptions extends LoggerConfig {
@@ -127,7 +127,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, fatalMarker });
+  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
     installReadiness(core, core.log, config);
   } catch (err) {

@@ -2,7 +2,7 @@ export { createLogger, type LoggerOptions } from './createLogger';
 export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment } from './config/loadConfig';
 export { ConfigError } from './core/config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
-export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport } from './core/Logger';
+export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport, ScheduledTask, ScheduleEvery } from './core/Logger';
 export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './core/levels';
 export type { Transport, TransportHealth, TransportContext } from './core/transport';
 export type { TransportOptions } from './transportRegistry';

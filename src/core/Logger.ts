@@ -89,6 +89,26 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
    * rethrows. Resolves to what `fn` returns.
    */
   task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T>;
+  /**
+   * Runs `fn` as `task(name, fn)` every `every` ("60s", "5m"), for work
+   * nobody awaits: a failure is logged at error (`task failed`) and never
+   * rejects, so it cannot crash the service. A run still going when the next
+   * is due is skipped and logged at warn (`task skipped`). The timer does not
+   * keep the process alive on its own. Throws a RangeError on a malformed
+   * `every`, where the schedule is set up.
+   */
+  schedule(name: string, every: ScheduleEvery, fn: () => unknown): ScheduledTask;
+}
+
+/** A duration as in the configuration: a whole number and a unit, "500ms", "60s", "5m", "1h", "1d", "1w". */
+export type ScheduleEvery = `${number}${'ms' | 's' | 'm' | 'h' | 'd' | 'w'}`;
+
+/** What `log.schedule()` returns. */
+export interface ScheduledTask {
+  /** Runs skipped so far because the previous run was still going. */
+  readonly skipped: number;
+  /** No further runs; a run under way finishes and is logged. */
+  stop(): void;
 }
 
 export interface FlushOptions {

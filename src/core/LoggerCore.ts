@@ -10,7 +10,7 @@ import { register, unregister, type CrashKind, type ProcessBoundLogger } from '.
 import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
-import { StructuredLogger, type LoggerBackend, type TaskRunner } from './StructuredLogger';
+import { StructuredLogger, type LoggerBackend, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
 
@@ -44,6 +44,8 @@ export interface CoreParts {
   readonly exit: ExitFunction;
   /** The body of `log.task()`. */
   readonly runTask: TaskRunner;
+  /** The body of `log.schedule()`. */
+  readonly runSchedule: ScheduleRunner;
   /** The file FATAL exits are counted in (`fatal.marker`), or undefined to count none. */
   readonly fatalMarker: string | undefined;
 }
@@ -60,6 +62,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   readonly name: string;
   readonly sanitizer: Sanitizer;
   readonly runTask: TaskRunner;
+  readonly runSchedule: ScheduleRunner;
   private readonly fanout: Fanout;
   /**
    * Set by close() once everything logged so far is flushed, as it closes
@@ -92,6 +95,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.exitFn = parts.exit;
     this.root = parts.pino;
     this.runTask = parts.runTask;
+    this.runSchedule = parts.runSchedule;
     this.fatalMarker = parts.fatalMarker;
     this.fatalExits = parts.fatalMarker === undefined ? NO_FATAL_EXITS : readFatalMarker(parts.fatalMarker);
     this.flusher = new CoalescedRun(() => this.fanout.flush());

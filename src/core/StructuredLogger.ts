@@ -1,6 +1,6 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
-import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents } from './Logger';
+import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery } from './Logger';
 import { ERROR_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
@@ -10,11 +10,15 @@ type LevelMethod = (msg: string, fields?: Fields) => void;
 /** The body of `log.task()`; the composition root supplies it. */
 export type TaskRunner = <T>(log: Logger, name: string, fn: () => T | PromiseLike<T>) => Promise<T>;
 
+/** The body of `log.schedule()`; the composition root supplies it. */
+export type ScheduleRunner = (log: Logger, name: string, every: ScheduleEvery, fn: () => unknown) => ScheduledTask;
+
 /** What a logger and all its children share (LoggerCore): the sanitiser, the counters and the lifecycle. */
 export interface LoggerBackend {
   readonly sanitizer: Sanitizer;
   readonly maxStringLength: number;
   readonly runTask: TaskRunner;
+  readonly runSchedule: ScheduleRunner;
   /** False once the transports are closed: the record is then dropped, and counted. */
   accepting(): boolean;
   countInternalError(): void;
@@ -59,13 +63,23 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   ) {
     const min = levelValue(level);
     this.min = min;
-    this.debug = min <= LEVELS.debug ? this.logDebug : noop;
-    this.info = min <= LEVELS.info ? this.logInfo : noop;
-    this.warn = min <= LEVELS.warn ? this.logWarn : noop;
-    this.error = min <= LEVELS.error ? this.logError : noop;
+    // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
+    // logger and its bindings; a call through the bound function costs what a method call does.
+    this.debug = min <= LEVELS.debug ? this.logDebug.bind(this) : noop;
+    this.info = min <= LEVELS.info ? this.logInfo.bind(this) : noop;
+    this.warn = min <= LEVELS.warn ? this.logWarn.bind(this) : noop;
+    this.error = min <= LEVELS.error ? this.logError.bind(this) : noop;
     // An event's level is chosen at the call, so only a logger that admits no event level gets the no-op.
     // The implementation takes any call; the type (resolved only per Events) is checked at the caller's site.
-    this.event = (min <= LEVELS.error ? this.logEvent : noop) as unknown as Logger<Events>['event'];
+    this.event = (min <= LEVELS.error ? this.logEvent.bind(this) : noop) as unknown as Logger<Events>['event'];
+    this.fatal = this.fatal.bind(this);
+    this.child = this.child.bind(this);
+    this.isLevelEnabled = this.isLevelEnabled.bind(this);
+    this.flush = this.flush.bind(this) as this['flush'];
+    this.close = this.close.bind(this);
+    this.health = this.health.bind(this);
+    this.task = this.task.bind(this);
+    this.schedule = this.schedule.bind(this);
   }
 
   private logDebug(msg: string, fields?: Fields): void {
@@ -145,6 +159,10 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   task<T>(name: string, fn: () => T | PromiseLike<T>): Promise<T> {
     return this.core.runTask(this, name, fn);
+  }
+
+  schedule(name: string, every: ScheduleEvery, fn: () => unknown): ScheduledTask {
+    return this.core.runSchedule(this, name, every, fn);
   }
 
   private emit(method: LogFn, msg: unknown, fields: unknown): void {

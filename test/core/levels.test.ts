@@ -1,5 +1,5 @@
 import { createLogger, LEVELS } from '../../src';
-import { MemoryTransport } from '../../src/testing';
+import { createTestLogger, MemoryTransport } from '../../src/testing';
 import { memoryLogger } from '../support/memory-logger';
 
 /** Fields whose every read is counted: a disabled call must not read them. */
@@ -83,5 +83,60 @@ describe('levels', () => {
     log.info('i');
     log.error(new Error('e'));
     expect(log.health().records).toEqual({ debug: 1, info: 2, warn: 0, error: 1, fatal: 0 });
+  });
+});
+
+describe('methods are bound to their logger', () => {
+  it('destructured level methods write with the logger\'s bindings, on a child logger too', () => {
+    const { log, memory } = memoryLogger({ level: 'debug' });
+    const { debug, info, warn, error } = log.child({ requestId: 'r-1' });
+    debug('d');
+    info('i', { orderId: 1 });
+    warn('w');
+    error('e');
+    expect(memory.records.map((r) => [r.level, r.msg, r['requestId']])).toEqual([
+      ['debug', 'd', 'r-1'],
+      ['info', 'i', 'r-1'],
+      ['warn', 'w', 'r-1'],
+      ['error', 'e', 'r-1'],
+    ]);
+    expect(memory.records[1]).toMatchObject({ orderId: 1 });
+  });
+
+  it('.catch(log.error) logs the rejection at error: msg from the error, the error serialised under err', async () => {
+    const { log, memory } = memoryLogger();
+    const reqLog = log.child({ requestId: 'r-2' });
+    await Promise.reject(new TypeError('payments answered 500')).catch(reqLog.error);
+    expect(memory.records).toHaveLength(1);
+    expect(memory.records[0]).toMatchObject({
+      level: 'error',
+      msg: 'payments answered 500',
+      requestId: 'r-2',
+      err: { type: 'TypeError', message: 'payments answered 500', stack: expect.stringContaining('TypeError: payments answered 500') },
+    });
+    expect(typeof (memory.records[0]?.['err'] as { fingerprint?: unknown }).fingerprint).toBe('string');
+  });
+
+  it('.catch(log.error) with a rejection that is not an Error logs it as the message', async () => {
+    const { log, memory } = memoryLogger();
+    await Promise.reject('timeout').catch(log.error);
+    expect(memory.records[0]).toMatchObject({ level: 'error', msg: 'timeout' });
+  });
+
+  it('the other methods work detached too: event, child, isLevelEnabled, task, flush, health, fatal', async () => {
+    const { log, memory, runUntilExit } = createTestLogger();
+    const { child, isLevelEnabled, task, flush, health, fatal } = log;
+    const { event } = log as unknown as { event: (name: string, fields?: object) => void };
+    event('order.placed', { orderId: 'o-1' });
+    child({ job: 'j' }).info('from a child');
+    expect(isLevelEnabled('info')).toBe(true);
+    await expect(task('t', () => 7)).resolves.toBe(7);
+    await flush();
+    expect(health().records.info).toBeGreaterThan(0);
+    expect(runUntilExit((): void => {
+      fatal('bye');
+    }).exitCode).toBe(1);
+    expect(memory.records.map((r) => r.msg)).toEqual(['order.placed', 'from a child', 'task started', 'task finished', 'bye']);
+    await log.close();
   });
 });

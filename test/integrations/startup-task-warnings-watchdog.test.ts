@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, resolveConfig, type Logger } from '../../src';
 import { describeTransports, logStartup } from '../../src/integrations/startupRecord';
 import { Watchdog, type WatchdogProbes } from '../../src/integrations/process/Watchdog';
 import { MemoryTransport } from '../../src/testing';
 import { memoryLogger } from '../support/memory-logger';
+import { REPO } from '../support/paths';
 import { parseLines, runFixture } from '../support/run-fixture';
 
 const open: Logger[] = [];
@@ -91,6 +94,87 @@ describe('log.task', () => {
     const { log, memory } = logger();
     await log.child({ job: 'j-1' }).task('t', () => 'done');
     expect(memory.records.every((r) => r['job'] === 'j-1')).toBe(true);
+  });
+});
+
+describe('log.schedule', () => {
+  const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  it('runs the task every interval with task semantics; a failure is logged at error and the next run still comes', async () => {
+    const { log, memory } = logger();
+    let calls = 0;
+    const handle = log.schedule('sync', '20ms', () => {
+      calls += 1;
+      if (calls === 1) throw new Error('upstream down');
+    });
+    await pause(150);
+    handle.stop();
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(memory.records).toContainEqual(expect.objectContaining({ level: 'error', msg: 'task failed', task: 'sync', err: expect.objectContaining({ message: 'upstream down' }) }));
+    expect(memory.records).toContainEqual(expect.objectContaining({ level: 'info', msg: 'task finished', task: 'sync' }));
+  });
+
+  it('never overlaps runs: a run due while the last is going is skipped, counted and logged at warn', async () => {
+    const { log, memory } = logger();
+    let running = 0;
+    let most = 0;
+    const handle = log.schedule('slow', '10ms', async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await pause(80);
+      running -= 1;
+    });
+    await pause(200);
+    handle.stop();
+    expect(most).toBe(1);
+    expect(handle.skipped).toBeGreaterThan(0);
+    const skips = memory.records.filter((r) => r['msg'] === 'task skipped');
+    expect(skips.at(-1)).toMatchObject({ level: 'warn', task: 'slow', skipped: handle.skipped });
+  });
+
+  it('stops: no run starts after stop()', async () => {
+    const { log, memory } = logger();
+    const handle = log.schedule('t', '10ms', () => undefined);
+    await pause(50);
+    handle.stop();
+    const count = memory.records.length;
+    await pause(50);
+    expect(memory.records).toHaveLength(count);
+  });
+
+  it('carries a child logger\'s bindings', async () => {
+    const { log, memory } = logger();
+    const handle = log.child({ job: 'j-1' }).schedule('t', '10ms', () => undefined);
+    await pause(40);
+    handle.stop();
+    expect(memory.records.length).toBeGreaterThan(0);
+    expect(memory.records.every((r) => r['job'] === 'j-1')).toBe(true);
+  });
+
+  it('refuses an interval that is not a duration, where the schedule is set up', () => {
+    const { log } = logger();
+    expect(() => log.schedule('t', '60' as never, () => undefined)).toThrow(new RangeError('log.schedule("t"): every "60" is not a duration like "60s" (units ms, s, m, h, d, w)'));
+    expect(() => log.schedule('t', '0s', () => undefined)).toThrow(RangeError);
+  });
+
+  it('the README example, in a real service: the failure is logged at error, the process lives on, and the schedule does not hold it open', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const example = readme.slice(readme.indexOf('## Production readiness')); // the service example, not the API list
+    const line = example.split('\n').find((l) => l.includes('log.schedule('));
+    expect(line).toBeDefined();
+    const code = line!.replace(/\/\/.*$/, '').trim();
+    expect(code).toBe("log.schedule('expire-carts', '60s', expireCarts);");
+    const run = runFixture('readme-schedule.js', [code.replace("'60s'", "'100ms'")]); // the README's interval, shortened
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const records = parseLines(run.stdout);
+    const failures = records.filter((r) => r['msg'] === 'task failed');
+    expect(failures.length).toBeGreaterThanOrEqual(2); // it failed, and was run again
+    expect(failures[0]).toMatchObject({ level: 'error', task: 'expire-carts', err: { type: 'Error', message: 'carts store unreachable' } });
+    // alive after the failures (a run due in the same turn may log after it), then ended on its own: exit 0
+    const alive = records.findIndex((r) => r['msg'] === 'still alive');
+    expect(alive).toBeGreaterThan(records.indexOf(failures[1]!));
+    expect(records.some((r) => r['level'] === 'fatal')).toBe(false);
   });
 });
 

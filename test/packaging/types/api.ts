@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, type Fields, type Logger, type LoggerConfig } from '../../../src';
+import { createLogger, type Fields, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 
@@ -55,3 +55,28 @@ void [badLevel, badTransport, noPath, badTransportLevel];
 log.fatal('x').toString();
 const anyFields: Fields = { any: 'object' };
 void anyFields;
+
+// Methods are bound: destructured ones keep their types, fatal() its never.
+const { info, error: logError, fatal, child: makeChild } = log;
+info('order placed', { orderId: 1 });
+logError(new Error('declined'));
+void Promise.reject(new Error('declined')).catch(log.error);
+const portText: string = process.env['PORT'] ?? fatal('PORT missing');
+// Narrowing after a never call needs an explicitly typed name (a TypeScript rule), as here.
+const exitNow: Logger['fatal'] = log.fatal;
+function requirePort(value: string | undefined): string {
+  if (value === undefined) exitNow('PORT missing');
+  return value;
+}
+const requestLog: Logger = makeChild({ requestId: 'r' });
+void [portText, requirePort, requestLog];
+
+// schedule() takes a duration as in the configuration, and returns a handle to stop it.
+const scheduled: ScheduledTask = log.schedule('expire-carts', '60s', async () => undefined);
+scheduled.stop();
+const every: ScheduleEvery = '500ms';
+void every;
+// @ts-expect-error a bare number does not say its unit
+log.schedule('expire-carts', 60_000, () => undefined);
+// @ts-expect-error "M" is a size, not a duration unit
+log.schedule('expire-carts', '1M', () => undefined);

@@ -3,6 +3,13 @@ import { runFixture } from '../../support/run-fixture';
 import { fixturePath } from '../../support/paths';
 
 describe('console transport', () => {
+  it('writes at the end of the event-loop turn, so console.log lines of the same turn come first; await log.flush() orders them (README)', () => {
+    const run = runFixture('console-order.js', []);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg: string }).msg : l));
+    expect(lines).toEqual(['two', 'one', 'three', 'four']);
+  });
+
   it('survives a closed stdout (EPIPE): no crash, failures counted and reported once', async () => {
     const child = spawn(process.execPath, [fixturePath('console-epipe.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
