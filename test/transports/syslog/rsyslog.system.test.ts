@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createLogger, type Logger } from '../../../src';
 import { Rsyslog, type ReceivedMessage } from '../../support/rsyslog';
 import { tempDir } from '../../support/run-fixture';
+import { until } from '../../support/until';
 
 let rsyslog: Rsyslog;
 const open: Logger[] = [];
@@ -136,6 +137,8 @@ describe('syslog to a real rsyslog', () => {
     const got = from('relp-tls')(await rsyslog.waitFor((m) => from('relp-tls')(m).length >= 100));
     expect(got[0]?.input).toBe('imrelp');
     await good.close();
+    // The refused handshake is reported by bad's own delivery worker, on its own schedule.
+    await until(() => bad.health().transports[0]?.lastError != null, 'the transport without the CA reports the refused certificate');
     expect(bad.health().transports[0]).toMatchObject({ ok: false, delivered: 0, backlogRecords: 100, lastError: expect.stringMatching(/SELF_SIGNED|CERT/) });
     expect(from('relp-tls-noca')(rsyslog.received())).toHaveLength(0);
   });
