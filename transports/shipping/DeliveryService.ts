@@ -57,8 +57,6 @@ export class DeliveryService {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Someone waits for delivery (hurry): progress goes out after every batch until the backlog is empty. */
   private hurried = false;
-  /** A failure was reported: the progress that settles its batch follows at once, so health never shows the one without the other. */
-  private failedSinceProgress = false;
   /** Refusals of the batch being settled: they travel in the progress that moves the spool past them, so health and a flush see both at once. */
   private refusals: DeliveryFailure[] = [];
   private draining = false;
@@ -182,13 +180,12 @@ export class DeliveryService {
   private postProgress(): void {
     clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
-    this.failedSinceProgress = false;
     this.post(this.progress());
   }
 
-  /** Progress soon: one message for the batches settled meanwhile. */
+  /** Progress soon: one message for the batches settled meanwhile; at once when someone waits for it or it carries refusals. */
   private progressSoon(): void {
-    if (this.hurried || this.draining || this.closing || this.failedSinceProgress) return this.postProgress();
+    if (this.hurried || this.draining || this.closing || this.refusals.length > 0) return this.postProgress();
     this.progressTimer ??= setTimeout(() => this.postProgress(), NOTICE_DELAY_MS);
   }
 
@@ -208,8 +205,7 @@ export class DeliveryService {
   }
 
   private afterSettle(): void {
-    if (this.refusals.length > 0) this.postProgress();
-    else this.progressSoon();
+    this.progressSoon();
     if (this.draining) {
       // The FATAL exit comes as soon as the settled count says so: the position is saved first, or the next start resends.
       this.tail.savePosition();
@@ -260,7 +256,6 @@ export class DeliveryService {
   }
 
   private fail(err: Error, records: number): void {
-    this.failedSinceProgress = true;
     const code = (err as NodeJS.ErrnoException).code;
     this.post({ type: 'failure', code: typeof code === 'string' ? code : 'ERROR', message: err.message, records });
   }
