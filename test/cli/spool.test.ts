@@ -10,6 +10,7 @@ import { closedPort, HttpReceiver } from '../support/http-receiver';
 import { REPO } from '../support/paths';
 import { BIN } from '../support/prodlog-cli';
 import { tempDir } from '../support/run-fixture';
+import { until } from '../support/until';
 
 const REPLAY = join(REPO, 'examples', 'replay-spool.js');
 /** Enough records for several spool blocks (~64 KiB each). */
@@ -73,13 +74,6 @@ async function logRecords(log: Logger, count: number): Promise<void> {
   await log.flush();
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('prodlog spool <dir> on a spool whose receiver is unreachable', () => {
   let shipping: ShippingLogger;

@@ -9,6 +9,7 @@ import { Spool } from '../../transports/shipping/Spool';
 import { HEADER_BYTES } from '../../transports/shipping/SpoolFormat';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { until } from '../support/until';
 
 /**
  * A sink whose answers the test scripts: the shipping core is tested here
@@ -68,13 +69,6 @@ function heapAfterCollection(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('backoff', () => {
   it('doubles from initialMs up to maxMs, each pause drawn from the upper half of its step', () => {

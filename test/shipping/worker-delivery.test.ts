@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { ShippingTransport } from '../../transports/shipping/ShippingTransport';
 import { tempDir } from '../support/run-fixture';
 import { fixturePath } from '../support/paths';
+import { until } from '../support/until';
 
 const SINK = fixturePath('worker-sink.js');
 
@@ -36,13 +37,6 @@ function sinkOptions(fault?: SinkOptions['fault']): SinkOptions {
 const line = (i: number): string => `{"level":"info","time":"2026-01-01T00:00:00.000Z","pid":1,"hostname":"h","name":"svc","i":${i},"msg":"r"}\n`;
 const received = (options: SinkOptions): string[] => (existsSync(options.out) ? readFileSync(options.out, 'utf8').split('\n').filter(Boolean) : []);
 
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The worker thread behind a transport, to kill it from outside as an operator or the runtime might. */
 const workerOf = (t: ShippingTransport): Worker | undefined => (t as unknown as { delivery: { worker?: Worker } }).delivery.worker;

@@ -6,6 +6,7 @@ import type { TransportHealth } from '../../../src/core/transport';
 import { HttpReceiver } from '../../support/http-receiver';
 import { tempDir } from '../../support/run-fixture';
 import { fixturePath } from '../../support/paths';
+import { until } from '../../support/until';
 
 type HttpOptions = Extract<NonNullable<LoggerOptions['transports']>[number], { type: 'http' }>;
 
@@ -41,13 +42,6 @@ function health(log: Logger): TransportHealth {
   return log.health().transports[0]!;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('http transport', () => {
   it('ships records through the spool as OTLP, with the logger name as service.name', async () => {
