@@ -42,13 +42,19 @@ const LINE_AND_COLUMN = /(?::\d+){1,2}$/;
  * frames.
  */
 export function parseStack(stack: string, root: string, message?: string): StackFrame[] {
-  let body = stack;
-  if (message !== undefined && message !== '') {
-    // `Type: message` starts on the first line; a message set after the stack was taken is not there
-    const at = stack.indexOf(message);
-    const firstLineEnd = stack.indexOf('\n');
-    if (at >= 0 && (firstLineEnd < 0 || at < firstLineEnd)) body = stack.slice(at + message.length);
-  }
+  return framesOf(stackBody(stack, message), root);
+}
+
+/** The stack after its `Type: message` start, so a message cannot pose as frames. */
+function stackBody(stack: string, message: string | undefined): string {
+  if (message === undefined || message === '') return stack;
+  // `Type: message` starts on the first line; a message set after the stack was taken is not there
+  const at = stack.indexOf(message);
+  const firstLineEnd = stack.indexOf('\n');
+  return at >= 0 && (firstLineEnd < 0 || at < firstLineEnd) ? stack.slice(at + message.length) : stack;
+}
+
+function framesOf(body: string, root: string): StackFrame[] {
   const frames: StackFrame[] = [];
   for (const line of body.split('\n', MAX_FRAMES * 4)) {
     if (line.length > MAX_FRAME_LINE || frames.length === MAX_FRAMES) continue;
@@ -112,9 +118,21 @@ export function fingerprintFrames(frames: readonly StackFrame[]): StackFrame[] {
  * ECONNREFUSED and ENOENT do not fold into one group.
  */
 export function errorFingerprint(type: string, stack: string | undefined, root: string, message?: string, code?: string | number): string {
-  const frames = typeof stack === 'string' ? fingerprintFrames(parseStack(stack, root, message)) : [];
-  return fingerprintOfFrames(type, frames, code);
+  // One throw site logs the same frames again and again, whatever its message: parse and hash them once.
+  const body = typeof stack === 'string' ? stackBody(stack, message) : undefined;
+  const key = `${root}\0${type}\0${String(code)}\0${body ?? ''}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const frames = body === undefined ? [] : fingerprintFrames(framesOf(body, root));
+  const fingerprint = fingerprintOfFrames(type, frames, code);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(key, fingerprint);
+  return fingerprint;
 }
+
+/** Fingerprints of recent stacks; cleared when full, so memory stays bounded whatever is thrown. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 1_000;
 
 /** The hash over a type and its already chosen frames (see errorFingerprint). */
 export function fingerprintOfFrames(type: string, frames: readonly StackFrame[], code?: string | number): string {
