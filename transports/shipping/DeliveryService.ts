@@ -1,7 +1,7 @@
 import { settleWithin } from '../shared/settleWithin';
 import type { RetrySettings } from './Backoff';
 import { DeliveryLoop, type BatchSettings, type DeliverySource, type LoopState } from './DeliveryLoop';
-import { REJECTED_CODE, type DeliveryFailure, type DeliveryPort, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
+import { type DeliveryPort, type DeliveryRefusal, type FromDelivery, type PublishedSegment, type ToDelivery } from './deliveryProtocol';
 import type { SharedSpoolState } from './SharedSpoolState';
 import type { Sink, SpoolRecord } from './Sink';
 import type { SpoolPosition } from './SpoolCursor';
@@ -58,7 +58,7 @@ export class DeliveryService {
   /** Someone waits for delivery (hurry): progress goes out after every batch until the backlog is empty. */
   private hurried = false;
   /** Refusals of the batch being settled: they travel in the progress that moves the spool past them, so health and a flush see both at once. */
-  private refusals: DeliveryFailure[] = [];
+  private refusals: DeliveryRefusal[] = [];
   private draining = false;
   private busy = false;
   private closing = false;
@@ -252,7 +252,7 @@ export class DeliveryService {
     } catch {
       // a throwing hook must not stop delivery
     }
-    this.refusals.push({ type: 'failure', code: REJECTED_CODE, message: `${count} records refused by the receiver: ${reason}`, records: count });
+    this.refusals.push({ records: count, reason });
   }
 
   private fail(err: Error, records: number): void {

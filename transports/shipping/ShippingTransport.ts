@@ -238,7 +238,10 @@ export class ShippingTransport implements Transport {
           this.lastSuccessAt = new Date().toISOString();
           this.counters.failing = false;
         }
-        for (const refusal of message.refusals) this.receive(refusal);
+        for (const { records, reason } of message.refusals) {
+          this.counters.recordFailure(Object.assign(new Error(`${records} records refused by the receiver: ${reason}`), { code: REJECTED_CODE }), records);
+          this.deadLetters += records;
+        }
         this.appender.removed(message.removed);
         this.deliveredOfFirst = message.deliveredOfFirst;
         this.reportedBacklog = message.backlogRecords;
@@ -248,7 +251,6 @@ export class ShippingTransport implements Transport {
         return;
       case 'failure':
         this.counters.recordFailure(Object.assign(new Error(message.message), { code: message.code }), message.records);
-        if (message.code === REJECTED_CODE) this.deadLetters += message.records;
         return;
       case 'notice':
         writeStderr(message.text);

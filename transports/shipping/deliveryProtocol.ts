@@ -55,10 +55,16 @@ export interface DeliveryProgress {
   /** Every record of this process up to this count has left the spool (delivered or refused for good). */
   readonly settledSeq: number;
   /** Records refused for good in these batches, told with the progress that moves past them: health and a flush see both at once. */
-  readonly refusals: readonly DeliveryFailure[];
+  readonly refusals: readonly DeliveryRefusal[];
 }
 
-/** Something failed; `records` of them were lost for good (refused by the receiver: code REJECTED_CODE), 0 for a retryable failure. */
+/** Records the receiver refused for good (they are in the dead-letter hook's keeping), and why. */
+export interface DeliveryRefusal {
+  readonly records: number;
+  readonly reason: string;
+}
+
+/** Something failed; `records` of them were lost for good, 0 for a retryable failure. */
 export interface DeliveryFailure {
   readonly type: 'failure';
   readonly message: string;
