@@ -1,3 +1,4 @@
+import { rawFieldProblem as transportRawFieldProblem } from '../../transports/http';
 /**
  * The ClickHouse table recommended for prodlog's ndjson records, printed by
  * `prodlog clickhouse-schema`. It runs on ClickHouse 18.16 (what Debian
@@ -75,8 +76,9 @@ export function fieldProblem(name: string): string | undefined {
 
 /** Why a name cannot be the raw column: it is a top-level key of the line, so no dots, and no column the table has. */
 export function rawFieldProblem(name: string, fields: SchemaOptions['fields']): string | undefined {
-  if (!IDENTIFIER.test(name)) return 'is not a plain key name like "raw" (letters, digits and _, not starting with a digit)';
-  if (name === 'err' || [...RECORD_COLUMNS, ...DERIVED_COLUMNS].some(([column]) => column === name)) return 'is one of the keys or columns every record has';
+  const asTransportOption = transportRawFieldProblem(name);
+  if (asTransportOption !== undefined) return asTransportOption;
+  if ([...RECORD_COLUMNS, ...DERIVED_COLUMNS].some(([column]) => column === name)) return 'is one of the columns the table always has';
   if (fields.some((f) => f.name === name)) return 'is also given with --field';
   return undefined;
 }

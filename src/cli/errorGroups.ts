@@ -1,4 +1,4 @@
-import { errorFingerprint, parseStack, type StackFrame } from '../core/serialize/fingerprint';
+import { errorFingerprint, fingerprintFrames, parseStack, type StackFrame } from '../core/serialize/fingerprint';
 
 /** A group of error and fatal records that share a fingerprint. */
 export interface ErrorGroup {
@@ -159,8 +159,7 @@ function groupKeyOf(err: SerialisedError): { fingerprint: string; computed: bool
 
 function topFrameOf(stack: string | null, message: string | undefined): string | null {
   if (stack === null) return null;
-  const frames = parseStack(stack, '', message);
-  const frame: StackFrame | undefined = frames.find((f) => f.kind === 'app') ?? frames[0];
+  const frame: StackFrame | undefined = fingerprintFrames(parseStack(stack, '', message))[0];
   if (frame === undefined) return null;
   return frame.fn === '' ? frame.location : `${frame.fn} (${frame.location})`;
 }

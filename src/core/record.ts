@@ -21,7 +21,6 @@ export const ERROR_KEY = 'err';
 
 /** The keys every record opens with, in the order they are written (pino: level, time, then its base bindings). */
 export const HEAD_KEYS = Object.freeze([LEVEL_KEY, TIME_KEY, PID_KEY, HOSTNAME_KEY, NAME_KEY] as const);
-export type HeadKey = (typeof HEAD_KEYS)[number];
 
 /** Keys the logger writes itself: a field with one of these names is renamed `<key>_`, so it cannot forge them. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY]);

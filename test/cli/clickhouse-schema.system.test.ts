@@ -82,7 +82,7 @@ describe('prodlog clickhouse-schema and docs/alerts/clickhouse.sql, on a real Cl
     expect(schemaOf(['--table', 'logs; DROP TABLE x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a table name') });
     expect(schemaOf(['--field', 'status:Bool'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the type "Bool" is not one of String, Int8') });
     expect(schemaOf(['--field', 'err.type:String'])).toMatchObject({ code: 2, stderr: expect.stringContaining('is one of the columns the table always has') });
-    expect(schemaOf(['--raw-field', 'msg'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "msg" is one of the keys or columns every record has') });
+    expect(schemaOf(['--raw-field', 'msg'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "msg" is a key the line has already; not one of level, time, pid, hostname, name, msg, err, logId') });
     expect(schemaOf(['--raw-field', 'a.b'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "a.b" is not a plain key name') });
     expect(schemaOf(['--field', 'raw:String'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--raw-field "raw" is also given with --field') });
     expect(schemaOf(['--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('--ttl <days>d|none'), stderr: '' });

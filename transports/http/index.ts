@@ -7,7 +7,7 @@ import type { HttpSinkOptions } from './createSink';
 import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS, NDJSON_DEFAULTS } from './httpSchema';
 import { proxyFor } from './proxy';
 
-export { BATCH_MAX_BYTES } from './httpSchema';
+export { rawFieldProblem } from './formats/ndjsonFormat';
 
 /** Ships records in HTTP batches (OTLP, Loki, Elasticsearch bulk, NDJSON) through the on-disk spool. */
 export const httpTransport: TransportDefinition<typeof httpSchema> = {
