@@ -26,7 +26,6 @@ export interface ParsedShippingOptions {
 export function shippingSettings(
   options: ParsedShippingOptions,
   identity: { readonly type: string; readonly name: string; readonly loggerName: string; readonly spoolFolder: string },
-  where: { readonly env?: Readonly<Record<string, string | undefined>>; readonly cwd?: string } = {},
 ): Omit<ShippingSettings, 'delivery'> {
   const maxBytes = options.spool.maxBytes;
   // Required here, not imported: the spool's modules load only when a shipping transport is created.
@@ -35,8 +34,8 @@ export function shippingSettings(
     explicit: options.spool.dir,
     folder: identity.spoolFolder,
     service: identity.loggerName,
-    env: where.env ?? process.env,
-    cwd: where.cwd ?? process.cwd(),
+    env: process.env,
+    cwd: process.cwd(),
   });
   return {
     type: identity.type,
