@@ -115,10 +115,10 @@ export class Sanitizer {
     }
     if (isError(obj)) return this.copyError(obj, depth, path);
     if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
-    const summary = httpSummary(obj, this.censor);
-    if (summary !== undefined) return this.copyObject(summary, depth, path);
     if (obj instanceof Map) return this.copyMap(obj, depth, path);
     if (obj instanceof Set) return this.copySet(obj, depth, path);
+    const summary = httpSummary(obj, this.censor);
+    if (summary !== undefined) return this.copyObject(summary, depth, path);
     return this.viaToJSON(obj, depth, path);
   }
 

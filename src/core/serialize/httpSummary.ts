@@ -22,6 +22,8 @@ function nodeHttp(): typeof import('node:http') {
  * undefined for any other object. Each property is read once.
  */
 export function httpSummary(obj: object, censor: string): Summary | undefined {
+  // Every node:http message is a stream: a Date or a class instance neither pays for the checks nor loads node:http.
+  if (typeof (obj as { pipe?: unknown }).pipe !== 'function') return undefined;
   const { ClientRequest, IncomingMessage, OutgoingMessage, ServerResponse } = nodeHttp();
   if (obj instanceof IncomingMessage) return incomingSummary(obj, censor);
   if (obj instanceof ClientRequest) return clientRequestSummary(obj, censor);
