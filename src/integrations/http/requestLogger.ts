@@ -72,7 +72,8 @@ export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): 
   const settings = requestSettings(options);
   return (req, res, next) => {
     const child = trackRequest(log, settings, req, res, watchExpressRoute(req));
-    (req as IncomingMessage & { log?: Logger }).log = child;
+    // Through unknown: pino-http, where installed, declares IncomingMessage.log as a pino logger for the whole program.
+    (req as unknown as { log?: Logger }).log = child;
     next?.();
   };
 }
