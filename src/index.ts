@@ -17,3 +17,5 @@ export { requestLogger, requestLog, type RequestLoggerOptions, type RequestMiddl
 export { fastifyRequestLogger, type FastifyPlugin } from './integrations/http/fastifyRequestLogger';
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './integrations/http/httpExchange';
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/shutdownSignals';
+export { asPino } from './integrations/pino/asPino';
+export { nestLogger, type NestLoggerService, type NestLogLevel } from './integrations/nest/nestLogger';
