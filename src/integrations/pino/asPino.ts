@@ -280,13 +280,13 @@ class PinoFacade extends EventEmitter implements PinoLogger {
    */
   private callOf(args: readonly unknown[]): Call {
     try {
-      return this.read(args);
+      return this.parse(args);
     } catch (err) {
       return { msg: 'asPino could not read the arguments of this call', fields: { prodlogError: describe(err) } };
     }
   }
 
-  private read(args: readonly unknown[]): Call {
+  private parse(args: readonly unknown[]): Call {
     const first = args[0];
     let obj: object | undefined;
     let message: unknown;
