@@ -111,6 +111,15 @@ export class LevelState {
     this.onChange({ module, from, to, source, ttlMs });
   }
 
+  /**
+   * Debug for the whole tree for `ttlMs`, or, when a temporary debug is on
+   * already, back to the level before it: one signal turns it on, the next off.
+   */
+  toggleDebug(ttlMs: number, source: LevelChangeSource): void {
+    if (this.root === 'debug' && this.expiries.has(ROOT)) this.expire(ROOT);
+    else this.set('debug', { ttl: ttlMs }, source);
+  }
+
   snapshot(): LevelSnapshot {
     const levels: Record<string, LevelSetting> = {};
     for (const [name, level] of [...this.table].sort(([a], [b]) => a.localeCompare(b))) levels[name] = level;

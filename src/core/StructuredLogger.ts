@@ -170,6 +170,11 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return this.core.rootPino.child({ [MODULE_KEY]: full, ...others });
   }
 
+  /** The level state of a logger's tree, for the level endpoint and signal (which name another source than "api"). */
+  static levelStateOf(log: Logger): LevelState | undefined {
+    return log instanceof StructuredLogger ? log.core.levels : undefined;
+  }
+
   setLevel(level: LevelSetting, options?: SetLevelOptions): void {
     this.core.levels.set(level, options, 'api');
   }
