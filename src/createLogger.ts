@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { resolveConfig, loadConfig } from './config/loadConfig';
+import { resolveConfig, loadConfig, type Environment } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
 import { createIsoTime } from './core/isoTime';
-import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
+import { LEVELS, levelValue, settingAtLeast } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
 import { ERROR_KEY, levelField, MESSAGE_KEY } from './core/record';
@@ -31,16 +31,14 @@ export interface LoggerOptions extends LoggerConfig {
  * types `log.event(name, fields)`: `createLogger<ShopEvents>()`.
  */
 export function createLogger<Events extends EventMap<Events> = NoEvents>(options?: LoggerOptions): Logger<Events> {
-  let config: ResolvedConfig;
-  let exit: ExitFunction = defaultExit;
-  if (options === undefined) {
-    config = loadConfig();
-  } else {
-    const { exit: exitOption, ...rest } = options;
-    if (exitOption) exit = exitOption;
-    config = resolveConfig(rest, 'options');
-  }
-  return loggerFromConfig<Events>(config, exit);
+  if (options === undefined) return loggerFromConfig<Events>(loadConfig(), defaultExit);
+  return createLoggerWithEnv<Events>(options, process.env);
+}
+
+/** createLogger(options) with the environment overrides read from `env` instead of process.env. */
+export function createLoggerWithEnv<Events extends EventMap<Events> = NoEvents>(options: LoggerOptions, env: Environment): Logger<Events> {
+  const { exit, ...rest } = options;
+  return loggerFromConfig<Events>(resolveConfig(rest, 'options', env), exit ?? defaultExit);
 }
 
 function defaultExit(code: number): never {
@@ -68,7 +66,8 @@ function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[
   try {
     const { createTransport } = transportRegistry();
     for (const t of config.transports) {
-      entries.push({ transport: createTransport(t, { loggerName }), minLevel: levelValue(t.level ?? config.level) });
+      // A transport's own level only: the logger's level is live (setLevel) and applies before the fanout.
+      entries.push({ transport: createTransport(t, { loggerName }), minLevel: t.level === undefined ? LEVELS.debug : levelValue(t.level) });
     }
   } catch (err) {
     closeAll(entries);
@@ -110,12 +109,13 @@ function fatalMarkerOf(config: ResolvedConfig, name: string, exit: ExitFunction)
 
 function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit: ExitFunction, name: string, entries: FanoutEntry[], fatalMarker: string | undefined): Logger<Events> {
   const fanout = new Fanout(entries);
-  const level = effectiveLevel(config.level, entries);
+  const floor = transportFloor(entries);
   const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
   const root = pino(
     {
       name,
-      level,
+      // pino's own level is the floor; the live levels (LevelState) decide above it.
+      level: settingAtLeast(floor),
       timestamp: createIsoTime(),
       messageKey: MESSAGE_KEY,
       errorKey: ERROR_KEY,
@@ -127,7 +127,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
+  const core = new LoggerCore<Events>({ settings: config, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
     installReadiness(core, core.log, config);
   } catch (err) {
@@ -138,9 +138,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
   return core.log;
 }
 
-/** No record below every transport's level can be written, so below that the logger does no work. */
-function effectiveLevel(configured: LevelSetting, entries: readonly FanoutEntry[]): LevelSetting {
-  const lowestTransport = Math.min(...entries.map((e) => e.minLevel));
-  const floor = Math.max(levelValue(configured), lowestTransport);
-  return LEVEL_SETTINGS.find((s) => levelValue(s) >= floor) ?? 'silent';
+/** No record below every transport's level can be written, so below that the logger does no work, whatever its level. */
+function transportFloor(entries: readonly FanoutEntry[]): number {
+  return Math.min(...entries.map((e) => e.minLevel));
 }

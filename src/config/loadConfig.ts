@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../core/config/ConfigError';
 import { describeIssues } from '../core/config/describeIssues';
 import { interpolateEnv, type Environment } from './interpolateEnv';
+import { parseLogLevelVariable } from './logLevelVariable';
 import type { ResolvedConfig } from './schema';
 
 export type { Environment };
@@ -56,17 +57,23 @@ export function resolveConfig(input: unknown, source: string, env: Environment =
   return parsed.data;
 }
 
-/** LOG_LEVEL overrides `level`, so operators can turn on debug without touching the config. */
+/**
+ * LOG_LEVEL overrides `level` and adds to `levels` ("info,db=debug"), so
+ * operators can turn on debug for the service or one module without
+ * touching the config.
+ */
 function withEnvOverrides(input: unknown, env: Environment): unknown {
-  const level = nonEmpty(env['LOG_LEVEL']);
-  if (level === undefined) return input;
-  const { levelSettingSchema } = configSchema();
-  const checked = levelSettingSchema.safeParse(level);
-  if (!checked.success) {
-    throw new ConfigError('environment', [`LOG_LEVEL: ${JSON.stringify(level)} is not one of ${levelSettingSchema.options.join(', ')}`]);
-  }
+  const text = nonEmpty(env['LOG_LEVEL']);
+  if (text === undefined) return input;
+  const parsed = parseLogLevelVariable(text);
+  if ('problems' in parsed) throw new ConfigError('environment', parsed.problems.map((p) => `LOG_LEVEL: ${p}`));
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  return { ...input, level: checked.data };
+  const withLevel = parsed.level === undefined ? input : { ...input, level: parsed.level };
+  const fileLevels = (input as { levels?: unknown }).levels;
+  if (fileLevels === undefined) return { ...withLevel, levels: parsed.levels };
+  // A `levels` that is not an object is left for the schema to name.
+  if (typeof fileLevels !== 'object' || fileLevels === null || Array.isArray(fileLevels)) return withLevel;
+  return { ...withLevel, levels: { ...fileLevels, ...parsed.levels } };
 }
 
 /**
@@ -74,10 +81,9 @@ function withEnvOverrides(input: unknown, env: Environment): unknown {
  * imported: building them (and loading zod) is most of what importing prodlog
  * would otherwise cost, so importing prodlog does not load zod.
  */
-function configSchema(): Pick<typeof import('./schema'), 'loggerConfigSchema'> & Pick<typeof import('../core/config/schemaHelpers'), 'levelSettingSchema'> {
+function configSchema(): Pick<typeof import('./schema'), 'loggerConfigSchema'> {
   const { loggerConfigSchema } = require('./schema') as typeof import('./schema');
-  const { levelSettingSchema } = require('../core/config/schemaHelpers') as typeof import('../core/config/schemaHelpers');
-  return { loggerConfigSchema, levelSettingSchema };
+  return { loggerConfigSchema };
 }
 
 function readJson(path: string): unknown {

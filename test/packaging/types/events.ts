@@ -75,3 +75,9 @@ placeOrder(plain, 'o-6');
 // Test loggers are untyped; a service's test casts to its own events.
 const { log: testLog } = createTestLogger();
 placeOrder(testLog as Logger<ShopEvents>, 'o-7');
+
+// A module logger emits the same events, checked the same way.
+const billing = log.module('billing');
+billing.event('order.placed', { orderId: 'o-4', total: 4 });
+// @ts-expect-error a module logger knows the same events, and no others
+billing.event('order.shipped', { orderId: 'o-1' });
