@@ -10,6 +10,11 @@ import { join } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const quickFormat = require('quick-format-unescaped') as (f: string, args: unknown[]) => unknown;
 
+function setupWithLog(level: LevelSetting): ReturnType<typeof createTestLogger> & { pino: PinoLogger } {
+  const test = createTestLogger({ name: 'facade', level });
+  return { ...test, pino: asPino(test.log) };
+}
+
 function setup(level: LevelSetting = 'debug'): { pino: PinoLogger; records: () => Record<string, unknown>[]; runUntilExit: ReturnType<typeof createTestLogger>['runUntilExit'] } {
   const test = createTestLogger({ name: 'facade', level });
   return { pino: asPino(test.log), records: () => test.records(), runUntilExit: test.runUntilExit };
@@ -255,17 +260,39 @@ describe('asPino: children, bindings and the rest of pino\'s interface', () => {
     expect(seen).toEqual([{ a: 1 }]);
   });
 
-  it('setting level sets this logger\'s own minimum and emits level-change', () => {
-    const { pino, records } = setup('debug');
+  it('setting level changes the tree\'s level through log.setLevel (logged), trace meaning debug, and emits level-change', () => {
+    const { log, pino, records } = setupWithLog('info');
+    const request = pino.child({ reqId: 'r-1' }, { level: 'warn' }); // a route's own level
     const changes: unknown[][] = [];
-    pino.on('level-change', (...args: unknown[]) => changes.push(args.slice(0, 4)));
-    pino.level = 'warn';
-    pino.info('not written');
-    pino.warn('written');
-    pino.level = 'no such level';
-    expect(pino.level).toBe('warn');
-    expect(changes).toEqual([['warn', 40, 'debug', 20]]);
-    expect(records().map((r) => r['msg'])).toEqual(['written']);
+    request.on('level-change', (...args: unknown[]) => changes.push(args.slice(0, 4)));
+    request.level = 'trace';
+    expect([log.level, pino.level, request.level]).toEqual(['debug', 'debug', 'debug']); // the whole tree, and the child dropped its own level
+    request.debug('written at debug');
+    request.level = 'no such level'; // ignored, as nothing throws at the caller
+    expect(request.level).toBe('debug');
+    pino.level = 'silent';
+    expect(log.level).toBe('silent');
+    expect(changes).toEqual([['debug', 20, 'warn', 40]]);
+    expect(records().map(body)).toEqual([
+      { level: 'info', from: 'info', to: 'debug', source: 'api', msg: 'level changed' },
+      { level: 'debug', reqId: 'r-1', msg: 'written at debug' },
+      { level: 'info', from: 'debug', to: 'silent', source: 'api', msg: 'level changed' },
+    ]);
+  });
+
+  it('on a module logger, setting level changes that module\'s entry', () => {
+    const { log, pino: root } = setupWithLog('info');
+    const db = asPino(log.module('db'));
+    db.level = 'debug';
+    expect([db.level, root.level, log.level]).toEqual(['debug', 'info', 'info']);
+    expect(log.health().levels.levels).toEqual({ db: 'debug' });
+  });
+
+  it('a custom level set as the level keeps its value on the facade over the prodlog level below it', () => {
+    const { log, pino } = setupWithLog('info');
+    const audited = pino.child({}, { customLevels: { audit: 35 } });
+    audited.level = 'audit';
+    expect([log.level, audited.level, audited.isLevelEnabled('info'), audited.isLevelEnabled('audit')]).toEqual(['info', 'audit', false, true]);
   });
 });
 

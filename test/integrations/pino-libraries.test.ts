@@ -87,12 +87,31 @@ describe('Fastify 5 with loggerInstance: asPino(log), over real HTTP', () => {
     expect(body(records().find((r) => r['msg'] === 'user seen'))).toEqual({ level: 'info', reqId: 'req-2', user: { id: 'u-1' }, msg: 'user seen' });
   });
 
-  it('app.log is a facade: its level reads the logger\'s, and a level Fastify does not know is refused at route registration', async () => {
-    const { log } = logger('warn');
+  it('app.log\'s level is the logger\'s, live; setting it is log.setLevel; a level Fastify does not know is refused at route registration', async () => {
+    const { log, records } = logger('warn');
     const app = Fastify({ loggerInstance: asPino(log) });
     expect(app.log.level).toBe('warn');
     expect(() => app.get('/x', { logLevel: 'verbose' as never }, async () => 'x')).toThrow(/must be a valid logger level/);
-    await app.close();
+    app.get('/debug', async (request) => {
+      request.log.debug('cache miss');
+      return 'ok';
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/debug`;
+    try {
+      await (await fetch(url)).text();
+      app.log.level = 'debug';
+      expect(log.level).toBe('debug');
+      await (await fetch(url)).text();
+    } finally {
+      await app.close();
+    }
+    expect(records().map((r) => [r['level'], r['msg'], r['reqId']])).toEqual([
+      ['info', 'level changed', undefined],
+      ['info', 'incoming request', 'req-2'],
+      ['debug', 'cache miss', 'req-2'],
+      ['info', 'request completed', 'req-2'],
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import type { Bindings, ChildLoggerOptions, LevelMapping, Logger as PinoLogger, SerializerFn } from 'pino';
 import type { EventMap, Fields, Logger } from '../../core/Logger';
-import { levelValue, type LevelName } from '../../core/levels';
+import { LEVELS, levelValue, type LevelName, type LevelSetting } from '../../core/levels';
+import { StructuredLogger } from '../../core/StructuredLogger';
 import { isError } from '../../core/serialize/Sanitizer';
 import { describe, formatMessage, safeStringify } from './formatMessage';
 
@@ -12,6 +13,7 @@ type WriteLevel = Exclude<LevelName, 'fatal'>;
 /** pino's level values: `trace` (10) is written at debug, the others at the level of the same name. */
 const PINO_LEVELS: Readonly<Record<string, number>> = Object.freeze({ trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 });
 const FATAL_VALUE = 60;
+const LEVEL_VALUES: Readonly<Record<LevelSetting, number>> = { ...LEVELS, silent: Infinity };
 
 /** The level table of a facade: pino's, plus the custom levels of `child(_, { customLevels })`. */
 interface LevelTable {
@@ -121,8 +123,17 @@ class PinoFacade extends EventEmitter implements PinoLogger {
     return value === Infinity ? 'silent' : (this.table.mapping.labels[value] ?? 'silent');
   }
 
+  /**
+   * Changes the level in the prodlog logger's level state, as
+   * `log.setLevel()` does (logged as `level changed`): the root level, or the
+   * module's entry when the wrapped logger is a module logger. Every logger
+   * of the tree follows (pino: this logger and its later children). This
+   * facade drops its own level from `child(_, { level })`. `trace` sets
+   * debug; a custom level sets the prodlog level below it and stays this
+   * facade's own minimum; an unknown name changes nothing.
+   */
   set level(level: string) {
-    this.setOwnLevel(level);
+    this.changeLevel(level);
   }
 
   get levelVal(): number {
@@ -205,13 +216,21 @@ class PinoFacade extends EventEmitter implements PinoLogger {
     return safeStringify(value);
   }
 
-  private setOwnLevel(level: unknown): void {
-    const value = this.valueOfLevel(level);
-    if (value === undefined) return;
-    const before = this.level;
-    const beforeVal = this.levelVal;
-    this.ownMin = value;
-    this.emit('level-change', this.level, this.levelVal, before, beforeVal, this);
+  private changeLevel(level: unknown): void {
+    try {
+      const value = this.valueOfLevel(level);
+      if (value === undefined) return;
+      const before = this.level;
+      const beforeVal = this.levelVal;
+      const setting: LevelSetting = value === Infinity ? 'silent' : value === FATAL_VALUE ? 'fatal' : writeLevelOf(value);
+      const module = StructuredLogger.moduleOf(this.target);
+      this.target.setLevel(setting, module ? { module } : undefined);
+      // A custom level between prodlog's stays this facade's own minimum; a standard one leaves the level state alone to decide.
+      this.ownMin = value > LEVEL_VALUES[setting] ? value : -Infinity;
+      this.emit('level-change', this.level, this.levelVal, before, beforeVal, this);
+    } catch {
+      // never throw at the caller (a listener that throws included)
+    }
   }
 
   /** The pino value of a level name (`silent`: Infinity), or undefined for a name this facade does not know. */
@@ -350,11 +369,14 @@ class PinoFacade extends EventEmitter implements PinoLogger {
  * - `child(bindings, { level, serializers, msgPrefix, customLevels })`;
  *   serializers apply to the top-level keys of bindings and records, except
  *   to an Error, which prodlog serialises.
- * - `level` reads the effective level; setting it sets this facade's own
- *   minimum, which can raise the prodlog logger's level but not lower it.
+ * - `level` reads the effective level (live); setting it changes the level
+ *   state of the prodlog logger's tree through `log.setLevel()` (the root
+ *   level, or the module's entry for a module logger): `trace` sets debug.
+ *   A child's own `level` option can raise the level for that child, not
+ *   lower it below the tree's.
  * - `isLevelEnabled`, `levels`, `levelVal`, `version`, `bindings()`,
  *   `setBindings()`, `flush(cb?)`, `msgPrefix`, `onChild`, and the
- *   'level-change' event for changes made through `level`.
+ *   'level-change' event for changes made through this facade's `level`.
  */
 export function asPino<Events extends EventMap<Events>>(log: Logger<Events>): PinoLogger {
   const root = log as unknown as Logger;
