@@ -196,7 +196,8 @@ describe('asPino: children, bindings and the rest of pino\'s interface', () => {
     const grandchild = child.child({ userId: 'u-1' });
     grandchild.info('deep');
     grandchild.setBindings({ step: 2 });
-    grandchild.info('after setBindings');
+    const { info } = grandchild; // bound, as prodlog's methods are
+    info('after setBindings');
     expect(grandchild.bindings()).toEqual({ requestId: 'r-1', userId: 'u-1', step: 2 });
     expect(pino.bindings()).toEqual({});
     expect(records().map(body)).toEqual([

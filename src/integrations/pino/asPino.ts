@@ -22,11 +22,9 @@ interface LevelTable {
   readonly custom: readonly string[];
 }
 
-const STANDARD_TABLE: LevelTable = tableOf(PINO_LEVELS, []);
-
 /** What every facade made from one `asPino(log)` shares. */
 interface Tree {
-  /** The logger given to asPino: level changes go to its level state. */
+  /** The logger given to asPino, where the warning about `redact` is written. */
   readonly root: Logger;
   /** Whether the record saying that a child's `redact` option is not applied was written. */
   redactWarned: boolean;
@@ -72,6 +70,13 @@ class PinoFacade extends EventEmitter implements PinoLogger {
     private bound: Readonly<Record<string, unknown>>,
   ) {
     super();
+    // Bound, as prodlog's methods are: `.catch(request.log.error)` keeps this logger (pino's would lose it).
+    this.trace = this.trace.bind(this);
+    this.debug = this.debug.bind(this);
+    this.info = this.info.bind(this);
+    this.warn = this.warn.bind(this);
+    this.error = this.error.bind(this);
+    this.fatal = this.fatal.bind(this);
     this.levels = table.mapping;
     const custom: Record<string, number> = {};
     for (const name of table.custom) {
@@ -380,7 +385,8 @@ class PinoFacade extends EventEmitter implements PinoLogger {
  */
 export function asPino<Events extends EventMap<Events>>(log: Logger<Events>): PinoLogger {
   const root = log as unknown as Logger;
-  const facade = new PinoFacade({ root, redactWarned: false }, root, -Infinity, STANDARD_TABLE, undefined, undefined, {});
+  // A level table per asPino(): a library that writes to `levels` changes its own loggers only.
+  const facade = new PinoFacade({ root, redactWarned: false }, root, -Infinity, tableOf(PINO_LEVELS, []), undefined, undefined, {});
   return facade as unknown as PinoLogger;
 }
 
