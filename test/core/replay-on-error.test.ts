@@ -1,4 +1,4 @@
-import { withContext } from '../../src';
+import { metricsText, withContext } from '../../src';
 import { createTestLogger } from '../../src/testing';
 
 afterEach(() => jest.useRealTimers());
@@ -61,6 +61,7 @@ describe('replayOnError', () => {
     });
     expect(memory.records.map((r) => r['msg'])).toEqual(['d3', 'd4', 'd5', 'e']);
     expect(log.health().replayDropped).toBe(2);
+    expect(metricsText({ log })).toContain(`prodlog_replay_dropped_total{logger="${log.health().name}"} 2`);
   });
 
   it('holds only from its level up, and nested contexts share the outer one\'s held records', () => {
