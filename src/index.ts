@@ -14,7 +14,8 @@ export { requireResources, type ResourceNeeds, type ResourceShortfall } from './
 export { healthHandler, healthChecks, type HealthCheck, type HealthHandlerOptions, type HealthReport, type CheckResult } from './integrations/http/healthHandler';
 export { levelHandler, type LevelHandlerOptions } from './integrations/http/levelHandler';
 export { metricsHandler, metricsText, type MetricsOptions } from './integrations/http/metricsHandler';
-export { requestLogger, requestLog, type RequestLoggerOptions, type RequestMiddleware } from './integrations/http/requestLogger';
+export { requestLogger, requestLog, requestFailed, type RequestLoggerOptions, type RequestMiddleware, type RequestLevel } from './integrations/http/requestLogger';
+export { errorLogger, type ErrorLoggerOptions, type ErrorMiddleware } from './integrations/http/errorLogger';
 export { fastifyRequestLogger, type FastifyPlugin } from './integrations/http/fastifyRequestLogger';
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './integrations/http/httpExchange';
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/shutdownSignals';
