@@ -4,7 +4,7 @@ export { ConfigError } from './core/config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
 export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport, ScheduledTask, ScheduleEvery, LevelSnapshot, SetLevelOptions } from './core/Logger';
 export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './core/levels';
-export type { Transport, TransportHealth, TransportContext } from './core/transport';
+export type { Transport, TransportHealth, TransportContext, DropReason, DroppedBy, LevelCounts } from './core/transport';
 export type { TransportOptions } from './transportRegistry';
 export type { ExitFunction } from './core/LoggerCore';
 export { DEFAULT_LIMITS, type Limits } from './core/serialize/limits';
