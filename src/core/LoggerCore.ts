@@ -11,7 +11,7 @@ import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
-import { isError, type Sanitizer } from './serialize/Sanitizer';
+import { toError, type Sanitizer } from './serialize/Sanitizer';
 import { StructuredLogger, type LoggerBackend, type ReplaySettings, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
@@ -329,10 +329,4 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       transports,
     };
   }
-}
-
-/** Anything can be thrown; a non-Error is kept as the cause of an Error that says so. */
-function toError(value: unknown): Error {
-  if (isError(value)) return value;
-  return new Error(`a non-Error value was thrown: ${typeof value}`, { cause: value });
 }

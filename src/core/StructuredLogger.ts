@@ -111,6 +111,15 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return LevelState.settingOf(this.cell);
   }
 
+  /**
+   * Counts an internal error on the logger behind `log`: for an integration
+   * whose application hook threw (a request logger's `fields`, say). A
+   * Logger prodlog did not make, such as a test double, has no such count.
+   */
+  static countInternalError(log: unknown): void {
+    if (log instanceof StructuredLogger) log.core.countInternalError();
+  }
+
   private logDebug(msg: string, fields?: Fields): void {
     if (this.cell.min <= LEVELS.debug) this.emit(this.pino.debug, msg, fields);
     else if (this.core.replay !== undefined) this.hold(LEVELS.debug, 'debug', msg, fields);

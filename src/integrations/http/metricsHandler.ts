@@ -29,6 +29,17 @@ function perTransport(value: (t: TransportHealth) => number | undefined): Metric
     );
 }
 
+/** One sample per shipping transport, reason and level: `health().droppedBy`. */
+function droppedByReasonAndLevel(healths: readonly LoggerHealth[]): Sample[] {
+  return healths.flatMap((h) =>
+    h.transports.flatMap((t): Sample[] =>
+      Object.entries(t.droppedBy ?? {}).flatMap(([reason, levels]) =>
+        Object.entries(levels).map(([level, value]): Sample => ({ labels: { logger: h.name, transport: t.name, reason, level }, value })),
+      ),
+    ),
+  );
+}
+
 /** One sample per logger name: loggers of one name share their FATAL marker, so their figures are one, not a sum. */
 function onePerName(value: (h: LoggerHealth) => number): MetricSpec['samples'] {
   return (healths) => {
@@ -81,14 +92,20 @@ const SPECS: readonly MetricSpec[] = [
   },
   { name: 'prodlog_transport_written_total', help: 'Records written to the output or accepted into the spool', kind: 'counter', samples: perTransport((t) => t.written) },
   { name: 'prodlog_transport_failed_total', help: 'Records a transport could not write', kind: 'counter', samples: perTransport((t) => t.failed) },
-  { name: 'prodlog_transport_dropped_total', help: 'Records a transport discarded (spool over its cap, after close)', kind: 'counter', samples: perTransport((t) => t.dropped) },
+  { name: 'prodlog_transport_dropped_total', help: 'Records a transport discarded (spool past spool.shedAt or at its cap, after close)', kind: 'counter', samples: perTransport((t) => t.dropped) },
+  {
+    name: 'prodlog_spool_dropped_total',
+    help: 'Records a shipping transport dropped, by reason (shed: below warn past spool.shedAt; full: the newest at spool.maxBytes; oldest: undelivered, with the oldest segment, whenFull drop-oldest; closed: after close) and level; they add up to prodlog_transport_dropped_total',
+    kind: 'counter',
+    samples: droppedByReasonAndLevel,
+  },
   { name: 'prodlog_transport_shipped_total', help: 'Records a shipping transport delivered to its receiver', kind: 'counter', samples: perTransport((t) => t.delivered) },
   { name: 'prodlog_spool_backlog_records', help: 'Records in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogRecords) },
   { name: 'prodlog_spool_backlog_bytes', help: 'Bytes in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogBytes) },
   { name: 'prodlog_compressions_failed_total', help: 'Rotated files a file transport could not compress', kind: 'counter', samples: perTransport((t) => t.compressionsFailed) },
   { name: 'prodlog_delivery_worker_restarts_total', help: 'Times a shipping transport\'s delivery worker stopped and was restarted', kind: 'counter', samples: perTransport((t) => t.deliveryRestarts) },
   { name: 'prodlog_transport_up', help: '1 while the transport is writing or delivering, 0 while it is failing', kind: 'gauge', samples: perTransport((t) => (t.ok ? 1 : 0)) },
-  { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it new records are dropped', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
+  { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it records are dropped (spool.whenFull)', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
   { name: 'prodlog_transport_dead_letters_total', help: 'Records the receiver refused for good (also in failed)', kind: 'counter', samples: perTransport((t) => t.deadLetters) },
   {
     name: 'prodlog_level',
@@ -135,7 +152,8 @@ function summed(samples: readonly Sample[]): Sample[] {
 /**
  * A `/metrics` endpoint for node:http, Express and Fastify, in the
  * Prometheus text format: records per level, internal errors, per transport
- * written, failed, dropped, shipped and spool backlog, and request traffic,
+ * written, failed, dropped (and for shippers why, by level), shipped and
+ * spool backlog, and request traffic,
  * errors and latency from the request loggers.
  */
 export function metricsHandler(options: MetricsOptions = {}): EndpointHandler {
