@@ -48,6 +48,8 @@ export interface LoggerBackend {
   health(): LoggerHealth;
 }
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Marks a record written by replayOnError after an error in its context. */
 const REPLAYED_KEY = 'replayed';
 
@@ -85,6 +87,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     private readonly pino: PinoLogger,
     private readonly cell: LevelCell,
     private readonly moduleName: string,
+    private readonly boundKeys: ReadonlySet<string> = NO_KEYS,
   ) {
     // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
     // logger and its bindings, and follow level changes; a bound call costs what a method call does.
@@ -163,7 +166,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     try {
       const text = truncateString(String(name), core.maxStringLength);
       const context = activeContext();
-      if (context !== undefined) fields = withContextFields(context, fields);
+      if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
       // The event name first, then the fields, built as one object.
       const head = { [EVENT_KEY]: text };
       let record: object;
@@ -179,7 +182,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   child(bindings: Fields): Logger<Events> {
     try {
       const safe = bindings !== null && typeof bindings === 'object' ? withObjectPrototype(this.core.sanitizer.fields(bindings)) : {};
-      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.cell, this.moduleName);
+      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.cell, this.moduleName, new Set([...this.boundKeys, ...Object.keys(safe)]));
     } catch {
       this.core.countInternalError();
       return this;
@@ -189,7 +192,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   module(name: string): Logger<Events> {
     if (!isModuleName(name)) throw new RangeError(`module: ${JSON.stringify(name)} is not a module name: ${MODULE_NAME_WORDS}`);
     const full = this.moduleName === '' ? name : `${this.moduleName}.${name}`;
-    return new StructuredLogger<Events>(this.core, this.moduleChild(full), this.core.levels.cell(full), full);
+    return new StructuredLogger<Events>(this.core, this.moduleChild(full), this.core.levels.cell(full), full, this.boundKeys);
   }
 
   /**
@@ -249,7 +252,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   private write(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
     const context = activeContext();
-    if (context !== undefined) fields = withContextFields(context, fields);
+    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
       if (fields === undefined || fields === null) method.call(this.pino, text);
@@ -263,7 +266,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   private writeError(method: LogFn, err: Error, fields: Fields | undefined): void {
     const core = this.core;
     const context = activeContext();
-    if (context !== undefined) fields = withContextFields(context, fields) as Fields;
+    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys) as Fields;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
       const message = safeFields[ERROR_KEY] as { message?: unknown } | undefined;
@@ -285,7 +288,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const core = this.core;
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
-      const merged = withContextFields(context, fields);
+      const merged = withContextFields(context, fields, this.boundKeys);
       const safe = typeof merged === 'object' && merged !== null ? core.sanitizer.fields(merged) : { fields: core.sanitizer.value(merged) };
       const held = (context.replay.held ??= new HeldRecords(replay.maxRecords));
       if (held.hold({ writer: this, level, msg: text, fields: safe, timeMs: Date.now() })) core.countReplayDropped();

@@ -26,15 +26,15 @@ const storage = new AsyncLocalStorage<LogContext>();
  * fields are read once, here. Returns what `fn` returns.
  */
 export function withContext<T>(fields: Fields, fn: () => T): T {
-  const parent = storage.getStore();
-  const own = ownFields(fields);
-  return storage.run(
-    {
-      fields: parent === undefined ? own : Object.assign(Object.create(null) as Record<string, unknown>, parent.fields, own),
-      replay: parent?.replay ?? { held: undefined },
-    },
-    fn,
-  );
+  return storage.run(contextOf(storage.getStore(), ownFields(fields)), fn);
+}
+
+/** A context inside `parent` (if any): the fields merged, the inner winning; the replay slot shared. */
+function contextOf(parent: LogContext | undefined, own: Record<string, unknown>): LogContext {
+  return {
+    fields: parent === undefined ? own : Object.assign(Object.create(null) as Record<string, unknown>, parent.fields, own),
+    replay: parent?.replay ?? { held: undefined },
+  };
 }
 
 /** The context the current code runs in, if any: one lookup, the whole cost of contexts to a record logged outside one. */
@@ -44,11 +44,27 @@ export function activeContext(): LogContext | undefined {
 
 /**
  * The context's fields, then the call's, as one object for the sanitiser.
- * Without a prototype, so a key named "__proto__" stays a field.
+ * A context field the logger already binds is left out: the binding stands,
+ * and the line has no key twice (`req.log` binds the `requestId` its
+ * request's context carries too). Without a prototype, so a key named
+ * "__proto__" stays a field.
  */
-export function withContextFields(context: LogContext, fields: unknown): unknown {
+export function withContextFields(context: LogContext, fields: unknown, boundKeys: ReadonlySet<string>): unknown {
   if (fields !== undefined && fields !== null && typeof fields !== 'object') return fields; // untyped callers: left as they are
-  return Object.assign(Object.create(null) as Record<string, unknown>, context.fields, fields ?? undefined);
+  const out = Object.create(null) as Record<string, unknown>;
+  if (boundKeys.size === 0) Object.assign(out, context.fields);
+  else for (const key of Object.keys(context.fields)) if (!boundKeys.has(key)) out[key] = context.fields[key];
+  return Object.assign(out, fields ?? undefined);
+}
+
+/**
+ * Makes the rest of the current synchronous run, and what it schedules, a
+ * context: for a node:http handler, whose request goes on after the call
+ * that starts its logging instead of inside a callback.
+ */
+export function enterContext(fields: Fields): void {
+  const parent = storage.getStore();
+  storage.enterWith(contextOf(parent, ownFields(fields)));
 }
 
 /** A snapshot of the own enumerable fields; a getter that throws, or a value that is not an object, gives none. */
