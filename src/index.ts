@@ -3,6 +3,7 @@ export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment } f
 export { ConfigError } from './core/config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
 export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport, ScheduledTask, ScheduleEvery, LevelSnapshot, SetLevelOptions } from './core/Logger';
+export { withContext } from './core/context/logContext';
 export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './core/levels';
 export type { Transport, TransportHealth, TransportContext, DropReason, DroppedBy, LevelCounts } from './core/transport';
 export type { TransportOptions } from './transportRegistry';

@@ -6,6 +6,7 @@ import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
 import { levelSettingSchema, listOf, moduleLevelsSchema, strictOptions } from '../core/config/schemaHelpers';
 import { unitOptions } from '../core/config/unitOptions';
+import { REPLAY_DEFAULTS } from '../core/context/HeldRecords';
 
 const redactPaths = listOf(redactPathSchema, 'an array of paths like ["user.email"]');
 
@@ -30,6 +31,20 @@ export const loggerConfigSchema = unitOptions({
   level: levelSettingSchema.default('info'),
   /** Per-module levels: `{ "db": "debug" }` applies to log.module('db') and its submodules ("db.pool"); the longest match wins. */
   levels: moduleLevelsSchema.default({}),
+  /** Hold records below the level inside a context (withContext, a request, a task) and write them if it logs an error: true, or { level, maxRecords }. */
+  replayOnError: z
+    .union([
+      z.boolean(),
+      strictOptions({
+        /** The lowest level held; records at error and above trigger the replay. */
+        level: levelSettingSchema
+          .refine((l) => l === 'debug' || l === 'info' || l === 'warn', { message: 'is not debug, info or warn: records at error and above are written, and trigger the replay' })
+          .default(REPLAY_DEFAULTS.level),
+        /** Per context; past it the oldest held record is dropped, and counted. */
+        maxRecords: z.int().min(1).max(100_000).default(REPLAY_DEFAULTS.maxRecords),
+      }),
+    ])
+    .default(false),
   /** At least one: a logger without a transport would accept every record and keep none (level "silent" is the way to log nothing). */
   transports: z
     .array(transportOptionsSchema)

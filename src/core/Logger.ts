@@ -162,6 +162,8 @@ export interface LoggerHealth {
   readonly internalErrors: number;
   /** FATAL exits of earlier runs of the service, from the `fatal.marker` file read at startup. */
   readonly fatalExits: FatalExits;
+  /** Records held for replayOnError that were dropped because their context held `maxRecords` already. */
+  readonly replayDropped: number;
   /** The configured levels now: root, per module, and when temporary changes expire. */
   readonly levels: LevelSnapshot;
   readonly transports: readonly TransportHealth[];

@@ -12,7 +12,7 @@ import { register, unregister, type CrashKind, type ProcessBoundLogger } from '.
 import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
 import { toError, type Sanitizer } from './serialize/Sanitizer';
-import { StructuredLogger, type LoggerBackend, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
+import { StructuredLogger, type LoggerBackend, type ReplaySettings, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
 
@@ -30,6 +30,8 @@ export interface CoreSettings {
   readonly fatal: { readonly exitCode: number; readonly timeoutMs: number };
   readonly closeTimeoutMs: number;
   readonly limits: Limits;
+  /** replayOnError, or undefined when it is off. */
+  readonly replay: ReplaySettings | undefined;
 }
 
 /** What the composition root (createLogger) builds a core from. */
@@ -80,6 +82,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private closed = false;
   private dropped = 0;
   private internalErrors = 0;
+  private replayDropped = 0;
   private readonly settings: CoreSettings;
   private readonly exitFn: ExitFunction;
   /** The root pino logger, used to write crash records. */
@@ -161,6 +164,14 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     if (!this.closed) return true;
     if (this.dropped++ === 0) reportDropsAtExit(this);
     return false;
+  }
+
+  get replay(): ReplaySettings | undefined {
+    return this.settings.replay;
+  }
+
+  countReplayDropped(): void {
+    this.replayDropped++;
   }
 
   /** A record that could not be serialised, or a listener that threw. */
@@ -314,6 +325,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       internalErrors,
       fatalExits: this.fatalExits,
       levels: this.levels.snapshot(),
+      replayDropped: this.replayDropped,
       transports,
     };
   }

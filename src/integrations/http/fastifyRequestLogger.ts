@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/Logger';
 import type { FastifyReplyLike, FastifyRequestLike } from './httpExchange';
-import { requestFailed, requestSettings, trackRequest, type RequestLoggerOptions } from './requestLogger';
+import { continueInContext, requestFailed, requestSettings, trackRequest, type RequestLoggerOptions } from './requestLogger';
 
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
@@ -26,8 +26,8 @@ export function fastifyRequestLogger(log: Logger, options: RequestLoggerOptions 
     instance.decorateRequest('prodlog', null);
     instance.addHook('onRequest', (request, reply, next) => {
       request.prodlog = trackRequest(log, settings, request.raw, reply.raw, () => request.routeOptions?.url);
-      // The rest of the request runs from here.
-      next();
+      // The rest of the request runs from here, in its context.
+      continueInContext(request.raw, next);
     });
     // Runs before Fastify's error handler answers; the record is written when the answer is sent.
     instance.addHook('onError', (request, _reply, error, next) => {

@@ -84,6 +84,12 @@ const SPECS: readonly MetricSpec[] = [
     kind: 'counter',
     samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.droppedAfterClose })),
   },
+  {
+    name: 'prodlog_replay_dropped_total',
+    help: 'Records held for replayOnError and dropped because their context held maxRecords already',
+    kind: 'counter',
+    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.replayDropped })),
+  },
   { name: 'prodlog_transport_written_total', help: 'Records written to the output or accepted into the spool', kind: 'counter', samples: perTransport((t) => t.written) },
   { name: 'prodlog_transport_failed_total', help: 'Records a transport could not write', kind: 'counter', samples: perTransport((t) => t.failed) },
   { name: 'prodlog_transport_dropped_total', help: 'Records a transport discarded (spool past spool.shedAt or at its cap, after close)', kind: 'counter', samples: perTransport((t) => t.dropped) },

@@ -6,6 +6,7 @@ import { censorHeaders } from '../../core/serialize/httpHeaders';
 import { describe, toError } from '../../core/serialize/Sanitizer';
 import { DEFAULT_CENSOR } from '../../core/serialize/secretKeys';
 import { StructuredLogger } from '../../core/StructuredLogger';
+import { enterContext, withContext } from '../../core/context/logContext';
 import type { FastifyRequestLike } from './httpExchange';
 import { observeRequest } from './requestMetrics';
 import { elapsedMs } from '../task';
@@ -93,6 +94,8 @@ const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 interface RequestState {
   /** The application's logger with `requestId` bound. */
   log: Logger;
+  /** The request's id, also carried by the context the rest of the request runs in. */
+  requestId: string;
   /** The first error attached to the request. */
   err: Error | undefined;
   /** Hooks of the application that threw, for `prodlogError`. */
@@ -196,9 +199,21 @@ export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): 
   const settings = requestSettings(options, 'requestLogger');
   return (req, res, next) => {
     if (!requests.has(req)) trackRequest(log, settings, req, res, watchExpressRoute(req));
-    // The rest of the request runs from here (Express, connect); a node:http handler goes on after the call.
-    next?.();
+    // The rest of the request runs from here (Express, connect), in its context; a node:http handler goes on after the call.
+    if (next === undefined) enterContext({ requestId: requests.get(req)?.requestId });
+    else continueInContext(req, next);
   };
+}
+
+/**
+ * Runs `next` (the rest of the request) in a context carrying the request's
+ * `requestId`, so records logged while serving it, by any prodlog logger,
+ * carry it; the request logger's own middleware and hooks call it.
+ */
+export function continueInContext(req: IncomingMessage, next: () => void): void {
+  const requestId = requests.get(req)?.requestId;
+  if (requestId === undefined) next();
+  else withContext({ requestId }, next);
 }
 
 /**
@@ -210,8 +225,9 @@ export function trackRequest(log: Logger, settings: Settings, req: IncomingMessa
   const seen = requests.get(req);
   if (seen !== undefined) return seen.log;
   const start = performance.now();
-  const state: RequestState = { log, err: undefined, problems: undefined, done: false };
+  const state: RequestState = { log, requestId: '', err: undefined, problems: undefined, done: false };
   const requestId = requestIdOf(log, settings, req, state);
+  state.requestId = requestId;
   const child = log.child({ requestId });
   state.log = child;
   requests.set(req, state);
