@@ -7,7 +7,9 @@ module.exports = {
   label: 'prodlog',
   family: 'prodlog',
   async create(dest) {
-    const log = createLogger({ name: 'bench', level: 'info', transports: [{ type: 'file', path: dest }] });
+    // BENCH_FORMAT (node benchmarks/formats.js): the file in another line format than prodlog's own.
+    const format = process.env.BENCH_FORMAT ? { format: process.env.BENCH_FORMAT } : {};
+    const log = createLogger({ name: 'bench', level: 'info', transports: [{ type: 'file', path: dest, ...format }] });
     // fatal() makes every record durable and exits by itself.
     return messageFirst(log, () => log.close(), { fatal: (l, msg) => l.fatal(msg), moduleOf: (l, name) => l.module(name) });
   },

@@ -49,7 +49,10 @@ const badTransport: LoggerConfig = { transports: [{ type: 'kafka' }] };
 const noPath: LoggerConfig = { transports: [{ type: 'file' }] };
 // @ts-expect-error transports take their own level, from the same five (and silent)
 const badTransportLevel: LoggerConfig = { transports: [{ type: 'console', level: 'trace' }] };
-void [badLevel, badTransport, noPath, badTransportLevel];
+// @ts-expect-error the console and the file write prodlog, pino, ecs or gcp lines
+const badFormat: LoggerConfig = { transports: [{ type: 'file', path: 'app.log', format: 'bunyan' }] };
+const formats: LoggerConfig = { transports: [{ type: 'console', format: 'gcp', gcp: { projectId: 'shop-prod' } }, { type: 'file', path: 'app.log', format: 'ecs' }] };
+void [badLevel, badTransport, noPath, badTransportLevel, badFormat, formats];
 
 // @ts-expect-error fatal() is typed never: nothing can be done with its result
 log.fatal('x').toString();
