@@ -6,8 +6,9 @@ const { messageFirst } = require('./callStyles');
 module.exports = {
   label: 'prodlog',
   family: 'prodlog',
-  async create(dest) {
-    const log = createLogger({ name: 'bench', level: 'info', transports: [{ type: 'file', path: dest }] });
+  async create(dest, { sampling = false } = {}) {
+    // Sampling with its defaults but one interval of an hour, so a run is one interval and its line count is known (lib/plan.js).
+    const log = createLogger({ name: 'bench', level: 'info', transports: [{ type: 'file', path: dest }], sampling: sampling ? { interval: '1h' } : false });
     // fatal() makes every record durable and exits by itself.
     return messageFirst(log, () => log.close(), { fatal: (l, msg) => l.fatal(msg), moduleOf: (l, name) => l.module(name) });
   },
