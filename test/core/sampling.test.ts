@@ -84,6 +84,34 @@ describe('sampling', () => {
     });
   });
 
+  it('shares a key across child and module loggers: bindings and the module are not part of it', () => {
+    const { log, memory } = memoryLogger({ sampling: { first: 1, thereafter: 0 } });
+    log.info('db down');
+    log.child({ requestId: 'r-1' }).info('db down');
+    log.module('db').info('db down');
+    expect(memory.lines).toHaveLength(1);
+    expect(log.health().suppressed.info).toBe(2);
+  });
+
+  it('writes an error whose message is a getter unsampled, and reads it no more often than without sampling', () => {
+    const readsPerCall = (sampling: boolean | object) => {
+      const { log, memory } = memoryLogger({ sampling });
+      let reads = 0;
+      class LazyError extends Error {
+        override get message(): string {
+          reads++;
+          return 'lazy';
+        }
+      }
+      for (let i = 0; i < 3; i++) log.error(new LazyError());
+      expect(memory.records.map((r) => r.msg)).toEqual(['lazy', 'lazy', 'lazy']);
+      expect(log.health().suppressed.error).toBe(0);
+      return reads / 3;
+    };
+    // (V8 reads the message once more itself, formatting the stack the sanitiser reads.)
+    expect(readsPerCall({ first: 1, thereafter: 0 })).toBe(readsPerCall(false));
+  });
+
   it('never samples fatal(), and writes the counts of the interval under way before its record', () => {
     const { log, records, runUntilExit } = createTestLogger({ sampling: { first: 1, thereafter: 0, interval: '1h' } });
     for (let i = 0; i < 50; i++) log.error('retrying');
