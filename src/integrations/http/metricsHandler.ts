@@ -143,7 +143,7 @@ function summed(samples: readonly Sample[]): Sample[] {
 
 /**
  * A `/metrics` endpoint for node:http, Express and Fastify, in the
- * Prometheus text format: records per level, internal errors, per transport
+ * Prometheus text format: records per level, records sampling suppressed, internal errors, per transport
  * written, failed, dropped, shipped and spool backlog, and request traffic,
  * errors and latency from the request loggers.
  */
