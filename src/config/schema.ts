@@ -7,6 +7,7 @@ import { redactPathSchema } from './redactPath';
 import { levelSettingSchema, listOf, moduleLevelsSchema, strictOptions } from '../core/config/schemaHelpers';
 import { unitOptions } from '../core/config/unitOptions';
 import { REPLAY_DEFAULTS } from '../core/context/HeldRecords';
+import { toggle } from '../core/config/toggle';
 
 const redactPaths = listOf(redactPathSchema, 'an array of paths like ["user.email"]');
 
@@ -68,6 +69,16 @@ export const loggerConfigSchema = unitOptions({
     maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
     maxKeys: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxKeys),
   }).prefault({}),
+  /**
+   * Flood control, off by default: per (level, msg) and per interval, the first `first` records
+   * are written, then every `thereafter`-th (0: none); a summary record counts the rest. FATAL is never sampled.
+   */
+  sampling: toggle(
+    false,
+    { first: z.int().min(1).max(1_000_000).default(100), thereafter: z.int().min(0).max(1_000_000).default(100) },
+    /** interval: how long a key's counts last; at its end a summary is written for each key with records suppressed. */
+    { interval: { min: 100, max: 3_600_000, default: 1_000 } },
+  ),
   /** startup, shutdown, warnings, watchdog, trace: see src/integrations/readinessOptions.ts and docs/readiness.md. */
   ...readinessConfigShape,
 }, {

@@ -9,6 +9,7 @@ import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger
 import { ERROR_KEY, MODULE_KEY, NAME_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
+import type { SampledLevel } from './Sampler';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
 
@@ -40,6 +41,8 @@ export interface LoggerBackend {
   countReplayDropped(): void;
   /** False once the transports are closed: the record is then dropped, and counted. */
   accepting(): boolean;
+  /** Whether a record of (level, msg) is written: always, unless sampling suppresses it (and counts it). */
+  sample(level: SampledLevel, msg: string): boolean;
   countInternalError(): void;
   fatal(writeRecord: () => void): never;
   flush(): Promise<void>;
@@ -124,25 +127,25 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   private logDebug(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.debug) this.emit(this.pino.debug, msg, fields);
+    if (this.cell.min <= LEVELS.debug) this.emit('debug', msg, fields);
     else if (this.core.replay !== undefined) this.hold(LEVELS.debug, 'debug', msg, fields);
   }
 
   private logInfo(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.info) this.emit(this.pino.info, msg, fields);
+    if (this.cell.min <= LEVELS.info) this.emit('info', msg, fields);
     else if (this.core.replay !== undefined) this.hold(LEVELS.info, 'info', msg, fields);
   }
 
   private logWarn(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.warn) this.emit(this.pino.warn, msg, fields);
+    if (this.cell.min <= LEVELS.warn) this.emit('warn', msg, fields);
     else if (this.core.replay !== undefined) this.hold(LEVELS.warn, 'warn', msg, fields);
   }
 
   private logError(msgOrErr: string | Error, fields?: Fields): void {
     if (this.cell.min > LEVELS.error) return;
     if (this.core.replay !== undefined) this.replayHeld();
-    if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.error, msgOrErr, fields);
-    else this.emit(this.pino.error, msgOrErr, fields);
+    if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(msgOrErr, fields);
+    else this.emit('error', msgOrErr, fields);
   }
 
   fatal(msgOrErr: string | Error, fields?: Fields): never {
@@ -160,9 +163,9 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const levelName = level !== undefined && Object.hasOwn(EVENT_LEVELS, level) ? level : 'info';
     if (LEVELS[levelName] < this.cell.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
-    if (!this.core.accepting()) return;
     const core = this.core;
     if (levelName === 'error' && core.replay !== undefined) this.replayHeld();
+    if (!this.admits(levelName, typeof name === 'string' ? truncateString(name, core.maxStringLength) : undefined)) return;
     try {
       const text = truncateString(String(name), core.maxStringLength);
       const context = activeContext();
@@ -241,12 +244,22 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return this.core.runSchedule(this, name, every, fn);
   }
 
-  private emit(method: LogFn, msg: unknown, fields: unknown): void {
-    if (this.core.accepting()) this.write(method, msg, fields);
+  private emit(level: SampledLevel, msg: unknown, fields: unknown): void {
+    if (this.admits(level, typeof msg === 'string' ? truncateString(msg, this.core.maxStringLength) : undefined)) this.write(this.pino[level], msg, fields);
   }
 
-  private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
-    if (this.core.accepting()) this.writeError(method, err, fields);
+  private emitError(err: Error, fields: Fields | undefined): void {
+    if (this.admits('error', plainMessage(err, this.core.maxStringLength))) this.writeError(this.pino.error, err, fields);
+  }
+
+  /**
+   * Whether an enabled record is written: the logger is still open, and
+   * sampling (when on) lets its (level, msg) through. Reached only after the
+   * level check, so a disabled call pays nothing for it. A record without a
+   * key (a message that is not a string, from an untyped caller) is never sampled.
+   */
+  private admits(level: SampledLevel, key: string | undefined): boolean {
+    return this.core.accepting() && (key === undefined || this.core.sample(level, key));
   }
 
   private write(method: LogFn, msg: unknown, fields: unknown): void {
@@ -326,6 +339,20 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     } catch {
       // nothing more can be done without throwing at the caller
     }
+  }
+}
+
+/**
+ * The message `log.error(err)` writes, as its sampling key, when the error
+ * holds it as a plain own property: read without running a getter, which the
+ * sanitiser must run only once. Otherwise undefined, and the record is not sampled.
+ */
+function plainMessage(err: Error, max: number): string | undefined {
+  try {
+    const value: unknown = Object.getOwnPropertyDescriptor(err, 'message')?.value;
+    return typeof value === 'string' ? truncateString(value, max) : undefined;
+  } catch {
+    return undefined; // a Proxy's trap threw; the sanitiser says so in the record
   }
 }
 

@@ -112,7 +112,7 @@ describe('the messages, word for word', () => {
     [{ transports: [{ type: 'console', format: 'pino', gcp: { projectId: 'shop-prod' } }] }, 'transports[0].gcp: {"projectId":"shop-prod"} is set but format is "pino": these options apply to format "gcp" only'],
     [{ transports: [{ type: 'console', format: 'gcp', gcp: { projectId: 'projects/shop' } }] }, 'transports[0].gcp.projectId: "projects/shop" is not a Google Cloud project id like "my-project"'],
     [{ shutdown: { signals: [] } }, 'shutdown.signals: [] is empty; expected at least one item'],
-    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, levels, replayOnError, transports, redact, capture, fatal, limits, startup, shutdown, warnings, watchdog, trace, levelSignal, closeTimeout'],
+    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, levels, replayOnError, transports, redact, capture, fatal, limits, sampling, startup, shutdown, warnings, watchdog, trace, levelSignal, closeTimeout'],
   ])('%j', (input, message) => {
     expect(problems(input)).toEqual([message]);
   });

@@ -1,4 +1,4 @@
-import { LEVEL_NAMES } from '../../core/levels';
+import { LEVEL_NAMES, type LevelName } from '../../core/levels';
 import type { Logger, LoggerHealth } from '../../core/Logger';
 import type { TransportHealth } from '../../core/transport';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
@@ -17,6 +17,9 @@ interface MetricSpec {
   readonly kind: 'counter' | 'gauge';
   readonly samples: (loggers: readonly LoggerHealth[]) => Sample[];
 }
+
+/** The levels sampling applies to: FATAL is never sampled. */
+const SAMPLED_LEVELS = LEVEL_NAMES.filter((level): level is Exclude<LevelName, 'fatal'> => level !== 'fatal');
 
 /** One sample per transport of every logger, for the transports that report `value`. */
 function perTransport(value: (t: TransportHealth) => number | undefined): MetricSpec['samples'] {
@@ -71,6 +74,18 @@ const SPECS: readonly MetricSpec[] = [
     help: 'Records logged, by logger and level',
     kind: 'counter',
     samples: (hs) => hs.flatMap((h) => LEVEL_NAMES.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.records[level] }))),
+  },
+  {
+    name: 'prodlog_records_suppressed_total',
+    help: 'Records sampling did not write, by logger and level (each counted again in a "suppressed repeated records" record)',
+    kind: 'counter',
+    samples: (hs) => hs.flatMap((h) => SAMPLED_LEVELS.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.suppressed[level] }))),
+  },
+  {
+    name: 'prodlog_records_unsampled_total',
+    help: 'Records written without sampling because the interval already tracked as many messages as sampling keeps',
+    kind: 'counter',
+    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.unsampled })),
   },
   {
     name: 'prodlog_internal_errors_total',
@@ -151,7 +166,7 @@ function summed(samples: readonly Sample[]): Sample[] {
 
 /**
  * A `/metrics` endpoint for node:http, Express and Fastify, in the
- * Prometheus text format: records per level, internal errors, per transport
+ * Prometheus text format: records per level, records sampling suppressed, internal errors, per transport
  * written, failed, dropped (and for shippers why, by level), shipped and
  * spool backlog, and request traffic,
  * errors and latency from the request loggers.
