@@ -2,12 +2,15 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { resolveConfig, loadConfig, type Environment } from './config/loadConfig';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
+import { REPLAY_DEFAULTS } from './core/context/HeldRecords';
 import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
 import { createIsoTime } from './core/isoTime';
 import { LEVELS, levelValue, settingAtLeast } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
+import type { ReplaySettings } from './core/StructuredLogger';
+import { recordNow } from './core/recordClock';
 import { ERROR_KEY, levelField, MESSAGE_KEY } from './core/record';
 import { Sanitizer } from './core/serialize/Sanitizer';
 import { SecretKeyMatcher } from './core/serialize/secretKeys';
@@ -116,7 +119,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
       name,
       // pino's own level is the floor; the live levels (LevelState) decide above it.
       level: settingAtLeast(floor),
-      timestamp: createIsoTime(),
+      timestamp: createIsoTime(recordNow),
       messageKey: MESSAGE_KEY,
       errorKey: ERROR_KEY,
       formatters: { level: levelField },
@@ -127,7 +130,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
+  const core = new LoggerCore<Events>({ settings: { ...config, replay: replaySettings(config.replayOnError) }, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
     installReadiness(core, core.log, config);
   } catch (err) {
@@ -136,6 +139,13 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
     throw err;
   }
   return core.log;
+}
+
+/** replayOnError as the core reads it: `true` is the defaults, `false` none. */
+function replaySettings(option: ResolvedConfig['replayOnError']): ReplaySettings | undefined {
+  if (option === false) return undefined;
+  const { level, maxRecords } = option === true ? REPLAY_DEFAULTS : option;
+  return { minLevel: levelValue(level), maxRecords };
 }
 
 /** No record below every transport's level can be written, so below that the logger does no work, whatever its level. */

@@ -65,6 +65,24 @@ describe('asPino: pino\'s argument orders, as prodlog records', () => {
     expect(new Set(records().map((r) => (r['err'] as { fingerprint: string }).fingerprint)).size).toBe(1);
   });
 
+  it('takes prodlog\'s own orders too, (msg, fields) and (err, fields), where pino would drop or stringify the object', () => {
+    const { pino, records } = setup();
+    const js = loose(pino);
+    const err = new Error('declined');
+    js.info('order placed', { orderId: 1 });
+    js.warn('disk at 100% used', { free: 0 }); // a % that takes nothing
+    js.error(err, { orderId: 2 });
+    js.error('payment failed', err);
+    js.info('order %s', { orderId: 3 }); // a placeholder took it: pino's printf
+    expect(records().map(body)).toEqual([
+      { level: 'info', orderId: 1, msg: 'order placed' },
+      { level: 'warn', free: 0, msg: 'disk at 100% used' },
+      { level: 'error', orderId: 2, err: expect.objectContaining({ message: 'declined' }), msg: 'declined' },
+      { level: 'error', err: expect.objectContaining({ message: 'declined' }), msg: 'payment failed' },
+      { level: 'info', msg: 'order [object Object]' },
+    ]);
+  });
+
   it('with no message, the object\'s own msg is the message (as pino writes it)', () => {
     const { pino, records } = setup();
     pino.info({ msg: 'from the object', orderId: 2 });

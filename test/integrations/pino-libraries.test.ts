@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
 import pinoHttp from 'pino-http';
 import { asPino, type LevelSetting } from '../../src';
 import { createTestLogger } from '../../src/testing';
@@ -131,7 +132,10 @@ describe('pino-http with logger: asPino(log), over real HTTP', () => {
     const middleware = pinoHttp({ logger: asPino(log) });
     const { server, url } = await serve((req, res) => {
       middleware(req, res);
-      req.log.info({ step: 'lookup' }, 'handling %s', req.url);
+      // pino-http set req.log to a child of the facade. Its type is pino's or prodlog's, whichever declaration
+      // TypeScript read first (both packages declare IncomingMessage.log; here prodlog's, from src): both orders work.
+      (req.log as unknown as PinoLogger).info({ step: 'lookup' }, 'handling %s', req.url);
+      req.log.info('prodlog order', { step: 'typed as prodlog' });
       res.statusCode = req.url === '/fail' ? 503 : 200;
       res.end('ok');
     });
@@ -142,9 +146,10 @@ describe('pino-http with logger: asPino(log), over real HTTP', () => {
       await close(server);
     }
     await log.flush();
-    const [handling, completed, , errored] = records().map(body);
+    const [handling, prodlogOrder, completed, , , errored] = records().map(body);
     const req = { id: 1, method: 'GET', url: '/orders?id=1', headers: expect.objectContaining({ cookie: '[Redacted]', authorization: '[Redacted]' }), remoteAddress: expect.any(String), remotePort: expect.any(Number) };
     expect(handling).toEqual({ level: 'info', req, step: 'lookup', msg: 'handling /orders?id=1' });
+    expect(prodlogOrder).toEqual({ level: 'info', req, step: 'typed as prodlog', msg: 'prodlog order' });
     expect(completed).toEqual({ level: 'info', req, res: { statusCode: 200, headers: {} }, responseTime: expect.any(Number), msg: 'request completed' });
     expect(errored).toMatchObject({ level: 'info', res: { statusCode: 503 }, err: { type: 'Error', message: 'failed with status code 503', fingerprint: expect.any(String) }, msg: 'request errored' });
   });

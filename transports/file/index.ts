@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
 import { durationAtLeast, durationSetting } from '../../src/core/config/durationSetting';
 import { sizeSetting } from '../../src/core/config/sizeSetting';
+import { checkLineFormat, lineFormatFor, lineFormatShape } from '../shared/lineFormats/lineFormatOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { logPathProblem } from './logPathProblem';
 import { REOPEN_SIGNALS } from './reopenSignals';
@@ -39,7 +40,10 @@ const schema = strictOptions({
   rotate: rotateSchema.optional(),
   /** Without `rotate`: reopen the file on this signal (logrotate's postrotate), or false. Default "SIGHUP". */
   reopenSignal: z.literal([...REOPEN_SIGNALS, false]).optional(),
+  /** The shape of each line: "prodlog" (default), "pino", "ecs", "gcp". */
+  ...lineFormatShape,
 }).superRefine((options, ctx) => {
+  checkLineFormat(options, ctx);
   if (options.rotate !== undefined && options.reopenSignal !== undefined && options.reopenSignal !== false) {
     ctx.addIssue({
       code: 'custom',
@@ -55,9 +59,11 @@ export const fileTransport: TransportDefinition<typeof schema> = {
     // Required here, not imported: the writer, rotation and locking load only when a file transport is created.
     const { FileTransport } = require('./FileTransport') as typeof import('./FileTransport');
     const { path, rotate, reopenSignal } = options;
-    if (rotate === undefined) return new FileTransport({ path, reopenSignal });
+    const lineFormat = lineFormatFor(options);
+    if (rotate === undefined) return new FileTransport({ path, reopenSignal, lineFormat });
     return new FileTransport({
       path,
+      lineFormat,
       rotate: {
         maxBytes: rotate.size,
         intervalMs: rotate.interval,

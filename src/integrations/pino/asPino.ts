@@ -5,7 +5,7 @@ import type { EventMap, Fields, Logger } from '../../core/Logger';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from '../../core/levels';
 import { StructuredLogger } from '../../core/StructuredLogger';
 import { isError } from '../../core/serialize/Sanitizer';
-import { describe, formatMessage, safeStringify } from './formatMessage';
+import { describe, interpolate, safeStringify } from './formatMessage';
 
 /** The prodlog levels a pino call can write at; `fatal` has its own path (it exits). */
 type WriteLevel = Exclude<LevelName, 'fatal'>;
@@ -316,6 +316,8 @@ class PinoFacade extends EventEmitter implements PinoLogger {
     let message: unknown;
     let from: number;
     if (typeof first === 'object' && first !== null) {
+      // prodlog's own (err, fields), as code typed with prodlog's Logger writes it: pino would make the object the message.
+      if (args.length === 2 && isError(first) && isObject(args[1])) return { msg: textOf(read(first, 'message') ?? ''), fields: { ...this.fieldsOf(args[1], false), err: first } };
       obj = httpWrapped(first);
       message = args[1];
       from = 2;
@@ -328,7 +330,11 @@ class PinoFacade extends EventEmitter implements PinoLogger {
     }
     if (message !== undefined && message !== null) {
       const text = this.prefix === undefined ? message : this.prefix + textOf(message);
-      const msg = typeof text === 'string' ? formatMessage(text, args.slice(from)) : nonStringMessage(text, args.slice(from));
+      const rest = args.slice(from);
+      if (typeof text !== 'string') return { msg: nonStringMessage(text, rest), fields: obj === undefined ? undefined : this.fieldsOf(obj, false) };
+      const { text: msg, used } = interpolate(text, rest);
+      // prodlog's own (msg, fields): an object no placeholder took, which pino would drop, is the record's fields.
+      if (obj === undefined && rest.length === 1 && used === 0 && isObject(rest[0])) return { msg, fields: this.fieldsOf(rest[0], false) };
       return { msg, fields: obj === undefined ? undefined : this.fieldsOf(obj, false) };
     }
     if (obj === undefined) return { msg: '', fields: undefined };
@@ -370,7 +376,10 @@ class PinoFacade extends EventEmitter implements PinoLogger {
  *   with `%s %d %i %f %j %o %O %%`, `(err, msg?)`. An Error first, or under
  *   `err`, gets prodlog's error serialisation (`err`, with fingerprint); with
  *   no message, the message is the object's `msg` or its error's message.
- *   Nothing throws at the caller.
+ *   prodlog's own orders `(msg, fields)` and `(err, fields)` are taken too
+ *   (pino would drop the object, or make it the message): code typed with
+ *   prodlog's `Logger` (`req.log` where prodlog's request types win) writes
+ *   the record it means. Nothing throws at the caller.
  * - `child(bindings, { level, serializers, msgPrefix, customLevels })`;
  *   serializers apply to the top-level keys of bindings and records, except
  *   to an Error, which prodlog serialises.

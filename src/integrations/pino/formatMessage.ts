@@ -8,23 +8,32 @@
  * `toString`, a cycle or a throwing getter under `%j`) is written as a marker.
  */
 export function formatMessage(format: string, args: readonly unknown[]): string {
-  if (args.length === 0) return format;
+  return interpolate(format, args).text;
+}
+
+/** The message, and how many arguments a placeholder took into it (those left as written and those left over do not count). */
+export function interpolate(format: string, args: readonly unknown[]): { readonly text: string; readonly used: number } {
+  if (args.length === 0) return { text: format, used: 0 };
   let out = '';
   let last = 0;
   let a = 0;
+  let used = 0;
   const n = format.length;
   for (let i = 0; i < n - 1; i++) {
     if (format.charCodeAt(i) !== 37 /* % */) continue;
     const spec = format[i + 1];
     // As pino's formatter does, every "%x" but "%%" takes its argument, even one it leaves as written.
     const text = spec === '%' ? '%' : a < args.length ? placeholder(spec, args[a]) : undefined;
-    if (spec !== '%') a++;
+    if (spec !== '%') {
+      a++;
+      if (text !== undefined) used++;
+    }
     if (text === undefined) continue;
     out += format.slice(last, i) + text;
     last = i + 2;
     i++;
   }
-  return last === 0 ? format : out + format.slice(last);
+  return { text: last === 0 ? format : out + format.slice(last), used };
 }
 
 /** The text for one placeholder, or undefined to leave it as written (an unknown one, or `%d` with null, as pino does). */

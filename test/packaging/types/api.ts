@@ -49,7 +49,10 @@ const badTransport: LoggerConfig = { transports: [{ type: 'kafka' }] };
 const noPath: LoggerConfig = { transports: [{ type: 'file' }] };
 // @ts-expect-error transports take their own level, from the same five (and silent)
 const badTransportLevel: LoggerConfig = { transports: [{ type: 'console', level: 'trace' }] };
-void [badLevel, badTransport, noPath, badTransportLevel];
+// @ts-expect-error the console and the file write prodlog, pino, ecs or gcp lines
+const badFormat: LoggerConfig = { transports: [{ type: 'file', path: 'app.log', format: 'bunyan' }] };
+const formats: LoggerConfig = { transports: [{ type: 'console', format: 'gcp', gcp: { projectId: 'shop-prod' } }, { type: 'file', path: 'app.log', format: 'ecs' }] };
+void [badLevel, badTransport, noPath, badTransportLevel, badFormat, formats];
 
 // @ts-expect-error fatal() is typed never: nothing can be done with its result
 log.fatal('x').toString();
@@ -98,3 +101,14 @@ const levelEndpoint: EndpointHandler = levelHandler(log, { token: 'from-a-secret
 void levelEndpoint;
 const moduleLevels: LoggerConfig = { level: 'INFO', levels: { db: 'debug', 'http.client': 'Warn' }, levelSignal: { signal: 'SIGUSR2', ttl: '10m' } };
 void moduleLevels;
+
+// Sampling: true, false, or { first, thereafter, interval } with the interval as a duration string; health() counts per level.
+const sampled: LoggerConfig = { sampling: { first: 100, thereafter: 100, interval: '1s' } };
+const sampledDefaults: LoggerConfig = { sampling: true };
+// @ts-expect-error the interval is a duration string with its unit, not a number
+const sampledBare: LoggerConfig = { sampling: { interval: 1000 } };
+const suppressedErrors: number = log.health().suppressed.error;
+const unsampled: number = log.health().unsampled;
+// @ts-expect-error FATAL is never sampled
+void log.health().suppressed.fatal;
+void [sampled, sampledDefaults, sampledBare, suppressedErrors, unsampled];
