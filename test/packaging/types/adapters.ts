@@ -3,7 +3,6 @@
 import type { LoggerService } from '@nestjs/common';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import pinoHttp from 'pino-http';
 import { asPino, createLogger, nestLogger, type NestLoggerService } from '../../../src';
 
 const log = createLogger({ name: 'types', transports: [{ type: 'console' }] });
@@ -26,15 +25,16 @@ const fastifyLog: FastifyBaseLogger = app.log;
 const typedApp = Fastify({ loggerInstance: asPino(log) as PinoLogger });
 void typedApp;
 
-// pino-http: logger.
-const middleware = pinoHttp({ logger: asPino(log) });
+// pino-http is not imported here: it declares IncomingMessage.log as pino's logger, as prodlog does as its
+// own (http.ts checks that), and one program cannot hold both. Its `logger` option is checked where a user's
+// project compiles it, against the built package: test/integrations/adoption-readme.test.ts.
 
 // Nest: LoggerService, and prodlog's own declaration of it.
 const nest: LoggerService = nestLogger(log);
 const declared: NestLoggerService = nestLogger(log);
 const asService: LoggerService = declared;
 
-void [child, fastifyLog, middleware, nest, asService];
+void [child, fastifyLog, nest, asService];
 
 // @ts-expect-error asPino takes a prodlog logger, not a pino one
 asPino(pino);
