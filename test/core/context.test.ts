@@ -80,6 +80,13 @@ describe('withContext', () => {
     expect(memory.records[3]).toMatchObject({ msg: 'reserved', msg_: 'forged', constructor: 'c' });
   });
 
+  it('context fields are sanitised like the call\'s: secrets censored, own keys not forged', () => {
+    const { log, memory } = createTestLogger();
+    withContext({ apiToken: 'sk-live-123', level: 'fatal', url: 'postgres://app:pw@db/shop' }, () => log.info('x'));
+    expect(memory.records[0]).toMatchObject({ level: 'info', level_: 'fatal', apiToken: '[Redacted]', url: 'postgres://app:[Redacted]@db/shop' });
+    expect(memory.lines[0]).not.toMatch(/sk-live-123|:pw@/);
+  });
+
   it('returns what fn returns, and log.task runs inside a context carrying task', async () => {
     const { log, memory } = createTestLogger();
     expect(withContext({}, () => 42)).toBe(42);

@@ -1,21 +1,14 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { fastifyRequestLogger, requestLogger, type Logger } from '../../src';
 import { createTestLogger, type MemoryTransport } from '../../src/testing';
+import { closedAfterEach, serveOnLoopback } from '../support/loopback-server';
 
-const opened: Array<{ close(): unknown }> = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
+const opened = closedAfterEach();
 
-async function serve(handler: RequestListener): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  opened.push({ close: () => new Promise((resolve) => server.close(resolve)) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = (handler: RequestListener): Promise<string> => serveOnLoopback(handler, opened);
 
 /** Code deep in the service, with a module-level logger and no request in hand. */
 function repository(db: Logger): Promise<void> {

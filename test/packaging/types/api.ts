@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, levelHandler, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
+import { createLogger, levelHandler, withContext, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 
@@ -112,3 +112,9 @@ const unsampled: number = log.health().unsampled;
 // @ts-expect-error FATAL is never sampled
 void log.health().suppressed.fatal;
 void [sampled, sampledDefaults, sampledBare, suppressedErrors, unsampled];
+
+// withContext takes Fields and returns what its function returns.
+const fromContext: Promise<number> = withContext({ requestId: 'r-1' }, async () => 42);
+void fromContext;
+// @ts-expect-error the fields are an object
+withContext('r-1', () => 1);

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { context, trace, type Context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context } from '@opentelemetry/api';
 import { ecsFormat } from '@elastic/ecs-pino-format';
 import fc from 'fast-check';
 import pino from 'pino';
@@ -16,23 +15,12 @@ import { lineFormatSettings } from '../../../transports/shared/lineFormats/lineF
 import { createPinoLine, pinoRecord } from '../../../transports/shared/lineFormats/pinoLine';
 import { splitLine } from '../../../transports/shared/lineFormats/recordLine';
 import { REPO } from '../../support/paths';
+import { inSpan, SPAN_ID, TRACE_ID, useOtelContext } from '../../support/otel-span';
 
-const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-const SPAN_ID = 'b7ad6b7169203331';
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-let manager: AsyncLocalStorageContextManager;
-beforeAll(() => {
-  manager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(manager);
-});
-afterAll(() => {
-  context.disable();
-});
+useOtelContext();
 
-function inSpan(traceFlags = 1): Context {
-  return trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags }));
-}
 
 type Json = Record<string, unknown>;
 
