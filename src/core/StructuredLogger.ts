@@ -214,6 +214,11 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return log instanceof StructuredLogger ? log.core.levels : undefined;
   }
 
+  /** The module of a logger ("" for none), for asPino's level setter, which changes the level of the logger it wraps. */
+  static moduleOf(log: Logger): string | undefined {
+    return log instanceof StructuredLogger ? log.moduleName : undefined;
+  }
+
   setLevel(level: LevelSetting, options?: SetLevelOptions): void {
     this.core.levels.set(level, options, 'api');
   }
