@@ -60,6 +60,8 @@ export class LevelState {
   private readonly table = new Map<string, LevelSetting>();
   private readonly cells = new Map<string, LevelCell>();
   private readonly expiries = new Map<string, Expiry>();
+  /** The entries the last toggleDebug() turned to debug, for the next one to restore. */
+  private readonly signalled = new Set<string>();
 
   constructor(
     root: LevelSetting,
@@ -116,8 +118,17 @@ export class LevelState {
    * already, back to the level before it: one signal turns it on, the next off.
    */
   toggleDebug(ttlMs: number, source: LevelChangeSource): void {
-    if (this.root === 'debug' && this.expiries.has(ROOT)) this.expire(ROOT);
-    else this.set('debug', { ttl: ttlMs }, source);
+    const on = [...this.signalled].filter((key) => this.expiries.has(key));
+    this.signalled.clear();
+    if (on.length > 0) {
+      for (const key of on) this.expire(key);
+      return;
+    }
+    // The root and every module entry, so a module configured above debug gets it too.
+    for (const key of [ROOT, ...this.table.keys()]) {
+      this.set('debug', key === ROOT ? { ttl: ttlMs } : { module: key, ttl: ttlMs }, source);
+      this.signalled.add(key);
+    }
   }
 
   snapshot(): LevelSnapshot {
@@ -151,6 +162,8 @@ export class LevelState {
   private expire(key: string): void {
     const expiry = this.expiries.get(key);
     if (expiry === undefined) return;
+    // Called early (toggleDebug) as well as by the timer: a stale timer must not restore a later change.
+    clearTimeout(expiry.timer);
     this.expiries.delete(key);
     const module = key === ROOT ? undefined : key;
     const from = this.configured(module);

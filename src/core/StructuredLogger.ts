@@ -2,13 +2,13 @@ import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, type LevelName, type LevelSetting } from './levels';
 import { LevelState, type LevelCell, type SetLevelOptions } from './LevelState';
 import { isModuleName, MODULE_NAME_WORDS } from './moduleName';
-import { activeContext, withContextFields } from './context/logContext';
+import { activeContext, type LogContext } from './context/logContext';
 import { HeldRecords, type HeldRecord } from './context/HeldRecords';
 import { atRecordTime } from './recordClock';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery } from './Logger';
-import { ERROR_KEY, MODULE_KEY, NAME_KEY, RESERVED_KEYS } from './record';
+import { ERROR_KEY, MODULE_KEY, NAME_KEY, REPLAYED_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
-import { isError, type Sanitizer } from './serialize/Sanitizer';
+import { isError, type JsonFields, type Sanitizer } from './serialize/Sanitizer';
 import type { SampledLevel } from './Sampler';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
@@ -52,9 +52,6 @@ export interface LoggerBackend {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
-
-/** Marks a record written by replayOnError after an error in its context. */
-const REPLAYED_KEY = 'replayed';
 
 /** The key of a record that holds the event name. */
 const EVENT_KEY = 'event';
@@ -143,7 +140,6 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   private logError(msgOrErr: string | Error, fields?: Fields): void {
     if (this.cell.min > LEVELS.error) return;
-    if (this.core.replay !== undefined) this.replayHeld();
     if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(msgOrErr, fields);
     else this.emit('error', msgOrErr, fields);
   }
@@ -164,19 +160,17 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     if (LEVELS[levelName] < this.cell.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
     const core = this.core;
-    if (levelName === 'error' && core.replay !== undefined) this.replayHeld();
     if (!this.admits(levelName, typeof name === 'string' ? truncateString(name, core.maxStringLength) : undefined)) return;
+    if (levelName === 'error' && core.replay !== undefined) this.replayHeld();
     try {
       const text = truncateString(String(name), core.maxStringLength);
-      const context = activeContext();
-      if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
       // The event name first, then the fields, built as one object.
       const head = { [EVENT_KEY]: text };
-      let record: object;
+      let record: JsonFields;
       if (fields === undefined || fields === null) record = head;
       else if (typeof fields === 'object') record = core.sanitizer.fields(fields, EVENT_RESERVED_KEYS, head);
       else record = { [EVENT_KEY]: text, fields: core.sanitizer.value(fields) }; // untyped callers
-      method.call(this.pino, record, text);
+      method.call(this.pino, this.inContext(record, EVENT_KEY), text);
     } catch (err) {
       this.emitInternalError(method, err);
     }
@@ -250,11 +244,15 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   private emit(level: SampledLevel, msg: unknown, fields: unknown): void {
-    if (this.admits(level, typeof msg === 'string' ? truncateString(msg, this.core.maxStringLength) : undefined)) this.write(this.pino[level], msg, fields);
+    if (!this.admits(level, typeof msg === 'string' ? truncateString(msg, this.core.maxStringLength) : undefined)) return;
+    if (level === 'error' && this.core.replay !== undefined) this.replayHeld();
+    this.write(this.pino[level], msg, fields);
   }
 
   private emitError(err: Error, fields: Fields | undefined): void {
-    if (this.admits('error', plainMessage(err, this.core.maxStringLength))) this.writeError(this.pino.error, err, fields);
+    if (!this.admits('error', plainMessage(err, this.core.maxStringLength))) return;
+    if (this.core.replay !== undefined) this.replayHeld();
+    this.writeError(this.pino.error, err, fields);
   }
 
   /**
@@ -269,13 +267,11 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   private write(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
-    const context = activeContext();
-    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
-      if (fields === undefined || fields === null) method.call(this.pino, text);
-      else if (typeof fields === 'object') method.call(this.pino, core.sanitizer.fields(fields), text);
-      else method.call(this.pino, { fields: core.sanitizer.value(fields) }, text); // untyped callers
+      const safe = this.inContext(this.safeFields(fields));
+      if (safe === undefined) method.call(this.pino, text);
+      else method.call(this.pino, safe, text);
     } catch (err) {
       this.emitInternalError(method, err);
     }
@@ -283,12 +279,10 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   private writeError(method: LogFn, err: Error, fields: Fields | undefined): void {
     const core = this.core;
-    const context = activeContext();
-    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys) as Fields;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
       const message = safeFields[ERROR_KEY] as { message?: unknown } | undefined;
-      method.call(this.pino, safeFields, typeof message?.message === 'string' ? message.message : 'error');
+      method.call(this.pino, this.inContext(safeFields), typeof message?.message === 'string' ? message.message : 'error');
     } catch (e) {
       this.emitInternalError(method, e);
     }
@@ -306,13 +300,38 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const core = this.core;
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
-      const merged = withContextFields(context, fields, this.boundKeys);
-      const safe = typeof merged === 'object' && merged !== null ? core.sanitizer.fields(merged) : { fields: core.sanitizer.value(merged) };
+      const safe = this.inContext(this.safeFields(fields), undefined, context);
       const held = (context.replay.held ??= new HeldRecords(replay.maxRecords));
       if (held.hold({ writer: this, level, msg: text, fields: safe, timeMs: Date.now() })) core.countReplayDropped();
     } catch {
       core.countInternalError();
     }
+  }
+
+  /** The call's fields made JSON-safe by the sanitiser (errors, node:http objects, secrets), as without a context. */
+  private safeFields(fields: unknown): JsonFields | undefined {
+    if (fields === undefined || fields === null) return undefined;
+    if (typeof fields === 'object') return this.core.sanitizer.fields(fields);
+    return { fields: this.core.sanitizer.value(fields) }; // untyped callers
+  }
+
+  /**
+   * The record's fields with the active context's before them: the context's
+   * fields sanitised like a call's, without the keys the call sets (the call
+   * wins) or the logger binds (the binding stands, so no key is written
+   * twice). `first` (the event name) stays first. Outside a context, `safe`
+   * as it is: one lookup.
+   */
+  private inContext(safe: JsonFields | undefined, first?: string, context: LogContext | undefined = activeContext()): JsonFields | undefined {
+    if (context === undefined) return safe;
+    const fromContext = this.core.sanitizer.fields(context.fields);
+    const out = Object.create(null) as JsonFields;
+    if (first !== undefined && safe !== undefined && Object.hasOwn(safe, first)) out[first] = safe[first];
+    for (const key of Object.keys(fromContext)) {
+      if (!this.boundKeys.has(key) && (safe === undefined || !Object.hasOwn(safe, key))) out[key] = fromContext[key];
+    }
+    if (safe !== undefined) for (const key of Object.keys(safe)) if (key !== first) out[key] = safe[key];
+    return out;
   }
 
   /** Writes, before an error record, the records its context held, in order, each with its own time and `replayed: true`. */

@@ -5,10 +5,10 @@
  */
 const MODULE_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
-export const MODULE_NAME_WORDS = 'dot-separated names of letters, digits, "_" and "-", like "db" or "http.client"';
+export const MODULE_NAME_WORDS = 'dot-separated names of letters, digits, "_" and "-" (not "__proto__"), like "db" or "http.client"';
 
 export function isModuleName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 200 && MODULE_NAME.test(name);
+  return typeof name === 'string' && name.length <= 200 && MODULE_NAME.test(name) && !name.split('.').includes('__proto__');
 }
 
 /** The module and its parents, longest first: "db.pool.conn", "db.pool", "db". */

@@ -25,8 +25,11 @@ export const HEAD_KEYS = Object.freeze([LEVEL_KEY, TIME_KEY, PID_KEY, HOSTNAME_K
 /** The module of a module logger (`log.module("db")`): written by the logger, read by stores as a field like any other. */
 export const MODULE_KEY = 'module';
 
+/** Marks a record replayOnError wrote after an error in its context. */
+export const REPLAYED_KEY = 'replayed';
+
 /** Keys the logger writes itself: a field with one of these names is renamed `<key>_`, so it cannot forge them. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY, MODULE_KEY]);
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY, MODULE_KEY, REPLAYED_KEY]);
 
 /** The logger's own keys, the serialised error included: every other key of a record (`module` too) is a field. */
 export const OWN_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY, ERROR_KEY]);

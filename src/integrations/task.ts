@@ -1,6 +1,6 @@
 import type { Logger, ScheduledTask, ScheduleEvery } from '../core/Logger';
 import { parseDuration } from '../core/config/parseDuration';
-import { withContext } from '../core/context/logContext';
+import { withWorkContext } from '../core/context/logContext';
 
 /** Milliseconds since `start`, to the microsecond: enough for a task, short in the record. */
 export function elapsedMs(start: number): number {
@@ -15,7 +15,7 @@ export function elapsedMs(start: number): number {
  */
 export function runTask<T>(log: Logger, name: string, fn: () => T | PromiseLike<T>): Promise<T> {
   // In a context, so every record the task logs, with any logger, carries `task`.
-  return withContext({ task: name }, () => runInContext(log, name, fn));
+  return withWorkContext({ task: name }, () => runInContext(log, name, fn));
 }
 
 async function runInContext<T>(log: Logger, name: string, fn: () => T | PromiseLike<T>): Promise<T> {

@@ -107,3 +107,34 @@ describe('withContext', () => {
     expect(memory.records[0]).toMatchObject({ event: 'order.placed', requestId: 'r9', orderId: 'o' });
   });
 });
+
+describe('withContext never changes what the call\'s fields become', () => {
+  it('a throwing getter or Proxy among the call\'s fields inside a context never throws at the caller', () => {
+    const { log, memory, runUntilExit } = createTestLogger();
+    const throwing = { get bad(): string { throw new Error('getter'); } };
+    const hostile = new Proxy({}, { ownKeys() { throw new Error('trap'); } });
+    withContext({ requestId: 'r' }, () => {
+      expect(() => log.info('getter', throwing)).not.toThrow();
+      expect(() => log.error(new Error('e'), hostile)).not.toThrow();
+      const exit = (): void => log.fatal('down', hostile);
+      expect(runUntilExit(exit).exitCode).toBe(1);
+    });
+    expect(memory.records.map((r) => [r['msg'], r['requestId']])).toEqual([
+      ['getter', 'r'],
+      ['e', 'r'],
+      ['down', 'r'],
+    ]);
+  });
+
+  it('an Error or a node:http request passed as the fields is serialised as outside a context', () => {
+    const { log, memory } = createTestLogger({ redact: { defaults: false } });
+    const req = Object.assign(new (require('node:http').IncomingMessage)(null), { method: 'GET', url: '/x', headers: { authorization: 'Bearer t0ken' } });
+    withContext({ requestId: 'r' }, () => {
+      log.warn('retry', new Error('timeout') as object);
+      log.info('in', req as object);
+    });
+    expect(memory.records[0]).toMatchObject({ requestId: 'r', err: { type: 'Error', message: 'timeout' } });
+    expect(memory.records[1]).toMatchObject({ requestId: 'r', method: 'GET', url: '/x' });
+    expect(memory.lines[1]).not.toMatch(/t0ken|socket/);
+  });
+});

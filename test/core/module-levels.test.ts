@@ -1,4 +1,5 @@
 import { createLogger, loadConfig, metricsText } from '../../src';
+import { StructuredLogger } from '../../src/core/StructuredLogger';
 import { createTestLogger, MemoryTransport } from '../../src/testing';
 import { tempDir } from '../support/run-fixture';
 
@@ -193,5 +194,36 @@ describe('levels configuration', () => {
       if (saved === undefined) delete process.env['LOG_LEVEL'];
       else process.env['LOG_LEVEL'] = saved;
     }
+  });
+});
+
+describe('the level signal\'s toggle', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('turns the root and every module entry to debug, and back; a stale timer never restores a later change', () => {
+    jest.useFakeTimers();
+    const { log, changes } = setup({ level: 'info', levels: { db: 'warn' } });
+    const levels = StructuredLogger.levelStateOf(log)!;
+    levels.toggleDebug(10 * 60_000, 'signal');
+    expect([log.level, log.module('db').level]).toEqual(['debug', 'debug']);
+    jest.advanceTimersByTime(60_000);
+    levels.toggleDebug(10 * 60_000, 'signal'); // off again
+    expect([log.level, log.module('db').level]).toEqual(['info', 'warn']);
+    log.setLevel('debug', { ttl: '1h' });
+    jest.advanceTimersByTime(20 * 60_000); // past the first toggle's 10 minutes
+    expect(log.level).toBe('debug');
+    expect(changes().map((r) => [r['msg'], r['module'], r['to'], r['source']])).toEqual([
+      ['level changed', undefined, 'debug', 'signal'],
+      ['level changed', 'db', 'debug', 'signal'],
+      ['level restored', undefined, 'info', undefined],
+      ['level restored', 'db', 'warn', undefined],
+      ['level changed', undefined, 'debug', 'api'],
+    ]);
+  });
+
+  it('a module cannot be named __proto__', () => {
+    const { log } = setup();
+    expect(() => log.module('__proto__')).toThrow(RangeError);
+    expect(() => log.setLevel('debug', { module: 'a.__proto__' })).toThrow(RangeError);
   });
 });

@@ -109,3 +109,41 @@ describe('replayOnError', () => {
     expect(() => createTestLogger({ replayOnError: { maxRecords: 0 } })).toThrow('replayOnError.maxRecords');
   });
 });
+
+describe('replayOnError and the checks on the error record', () => {
+  it('an error after close() replays nothing', async () => {
+    const { log, memory } = createTestLogger({ level: 'info', replayOnError: true });
+    await withContext({}, async () => {
+      log.debug('held');
+      await log.close();
+      log.error('late');
+    });
+    expect(memory.records.filter((r) => r['replayed'] === true)).toEqual([]);
+  });
+
+  it('an error that sampling suppresses replays nothing: the held records wait for one that is written', () => {
+    const { log, memory } = createTestLogger({ level: 'info', replayOnError: true, sampling: { first: 1, thereafter: 0, interval: '1h' } });
+    withContext({}, () => {
+      log.error('same');
+      log.debug('held');
+      log.error('same'); // suppressed
+      log.error('other');
+    });
+    expect(memory.records.map((r) => [r['msg'], r['replayed']])).toEqual([
+      ['same', undefined],
+      ['held', true],
+      ['other', undefined],
+    ]);
+    void log.close();
+  });
+
+  it('a field or binding named replayed cannot forge the mark', () => {
+    const { log, memory } = createTestLogger({ level: 'info', replayOnError: true });
+    withContext({}, () => {
+      log.child({ replayed: 'bound' }).debug('held', { replayed: 'field' });
+      log.error('e');
+    });
+    expect(memory.records[0]).toMatchObject({ replayed: true, replayed_: 'field' });
+    expect(memory.lines[0]!.match(/"replayed"/g)).toHaveLength(1);
+  });
+});

@@ -94,11 +94,11 @@ describe.each(servers)('levelHandler over %s', (_name, serve) => {
   });
 });
 
-it('levelHandler over node:http refuses a body that is not JSON, or too long, with 400', async () => {
+it('levelHandler over node:http refuses a body that is not JSON (400) or too long (413)', async () => {
   const { log } = createTestLogger();
   const url = await serveNode(levelHandler(log));
   expect((await call(url, 'PUT', '{"level":')).body['error']).toMatch(/not JSON/);
   const long = await call(url, 'PUT', JSON.stringify({ level: 'debug', module: 'x'.repeat(5000) }));
-  expect([long.status, long.body['error']]).toEqual([400, 'the body is longer than 4096 bytes']);
+  expect([long.status, long.body['error']]).toEqual([413, 'the body is longer than 4096 bytes']);
   expect(log.level).toBe('info');
 });

@@ -1,8 +1,8 @@
-import type { RequestListener } from 'node:http';
+import { Agent, get, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { fastifyRequestLogger, requestLogger, type Logger } from '../../src';
+import { fastifyRequestLogger, requestLogger, withContext, type Logger } from '../../src';
 import { createTestLogger, type MemoryTransport } from '../../src/testing';
 import { closedAfterEach, serveOnLoopback } from '../support/loopback-server';
 
@@ -83,5 +83,49 @@ describe('requestLogger runs the rest of the request in a context carrying reque
       });
     });
     expectEachQueryInItsRequest(await requestRecords(memory, url));
+  });
+});
+
+describe('each request holds its own records for replayOnError', () => {
+  it('node:http over one keep-alive connection: the second request never replays the first one\'s records', async () => {
+    const { log, memory } = createTestLogger({ level: 'info', replayOnError: true });
+    const track = requestLogger(log);
+    const url = await serve((req, res) => {
+      track(req, res);
+      if (req.url === '/a') log.debug('held by a');
+      else log.error('b failed');
+      res.end('ok');
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    opened.push({ close: () => agent.destroy() });
+    for (const path of ['/a', '/b']) {
+      await new Promise<void>((resolve, reject) => get(`${url}${path}`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+    }
+    for (let i = 0; i < 1_000 && memory.records.filter((r) => r['msg'] === 'request').length < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(memory.records.map((r) => r['msg'])).not.toContain('held by a');
+    expect(memory.records.find((r) => r['msg'] === 'b failed')?.['requestId']).toBe(memory.records.filter((r) => r['msg'] === 'request')[1]?.['requestId']);
+  });
+
+  it('Express started inside a context: requests carry its fields, and do not share held records', async () => {
+    const { log, memory } = createTestLogger({ level: 'info', replayOnError: true });
+    const app = express();
+    app.use(requestLogger(log));
+    let releaseA: () => void = () => undefined;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    app.get('/a', async (_req, res) => {
+      log.debug('held by a');
+      releaseA();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      res.end('a');
+    });
+    app.get('/b', async (_req, res) => {
+      await aHeld;
+      log.error('b failed');
+      res.end('b');
+    });
+    const url = await withContext({ service: 'shop' }, () => serve(app));
+    await Promise.all([fetch(`${url}/a`), fetch(`${url}/b`)]);
+    expect(memory.records.map((r) => r['msg'])).not.toContain('held by a');
+    expect(memory.records.find((r) => r['msg'] === 'b failed')).toMatchObject({ service: 'shop' });
   });
 });

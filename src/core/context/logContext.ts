@@ -26,14 +26,24 @@ const storage = new AsyncLocalStorage<LogContext>();
  * fields are read once, here. Returns what `fn` returns.
  */
 export function withContext<T>(fields: Fields, fn: () => T): T {
-  return storage.run(contextOf(storage.getStore(), ownFields(fields)), fn);
+  return storage.run(contextOf(storage.getStore(), ownFields(fields), false), fn);
 }
 
-/** A context inside `parent` (if any): the fields merged, the inner winning; the replay slot shared. */
-function contextOf(parent: LogContext | undefined, own: Record<string, unknown>): LogContext {
+/**
+ * withContext for a unit of work of its own, a request or a task: its fields
+ * merge with the context around it, but the records it holds for
+ * replayOnError are its own, so concurrent requests started inside one
+ * context (a server started in a task, say) never replay each other's.
+ */
+export function withWorkContext<T>(fields: Fields, fn: () => T): T {
+  return storage.run(contextOf(storage.getStore(), ownFields(fields), true), fn);
+}
+
+/** A context inside `parent` (if any): the fields merged, the inner winning; the replay slot shared unless `ownReplay`. */
+function contextOf(parent: LogContext | undefined, own: Record<string, unknown>, ownReplay: boolean): LogContext {
   return {
     fields: parent === undefined ? own : Object.assign(Object.create(null) as Record<string, unknown>, parent.fields, own),
-    replay: parent?.replay ?? { held: undefined },
+    replay: ownReplay || parent === undefined ? { held: undefined } : parent.replay,
   };
 }
 
@@ -43,28 +53,15 @@ export function activeContext(): LogContext | undefined {
 }
 
 /**
- * The context's fields, then the call's, as one object for the sanitiser.
- * A context field the logger already binds is left out: the binding stands,
- * and the line has no key twice (`req.log` binds the `requestId` its
- * request's context carries too). Without a prototype, so a key named
- * "__proto__" stays a field.
- */
-export function withContextFields(context: LogContext, fields: unknown, boundKeys: ReadonlySet<string>): unknown {
-  if (fields !== undefined && fields !== null && typeof fields !== 'object') return fields; // untyped callers: left as they are
-  const out = Object.create(null) as Record<string, unknown>;
-  if (boundKeys.size === 0) Object.assign(out, context.fields);
-  else for (const key of Object.keys(context.fields)) if (!boundKeys.has(key)) out[key] = context.fields[key];
-  return Object.assign(out, fields ?? undefined);
-}
-
-/**
  * Makes the rest of the current synchronous run, and what it schedules, a
- * context: for a node:http handler, whose request goes on after the call
- * that starts its logging instead of inside a callback.
+ * context of its own: for a node:http handler, whose request goes on after
+ * the call that starts its logging instead of inside a callback. Never
+ * merged with the context found there: on Node 20 and 22 that can be the
+ * previous request's on the same keep-alive connection (enterWith stores on
+ * the connection's parser resource).
  */
 export function enterContext(fields: Fields): void {
-  const parent = storage.getStore();
-  storage.enterWith(contextOf(parent, ownFields(fields)));
+  storage.enterWith(contextOf(undefined, ownFields(fields), true));
 }
 
 /** A snapshot of the own enumerable fields; a getter that throws, or a value that is not an object, gives none. */

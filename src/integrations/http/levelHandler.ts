@@ -35,8 +35,8 @@ export function levelHandler(log: Logger, options: LevelHandlerOptions = {}): En
   if (levels === undefined) throw new TypeError('levelHandler: log is not a prodlog logger');
   const token = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
   return (request, response) => {
-    const parsedBody = bodyParsedByFramework(request);
     const { req, res } = nodeExchange(request, response);
+    // The token first: nothing of an unauthenticated request is read or parsed.
     if (token !== undefined && !authorized(req, token)) {
       res.setHeader('www-authenticate', 'Bearer');
       sendJson(res, 401, { error: 'a bearer token is required' });
@@ -45,10 +45,10 @@ export function levelHandler(log: Logger, options: LevelHandlerOptions = {}): En
     if (req.method === 'GET' || req.method === 'HEAD') {
       sendJson(res, 200, levels.snapshot());
     } else if (req.method === 'PUT' || req.method === 'POST') {
-      const body = parsedBody === undefined ? readBody(req) : Promise.resolve(parsedBody);
+      const body = bodyOf(request, req);
       body.then(
         (value) => change(levels, value, res),
-        (err: Error) => sendJson(res, 400, { error: err.message }),
+        (err: Error) => sendJson(res, err instanceof BodyTooLong ? 413 : 400, { error: err.message }),
       );
     } else {
       res.setHeader('allow', 'GET, HEAD, PUT, POST');
@@ -87,35 +87,30 @@ function bodyProblem(body: unknown): string | undefined {
   return undefined;
 }
 
-/** express.json() leaves the parsed body on `req.body`, Fastify on `request.body`; plain node:http leaves none. */
-function bodyParsedByFramework(req: EndpointRequest): unknown {
-  const body = (req as { body?: unknown }).body;
-  if (body === undefined) return undefined;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return parseJson(body.toString());
-  return body;
+class BodyTooLong extends Error {
+  constructor() {
+    super(`the body is longer than ${MAX_BODY_BYTES} bytes`);
+  }
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`the body is longer than ${MAX_BODY_BYTES} bytes`));
-        return;
-      }
-      try {
-        resolve(parseJson(Buffer.concat(chunks).toString('utf8')));
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
-    req.on('error', reject);
-  });
+/**
+ * The request's JSON body: as express.json() or Fastify parsed it
+ * (`body`), else read from the request, refused past MAX_BODY_BYTES (by its
+ * Content-Length before reading, or as soon as it passes it).
+ */
+async function bodyOf(request: EndpointRequest, req: IncomingMessage): Promise<unknown> {
+  const parsed = (request as { body?: unknown }).body;
+  if (parsed !== undefined) return typeof parsed === 'string' || Buffer.isBuffer(parsed) ? parseJson(parsed.toString()) : parsed;
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new BodyTooLong();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Leaving the loop destroys the request: the rest of an endless body is never read.
+    if (size > MAX_BODY_BYTES) throw new BodyTooLong();
+    chunks.push(chunk);
+  }
+  return parseJson(Buffer.concat(chunks).toString('utf8'));
 }
 
 function parseJson(text: string): unknown {
@@ -133,5 +128,6 @@ function authorized(req: IncomingMessage, expected: Buffer): boolean {
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  if (status === 413) res.setHeader('connection', 'close');
   send(res, status, JSON_TYPE, JSON.stringify(value));
 }

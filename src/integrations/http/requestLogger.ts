@@ -6,7 +6,7 @@ import { censorHeaders } from '../../core/serialize/httpHeaders';
 import { describe, toError } from '../../core/serialize/Sanitizer';
 import { DEFAULT_CENSOR } from '../../core/serialize/secretKeys';
 import { StructuredLogger } from '../../core/StructuredLogger';
-import { enterContext, withContext } from '../../core/context/logContext';
+import { enterContext, withWorkContext } from '../../core/context/logContext';
 import type { FastifyRequestLike } from './httpExchange';
 import { observeRequest } from './requestMetrics';
 import { elapsedMs } from '../task';
@@ -213,7 +213,7 @@ export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): 
 export function continueInContext(req: IncomingMessage, next: () => void): void {
   const requestId = requests.get(req)?.requestId;
   if (requestId === undefined) next();
-  else withContext({ requestId }, next);
+  else withWorkContext({ requestId }, next);
 }
 
 /**
