@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { resolveConfig, loadConfig } from './config/loadConfig';
+import { layeredConfig, type ConfigOrigin } from './config/loadConfig';
+import { ConfigError } from './core/config/ConfigError';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
@@ -15,43 +16,75 @@ import { installReadiness } from './integrations/installReadiness';
 import { packageName } from './integrations/packageInfo';
 import { runSchedule, runTask } from './integrations/task';
 import { traceCorrelation } from './integrations/traceCorrelation';
+import { openTransport } from './sharedTransports';
+import { adoptAsRoot, type RootCandidate } from './rootLogger';
 
 export interface LoggerOptions extends LoggerConfig {
   /** Replaces process.exit for FATAL and crashes; tests use it. It must not return normally. */
   readonly exit?: ExitFunction;
+  /**
+   * The config file these options apply over: a path (relative to the
+   * working directory; it must exist) read when $PRODLOG_CONFIG names none,
+   * or `false` to read no file at all. Default: $PRODLOG_CONFIG, else
+   * ./prodlog.config.json if there is one.
+   */
+  readonly configFile?: string | false;
+  /**
+   * Whether this logger is the process's root logger, the one getLogger()
+   * writes through. Default: the first logger created without `transports`
+   * in its options (its transports are the config file's) and without
+   * `configFile: false` becomes the root; `true` makes this one the root in
+   * place of any other; `false` never.
+   */
+  readonly root?: boolean;
 }
 
 /**
- * Creates a logger from options, or, with no argument, from the config file
- * ($PRODLOG_CONFIG or ./prodlog.config.json) with environment overrides.
+ * Creates a logger from the config file ($PRODLOG_CONFIG, else
+ * ./prodlog.config.json when there is one) with `options` applied over it
+ * key by key, and environment overrides (LOG_LEVEL) over both: defaults <
+ * file < options < environment. Objects merge (`fatal: { timeout }` keeps the
+ * file's `fatal.exitCode`); anything else, `transports` included, replaces
+ * the file's value whole. `configFile: false` ignores the file.
  * Throws ConfigError at once for a configuration that cannot work; after
  * that, nothing the logger does throws at the caller.
+ *
+ * A file or spool that another logger of this process has open is shared
+ * with it, not opened twice (see sharedTransports.ts).
  *
  * `Events` (optional, types only) maps event names to their fields and
  * types `log.event(name, fields)`: `createLogger<ShopEvents>()`.
  */
 export function createLogger<Events extends EventMap<Events> = NoEvents>(options?: LoggerOptions): Logger<Events> {
-  let config: ResolvedConfig;
-  let exit: ExitFunction = defaultExit;
-  if (options === undefined) {
-    config = loadConfig();
-  } else {
-    const { exit: exitOption, ...rest } = options;
-    if (exitOption) exit = exitOption;
-    config = resolveConfig(rest, 'options');
+  const { exit: exitOption, configFile, root, ...rest } = options ?? {};
+  checkCodeOptions(configFile, root, exitOption);
+  const exit = exitOption ?? defaultExit;
+  const { config, origin } = layeredConfig({ options: rest, ...(configFile !== undefined ? { configFile } : {}), env: process.env, cwd: process.cwd() });
+  const core = loggerFromConfig<Events>(config, origin, exit);
+  adoptAsRoot(core as unknown as RootCandidate, root ?? (rest.transports === undefined && configFile !== false ? 'if-none' : false));
+  return core.log;
+}
+
+/** The options that never come from a file, checked as the schema checks the others. */
+function checkCodeOptions(configFile: unknown, root: unknown, exit: unknown): void {
+  const problems: string[] = [];
+  if (configFile !== undefined && configFile !== false && (typeof configFile !== 'string' || configFile.trim() === '')) {
+    problems.push(`configFile: ${JSON.stringify(configFile) ?? String(configFile)} is not a path or false`);
   }
-  return loggerFromConfig<Events>(config, exit);
+  if (root !== undefined && typeof root !== 'boolean') problems.push(`root: ${JSON.stringify(root) ?? String(root)} is not true or false`);
+  if (exit !== undefined && typeof exit !== 'function') problems.push(`exit: is not a function`);
+  if (problems.length > 0) throw new ConfigError('options', problems);
 }
 
 function defaultExit(code: number): never {
   return process.exit(code);
 }
 
-function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, exit: ExitFunction): Logger<Events> {
+function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: ResolvedConfig, origin: ConfigOrigin, exit: ExitFunction): LoggerCore<Events> {
   const name = config.name ?? packageName() ?? 'app';
-  const entries = createEntries(config, name);
+  const entries = createEntries(config, origin, name);
   try {
-    return assemble<Events>(config, exit, name, entries, fatalMarkerOf(config, name, exit));
+    return assemble<Events>(config, origin, exit, name, entries, fatalMarkerOf(config, name, exit));
   } catch (err) {
     closeAll(entries);
     throw err;
@@ -59,17 +92,22 @@ function loggerFromConfig<Events extends EventMap<Events> = NoEvents>(config: Re
 }
 
 /**
- * Creates the transports in order. When one throws (a file in use, a CA file
- * that cannot be read), those already created are closed before the error
- * goes on, so a failed start leaves no file open and no lock held.
+ * Creates the transports in order, or takes the ones of this process that
+ * hold the same file or spool (openTransport). When one throws (a file in
+ * use, a CA file that cannot be read, a shared file with other settings),
+ * those already created are closed (or let go of) before the error goes on,
+ * so a failed start leaves no file open and no lock held.
  */
-function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[] {
+function createEntries(config: ResolvedConfig, origin: ConfigOrigin, loggerName: string): FanoutEntry[] {
   const entries: FanoutEntry[] = [];
   try {
-    const { createTransport } = transportRegistry();
-    for (const t of config.transports) {
-      entries.push({ transport: createTransport(t, { loggerName }), minLevel: levelValue(t.level ?? config.level) });
-    }
+    const { createTransport, sharedResourceOf } = transportRegistry();
+    const context = { loggerName };
+    const source = origin.sources['transports']?.startsWith('file') && typeof origin.file === 'string' ? origin.file : 'options';
+    config.transports.forEach((t, i) => {
+      const transport = openTransport(sharedResourceOf(t, context), { loggerName, at: `transports[${i}]`, source }, () => createTransport(t, context));
+      entries.push({ transport, minLevel: levelValue(t.level ?? config.level) });
+    });
   } catch (err) {
     closeAll(entries);
     throw err;
@@ -82,7 +120,7 @@ function createEntries(config: ResolvedConfig, loggerName: string): FanoutEntry[
  * imported: it holds every transport's schema, built with zod, which
  * resolveConfig has loaded by then.
  */
-function transportRegistry(): Pick<typeof import('./transportRegistry'), 'createTransport'> {
+function transportRegistry(): Pick<typeof import('./transportRegistry'), 'createTransport' | 'sharedResourceOf'> {
   return require('./transportRegistry') as typeof import('./transportRegistry');
 }
 
@@ -108,7 +146,7 @@ function fatalMarkerOf(config: ResolvedConfig, name: string, exit: ExitFunction)
   return marker === undefined ? defaultFatalMarkerPath(name, process.cwd()) : resolve(marker);
 }
 
-function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit: ExitFunction, name: string, entries: FanoutEntry[], fatalMarker: string | undefined): Logger<Events> {
+function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origin: ConfigOrigin, exit: ExitFunction, name: string, entries: FanoutEntry[], fatalMarker: string | undefined): LoggerCore<Events> {
   const fanout = new Fanout(entries);
   const level = effectiveLevel(config.level, entries);
   const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
@@ -129,13 +167,13 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, exit:
   );
   const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
-    installReadiness(core, core.log, config);
+    installReadiness(core, core.log, config, origin);
   } catch (err) {
     // The core holds process-wide listeners by now; closing it lets go of them and of the transports.
     void core.close();
     throw err;
   }
-  return core.log;
+  return core;
 }
 
 /** No record below every transport's level can be written, so below that the logger does no work. */

@@ -36,6 +36,10 @@ export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'>;
  * A logger for a service's own tests: records in memory, exits recorded
  * instead of performed, and no process-wide listeners (crash capture and
  * signal handling off) so the test runner keeps control of the process.
+ * The service's config file is not read (`configFile: false`), so a test
+ * logs the same on every machine; pass `configFile` to read one. Not the
+ * root logger unless `root: true`: then the service's getLogger() loggers
+ * write to it.
  */
 export function createTestLogger<Events extends EventMap<Events> = NoEvents>(options: TestLoggerOptions = {}): TestLogger<Events> {
   const memory = new MemoryTransport();
@@ -43,6 +47,7 @@ export function createTestLogger<Events extends EventMap<Events> = NoEvents>(opt
   const log = createLogger<Events>({
     capture: false,
     shutdown: false,
+    configFile: false,
     ...options,
     transports: [{ type: 'custom', transport: memory }],
     exit: (code) => {

@@ -18,15 +18,27 @@ interface MetricSpec {
   readonly samples: (loggers: readonly LoggerHealth[]) => Sample[];
 }
 
-/** One sample per transport of every logger, for the transports that report `value`. */
+/**
+ * One sample per transport of every logger, for the transports that report
+ * `value`. A transport shared by several loggers (`sharedBy`: one file or
+ * spool named by two createLogger() calls) reports the same figures in each
+ * of them: it is counted once, under the first logger that reports it, so
+ * sums over loggers stay true.
+ */
 function perTransport(value: (t: TransportHealth) => number | undefined): MetricSpec['samples'] {
-  return (healths) =>
-    healths.flatMap((h) =>
+  return (healths) => {
+    const sharedSeen = new Set<string>();
+    return healths.flatMap((h) =>
       h.transports.flatMap((t): Sample[] => {
+        if (t.sharedBy !== undefined) {
+          if (sharedSeen.has(t.name)) return [];
+          sharedSeen.add(t.name);
+        }
         const v = value(t);
         return v === undefined ? [] : [{ labels: { logger: h.name, transport: t.name }, value: v }];
       }),
     );
+  };
 }
 
 /** One sample per logger name: loggers of one name share their FATAL marker, so their figures are one, not a sum. */
