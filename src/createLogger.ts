@@ -104,8 +104,16 @@ function createEntries(config: ResolvedConfig, origin: ConfigOrigin, loggerName:
     const { createTransport, sharedResourceOf } = transportRegistry();
     const context = { loggerName };
     const source = origin.sources['transports']?.startsWith('file') && typeof origin.file === 'string' ? origin.file : 'options';
+    const named = new Map<string, number>();
     config.transports.forEach((t, i) => {
-      const transport = openTransport(sharedResourceOf(t, context), { loggerName, at: `transports[${i}]`, source }, () => createTransport(t, context));
+      const resource = sharedResourceOf(t, context);
+      if (resource !== undefined) {
+        // Within one logger the same file twice would get every record twice: a mistake, not a share.
+        const earlier = named.get(resource.key);
+        if (earlier !== undefined) throw new ConfigError(source, [`transports[${i}]: names ${resource.describe}, as transports[${earlier}] does: one logger writes a file or spool through one transport (give it the lower level of the two)`]);
+        named.set(resource.key, i);
+      }
+      const transport = openTransport(resource, { loggerName, at: `transports[${i}]`, source }, () => createTransport(t, context));
       entries.push({ transport, minLevel: levelValue(t.level ?? config.level) });
     });
   } catch (err) {

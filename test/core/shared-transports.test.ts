@@ -98,6 +98,16 @@ describe('two loggers naming one log file share its transport', () => {
     expect(problemOf(() => logger({ transports: [{ type: 'file', path, reopenSignal: 'SIGUSR2' }] }))).toMatch(/^transports\[0\]\.reopenSignal: "SIGUSR2" here, "SIGHUP" in the logger/);
   });
 
+  it('one logger naming one file twice is refused: it would get every record twice', async () => {
+    const path = join(tempDir('shared-twice'), 'app.log');
+    expect(problemOf(() => logger({ transports: [{ type: 'file', path }, { type: 'console' }, { type: 'file', path: join(path, '..', 'app.log'), level: 'error' }] }))).toBe(
+      `transports[2]: names the log file ${path}, as transports[0] does: one logger writes a file or spool through one transport (give it the lower level of the two)`,
+    );
+    // Nothing stays open once the failed start has closed what it opened: a logger that rotates the file starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logger({ transports: rotating(path) }).health().transports[0]).toMatchObject({ type: 'file' });
+  });
+
   it('/metrics counts a shared transport once', async () => {
     const path = join(tempDir('shared-metrics'), 'app.log');
     const a = logger({ name: 'svc', transports: rotating(path) });
