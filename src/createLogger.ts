@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { layeredConfig, type ConfigOrigin } from './config/loadConfig';
+import { layeredConfig, type ConfigOrigin, type Environment } from './config/loadConfig';
 import { ConfigError } from './core/config/ConfigError';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
 import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
 import { createIsoTime } from './core/isoTime';
-import { LEVEL_SETTINGS, levelValue, type LevelSetting } from './core/levels';
+import { LEVELS, levelValue, settingAtLeast } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
 import { ERROR_KEY, levelField, MESSAGE_KEY } from './core/record';
@@ -56,10 +56,15 @@ export interface LoggerOptions extends LoggerConfig {
  * types `log.event(name, fields)`: `createLogger<ShopEvents>()`.
  */
 export function createLogger<Events extends EventMap<Events> = NoEvents>(options?: LoggerOptions): Logger<Events> {
-  const { exit: exitOption, configFile, root, ...rest } = options ?? {};
+  return createLoggerWithEnv<Events>(options ?? {}, process.env);
+}
+
+/** createLogger(options) with the environment (LOG_LEVEL, PRODLOG_CONFIG) read from `env` instead of process.env. */
+export function createLoggerWithEnv<Events extends EventMap<Events> = NoEvents>(options: LoggerOptions, env: Environment): Logger<Events> {
+  const { exit: exitOption, configFile, root, ...rest } = options;
   checkCodeOptions(configFile, root, exitOption);
   const exit = exitOption ?? defaultExit;
-  const { config, origin } = layeredConfig({ options: rest, ...(configFile !== undefined ? { configFile } : {}), env: process.env, cwd: process.cwd() });
+  const { config, origin } = layeredConfig({ options: rest, ...(configFile !== undefined ? { configFile } : {}), env, cwd: process.cwd() });
   const core = loggerFromConfig<Events>(config, origin, exit);
   adoptAsRoot(core as unknown as RootCandidate, root ?? (rest.transports === undefined && configFile !== false ? 'if-none' : false));
   return core.log;
@@ -114,7 +119,8 @@ function createEntries(config: ResolvedConfig, origin: ConfigOrigin, loggerName:
         named.set(resource.key, i);
       }
       const transport = openTransport(resource, { loggerName, at: `transports[${i}]`, source }, () => createTransport(t, context));
-      entries.push({ transport, minLevel: levelValue(t.level ?? config.level) });
+      // A transport's own level only: the logger's level is live (setLevel) and applies before the fanout.
+      entries.push({ transport, minLevel: t.level === undefined ? LEVELS.debug : levelValue(t.level) });
     });
   } catch (err) {
     closeAll(entries);
@@ -156,12 +162,13 @@ function fatalMarkerOf(config: ResolvedConfig, name: string, exit: ExitFunction)
 
 function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origin: ConfigOrigin, exit: ExitFunction, name: string, entries: FanoutEntry[], fatalMarker: string | undefined): LoggerCore<Events> {
   const fanout = new Fanout(entries);
-  const level = effectiveLevel(config.level, entries);
+  const floor = transportFloor(entries);
   const sanitizer = new Sanitizer(config.limits, new SecretKeyMatcher(config.redact.defaults), config.redact.censor);
   const root = pino(
     {
       name,
-      level,
+      // pino's own level is the floor; the live levels (LevelState) decide above it.
+      level: settingAtLeast(floor),
       timestamp: createIsoTime(),
       messageKey: MESSAGE_KEY,
       errorKey: ERROR_KEY,
@@ -173,7 +180,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origi
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
+  const core = new LoggerCore<Events>({ settings: config, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
     installReadiness(core, core.log, config, origin);
   } catch (err) {
@@ -184,9 +191,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origi
   return core;
 }
 
-/** No record below every transport's level can be written, so below that the logger does no work. */
-function effectiveLevel(configured: LevelSetting, entries: readonly FanoutEntry[]): LevelSetting {
-  const lowestTransport = Math.min(...entries.map((e) => e.minLevel));
-  const floor = Math.max(levelValue(configured), lowestTransport);
-  return LEVEL_SETTINGS.find((s) => levelValue(s) >= floor) ?? 'silent';
+/** No record below every transport's level can be written, so below that the logger does no work, whatever its level. */
+function transportFloor(entries: readonly FanoutEntry[]): number {
+  return Math.min(...entries.map((e) => e.minLevel));
 }

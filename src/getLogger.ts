@@ -1,14 +1,16 @@
 import { createLogger } from './createLogger';
-import type { DeliveryReport, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery } from './core/Logger';
+import type { DeliveryReport, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery, SetLevelOptions } from './core/Logger';
 import type { LevelName, LevelSetting } from './core/levels';
+import { isModuleName, MODULE_NAME_WORDS } from './core/moduleName';
 import { createRootForGetLogger, currentRoot } from './rootLogger';
 
 /** One logger per name (and one for the root itself), so getLogger('db') === getLogger('db'). */
 const byName = new Map<string, Logger<NoEvents>>();
 
 /**
- * The process's root logger, or with a name a module logger of it (its
- * records carry `module: name`). The root is the first logger created with
+ * The process's root logger, or with a name its module logger,
+ * `root.module(name)`: records carry `module: name`, and the `levels` table
+ * sets its level. The root is the first logger created with
  * createLogger() from the config file (no `transports` in its options), or
  * the one created with `root: true`; when there is none yet, getLogger()
  * creates it, as createLogger() with no options would: from the config file
@@ -19,10 +21,12 @@ const byName = new Map<string, Logger<NoEvents>>();
  * code creates its logger: its records go to that logger. Throws ConfigError
  * at that first use if it has to create the root and the file is wrong.
  *
- * `Events` types `event()` as in createLogger<Events>().
+ * `Events` types `event()` as in createLogger<Events>(). A name that is not
+ * a module name throws a RangeError, as `module()` does.
  */
 export function getLogger<Events extends EventMap<Events> = NoEvents>(name?: string): Logger<Events> {
-  const key = typeof name === 'string' ? name : '';
+  if (name !== undefined && !isModuleName(name)) throw new RangeError(`getLogger: ${JSON.stringify(name) ?? String(name)} is not a module name: ${MODULE_NAME_WORDS}`);
+  const key = name ?? '';
   let log = byName.get(key);
   if (log === undefined) {
     log = new DeferredLogger(key === '' ? undefined : key) as unknown as Logger<NoEvents>;
@@ -41,9 +45,9 @@ function rootLogger(): Logger<NoEvents> {
   return root;
 }
 
-/** A module logger of a root: `module` in every record. */
+/** A module logger of a root: `module` in every record, the module's level. */
 function moduleOf(root: Logger<NoEvents>, name: string): Logger<NoEvents> {
-  return root.child({ module: name });
+  return root.module(name);
 }
 
 /**
@@ -65,6 +69,8 @@ class DeferredLogger implements Logger<NoEvents> {
     this.error = this.error.bind(this) as this['error'];
     this.fatal = this.fatal.bind(this) as this['fatal'];
     this.child = this.child.bind(this);
+    this.module = this.module.bind(this);
+    this.setLevel = this.setLevel.bind(this);
     this.isLevelEnabled = this.isLevelEnabled.bind(this);
     this.flush = this.flush.bind(this) as this['flush'];
     this.close = this.close.bind(this);
@@ -112,6 +118,16 @@ class DeferredLogger implements Logger<NoEvents> {
 
   child(bindings: Fields): Logger<NoEvents> {
     return this.target().child(bindings) as unknown as Logger<NoEvents>;
+  }
+
+  /** Nested as `root.module('db').module('pool')` is ("db.pool"), and like this one, found at its first use. */
+  module(name: string): Logger<NoEvents> {
+    if (!isModuleName(name)) throw new RangeError(`module: ${JSON.stringify(name) ?? String(name)} is not a module name: ${MODULE_NAME_WORDS}`);
+    return getLogger(this.moduleName === undefined ? name : `${this.moduleName}.${name}`);
+  }
+
+  setLevel(level: LevelSetting, options?: SetLevelOptions): void {
+    this.target().setLevel(level, options);
   }
 
   isLevelEnabled(level: LevelName): boolean {

@@ -17,6 +17,7 @@ function evaluateGoals(summary) {
     ratioGoal(summary, 'object record to a file vs the physical-limit proxy', 'object', 'file', 'limit', 2.0),
     vsFastestPino(summary, 'disabled call vs pino (file logger)', 'disabled', 'file', 1.5),
     vsFastestPino(summary, 'disabled call vs pino (/dev/null logger)', 'disabled', 'devnull', 1.5),
+    vsFastestPino(summary, 'disabled call on a module logger vs pino (file logger)', 'module-disabled', 'file', 1.5),
     aheadOfPeers(summary),
     memoryGoal(summary),
     noLossGoal(summary),

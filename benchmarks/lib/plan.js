@@ -4,7 +4,7 @@
  * The cases: which child script runs, with how many records, to which
  * destinations, for how many rounds, and how many lines a complete output has.
  */
-const CASE_IDS = Object.freeze(['basic', 'object', 'child', 'error', 'disabled', 'memory', 'fatal']);
+const CASE_IDS = Object.freeze(['basic', 'object', 'child', 'module', 'error', 'disabled', 'module-disabled', 'memory', 'fatal']);
 
 function caseDefinitions(s) {
   const both = ['file', 'devnull'];
@@ -12,8 +12,10 @@ function caseDefinitions(s) {
     { id: 'basic', title: 'basic message', script: 'basic', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'object', title: 'object record (7 fields)', script: 'object', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'child', title: 'child logger with 2 bindings', script: 'child', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
+    { id: 'module', title: 'module logger', script: 'module', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'error', title: 'Error with stack', script: 'error', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'disabled', title: 'disabled debug call', script: 'disabled', dests: both, n: s.disabledN, burst: 0, rounds: s.rounds, lines: 0 },
+    { id: 'module-disabled', title: 'disabled debug call on a module logger', script: 'moduleDisabled', dests: both, n: s.disabledN, burst: 0, rounds: s.rounds, lines: 0 },
     { id: 'memory', title: `${s.memoryN.toLocaleString('en-US')} object records without yielding`, script: 'object', dests: ['file'], n: s.memoryN, burst: 0, rounds: s.memoryRounds, lines: s.memoryN, long: true, loggers: s.memoryLoggers },
     { id: 'fatal', title: `fatal() with ${s.fatalN.toLocaleString('en-US')} records pending`, script: 'fatal', dests: ['file'], n: s.fatalN, burst: 0, rounds: s.fatalRounds, lines: s.fatalN + 1, long: true },
   ];

@@ -56,7 +56,7 @@ function caseSection(c) {
   const lines = [
     `## ${capitalise(c.title)}`,
     '',
-    `${fmt(c.n)} ${c.id === 'disabled' ? 'calls' : 'records'} per process. ns/record: median (min-max) over the rounds. x pino: median over the fastest pino configuration's median for that destination${fastestNote(c)}.`,
+    `${fmt(c.n)} ${c.lines === 0 ? 'calls' : 'records'} per process. ns/record: median (min-max) over the rounds. x pino: median over the fastest pino configuration's median for that destination${fastestNote(c)}.`,
     '',
     '| logger | to a file: ns/record | x pino | CPU ns/record (file) | to /dev/null: ns/record | x pino | peak RSS (file) | lines lost (file) |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',

@@ -16,16 +16,18 @@ function exitAfter(level) {
   };
 }
 
-const DEFAULTS = { childOf: (log, bindings) => log.child(bindings), fatal: exitAfter('fatal') };
+/** A logger for one module: what users of a logger without modules write, a child bound with the name. */
+const DEFAULTS = { childOf: (log, bindings) => log.child(bindings), moduleOf: (log, name) => log.child({ module: name }), fatal: exitAfter('fatal') };
 
 /** Loggers called as `info(fields, msg)`: pino, bunyan, tslog. */
 function fieldsFirst(log, end, options = {}) {
-  const { childOf, fatal } = { ...DEFAULTS, ...options };
+  const { childOf, moduleOf, fatal } = { ...DEFAULTS, ...options };
   const wrap = (l) => ({
     info: (msg, fields) => (fields === undefined ? l.info(msg) : l.info(fields, msg)),
     debug: (msg, fields) => l.debug(fields, msg),
     error: (err) => l.error(err),
     child: (bindings) => wrap(childOf(l, bindings)),
+    module: (name) => wrap(moduleOf(l, name)),
     fatal: (msg) => fatal(l, msg),
     end,
   });
@@ -34,12 +36,13 @@ function fieldsFirst(log, end, options = {}) {
 
 /** Loggers called as `info(msg, fields)`: prodlog, winston, log4js. */
 function messageFirst(log, end, options = {}) {
-  const { childOf, fatal } = { ...DEFAULTS, ...options };
+  const { childOf, moduleOf, fatal } = { ...DEFAULTS, ...options };
   const wrap = (l) => ({
     info: (msg, fields) => l.info(msg, fields),
     debug: (msg, fields) => l.debug(msg, fields),
     error: (err) => l.error(err),
     child: (bindings) => wrap(childOf(l, bindings)),
+    module: (name) => wrap(moduleOf(l, name)),
     fatal: (msg) => fatal(l, msg),
     end,
   });

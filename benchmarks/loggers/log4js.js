@@ -17,7 +17,7 @@ module.exports = {
       categories: { default: { appenders: ['file'], level: 'info' } },
     });
     const end = () => new Promise((resolve, reject) => log4js.shutdown((err) => (err ? reject(err) : resolve())));
-    return messageFirst(log4js.getLogger('bench'), end, { childOf: contextLogger });
+    return messageFirst(log4js.getLogger('bench'), end, { childOf: contextLogger, moduleOf: (l, name) => contextLogger(l, { module: name }) });
   },
 };
 

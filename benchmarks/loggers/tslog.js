@@ -18,6 +18,6 @@ module.exports = {
       await logger.flush();
       await transport[Symbol.asyncDispose]();
     };
-    return fieldsFirst(logger, end, { childOf: (l, bindings) => l.getSubLogger({ bindings }) });
+    return fieldsFirst(logger, end, { childOf: (l, bindings) => l.getSubLogger({ bindings }), moduleOf: (l, name) => l.getSubLogger({ bindings: { module: name } }) });
   },
 };

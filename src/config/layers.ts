@@ -62,7 +62,8 @@ function mergeInto(target: Record<string, unknown>, upper: Readonly<Record<strin
     const keyPath = [...path, key];
     const replaced: string[] = [];
     // The other spelling of a duration: `timeout` and `timeoutMs` are one setting.
-    const twin = key.endsWith('Ms') ? key.slice(0, -2) : `${key}Ms`;
+    // (Not under `levels`, whose keys are module names.)
+    const twin = path[0] === 'levels' ? '' : key.endsWith('Ms') ? key.slice(0, -2) : `${key}Ms`;
     if (twin !== '' && Object.hasOwn(target, twin) && !isPlainObject(target[twin])) {
       replaced.push(...forget([...path, twin], origins));
       delete target[twin];

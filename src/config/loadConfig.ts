@@ -4,6 +4,7 @@ import { ConfigError } from '../core/config/ConfigError';
 import { describeIssues } from '../core/config/describeIssues';
 import { interpolateEnv, type Environment } from './interpolateEnv';
 import { isPlainObject, mergeLayers, sourceOfPath, type ConfigLayer } from './layers';
+import { parseLogLevelVariable } from './logLevelVariable';
 import type { ResolvedConfig } from './schema';
 
 export type { Environment };
@@ -82,8 +83,8 @@ export function layeredConfig(request: ConfigRequest): { readonly config: Resolv
   }
   const options = request.options ?? {};
   if (Object.values(options).some((v) => v !== undefined)) layers.push({ name: 'options', values: options });
-  const level = levelOverride(env);
-  if (level !== undefined) layers.push({ name: 'env LOG_LEVEL', values: { level } });
+  const fromEnv = environmentLayer(env);
+  if (fromEnv !== undefined) layers.push({ name: 'env LOG_LEVEL', values: fromEnv });
   const { input, sources } = mergeLayers(layers);
   const fileSource = file.source === undefined ? {} : { configFile: file.source };
   const origin: ConfigOrigin = { file: read, sources: { ...fileSource, ...sources } };
@@ -141,24 +142,39 @@ function withLayer(problem: string, sources: Readonly<Record<string, string>>): 
   return `${problem} (from ${layer === 'file' ? 'the config file' : layer})`;
 }
 
-/** LOG_LEVEL overrides `level`, so operators can turn on debug without touching the config. */
+/**
+ * LOG_LEVEL overrides `level` and adds to `levels` ("info,db=debug"), so
+ * operators can turn on debug for the service or one module without
+ * touching the config.
+ */
 function withEnvOverrides(input: unknown, env: Environment): unknown {
-  const level = levelOverride(env);
-  if (level === undefined) return input;
+  const text = nonEmpty(env['LOG_LEVEL']);
+  if (text === undefined) return input;
+  const parsed = parseLogLevelVariable(text);
+  if ('problems' in parsed) throw new ConfigError('environment', parsed.problems.map((p) => `LOG_LEVEL: ${p}`));
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  return { ...input, level };
+  const withLevel = parsed.level === undefined ? input : { ...input, level: parsed.level };
+  const fileLevels = (input as { levels?: unknown }).levels;
+  if (fileLevels === undefined) return { ...withLevel, levels: parsed.levels };
+  // A `levels` that is not an object is left for the schema to name.
+  if (typeof fileLevels !== 'object' || fileLevels === null || Array.isArray(fileLevels)) return withLevel;
+  return { ...withLevel, levels: { ...fileLevels, ...parsed.levels } };
 }
 
-/** $LOG_LEVEL, checked: a level the schema does not know is an error naming the variable. */
-function levelOverride(env: Environment): string | undefined {
-  const level = nonEmpty(env['LOG_LEVEL']);
-  if (level === undefined) return undefined;
-  const { levelSettingSchema } = configSchema();
-  const checked = levelSettingSchema.safeParse(level);
-  if (!checked.success) {
-    throw new ConfigError('environment', [`LOG_LEVEL: ${JSON.stringify(level)} is not one of ${levelSettingSchema.options.join(', ')}`]);
-  }
-  return checked.data;
+/**
+ * $LOG_LEVEL as the top layer: the root level and the module levels it names
+ * (`info,db=debug`), or undefined when it is not set. A bad value is an
+ * error naming the variable.
+ */
+function environmentLayer(env: Environment): Record<string, unknown> | undefined {
+  const text = nonEmpty(env['LOG_LEVEL']);
+  if (text === undefined) return undefined;
+  const parsed = parseLogLevelVariable(text);
+  if ('problems' in parsed) throw new ConfigError('environment', parsed.problems.map((p) => `LOG_LEVEL: ${p}`));
+  const values: Record<string, unknown> = {};
+  if (parsed.level !== undefined) values['level'] = parsed.level;
+  if (Object.keys(parsed.levels).length > 0) values['levels'] = parsed.levels;
+  return Object.keys(values).length > 0 ? values : undefined;
 }
 
 /**
@@ -166,10 +182,9 @@ function levelOverride(env: Environment): string | undefined {
  * imported: building them (and loading zod) is most of what importing prodlog
  * would otherwise cost, so importing prodlog does not load zod.
  */
-function configSchema(): Pick<typeof import('./schema'), 'loggerConfigSchema'> & Pick<typeof import('../core/config/schemaHelpers'), 'levelSettingSchema'> {
+function configSchema(): Pick<typeof import('./schema'), 'loggerConfigSchema'> {
   const { loggerConfigSchema } = require('./schema') as typeof import('./schema');
-  const { levelSettingSchema } = require('../core/config/schemaHelpers') as typeof import('../core/config/schemaHelpers');
-  return { loggerConfigSchema, levelSettingSchema };
+  return { loggerConfigSchema };
 }
 
 function readJson(path: string): unknown {

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS } from '../core/serialize/limits';
 import { DEFAULT_CENSOR } from '../core/serialize/secretKeys';
 import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
-import { levelSettingSchema, listOf, strictOptions } from '../core/config/schemaHelpers';
+import { levelSettingSchema, listOf, moduleLevelsSchema, strictOptions } from '../core/config/schemaHelpers';
 import { unitOptions } from '../core/config/unitOptions';
 
 const redactPaths = listOf(redactPathSchema, 'an array of paths like ["user.email"]');
@@ -28,6 +28,8 @@ export const loggerConfigSchema = unitOptions({
   /** The service name: `name` in every record, app-name in syslog, service.name in OTLP. */
   name: z.string().min(1).optional(),
   level: levelSettingSchema.default('info'),
+  /** Per-module levels: `{ "db": "debug" }` applies to log.module('db') and its submodules ("db.pool"); the longest match wins. */
+  levels: moduleLevelsSchema.default({}),
   /** At least one: a logger without a transport would accept every record and keep none (level "silent" is the way to log nothing). */
   transports: z
     .array(transportOptionsSchema)

@@ -1,6 +1,9 @@
 import type { LevelName, LevelSetting } from './levels';
 import type { FatalExits } from './fatalMarker';
 import type { TransportHealth } from './transport';
+import type { LevelSnapshot, SetLevelOptions } from './LevelState';
+
+export type { LevelSnapshot, SetLevelOptions };
 
 /**
  * Fields of a record: an object whose own enumerable keys become keys of the
@@ -40,7 +43,11 @@ export type EventArgs<EventFields> = {} extends EventFields
 export type EventCall<Events> = { [Name in keyof Events & string]: [name: Name, ...args: EventArgs<Events[Name]>] }[keyof Events & string];
 
 export interface Logger<Events extends EventMap<Events> = NoEvents> {
-  /** The effective minimum level of this logger. */
+  /**
+   * The live effective minimum level of this logger: its module's level (the
+   * longest matching entry of `levels`), else the root level; never below
+   * the lowest level a transport takes.
+   */
   readonly level: LevelSetting;
   /** Anything a programmer wants while debugging: "cache miss for key k". */
   debug(msg: string, fields?: Fields): void;
@@ -67,8 +74,25 @@ export interface Logger<Events extends EventMap<Events> = NoEvents> {
   // A property rather than a method, so its parameters are checked strictly:
   // a logger passes as Logger<E> only if it has every event of E.
   readonly event: (...call: EventCall<Events>) => void;
-  /** A logger whose records all carry `bindings`; it emits the same events. */
+  /** A logger whose records all carry `bindings`; it keeps this logger's module and emits the same events. */
   child(bindings: Fields): Logger<Events>;
+  /**
+   * A logger for one module of the service: its records carry
+   * `module: "<name>"`, nested modules join with a dot (`log.module('db').module('pool')`
+   * is "db.pool"), and its level is the longest matching entry of the `levels`
+   * table ("db.pool", then "db"), else the root level. `name` is dot-separated
+   * names of letters, digits, `_` and `-`; anything else throws a RangeError.
+   */
+  module(name: string): Logger<Events>;
+  /**
+   * Changes the level of the whole tree (every logger made from the same
+   * createLogger): the root level, or with `module` that module's entry. With
+   * `ttl` ("10m", or milliseconds) the value before the change comes back when
+   * it expires. The change is logged (`level changed`, and `level restored`
+   * at expiry). Per-transport levels still apply. Throws a RangeError for a
+   * level, module or ttl that is not one.
+   */
+  setLevel(level: LevelSetting, options?: SetLevelOptions): void;
   isLevelEnabled(level: LevelName): boolean;
   /** Resolves when every record logged before the call is written (file) or spooled (shippers). */
   flush(): Promise<void>;
@@ -138,5 +162,7 @@ export interface LoggerHealth {
   readonly internalErrors: number;
   /** FATAL exits of earlier runs of the service, from the `fatal.marker` file read at startup. */
   readonly fatalExits: FatalExits;
+  /** The configured levels now: root, per module, and when temporary changes expire. */
+  readonly levels: LevelSnapshot;
   readonly transports: readonly TransportHealth[];
 }

@@ -1,9 +1,11 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { Fanout } from './Fanout';
-import type { LevelSetting } from './levels';
+import { LEVELS, type LevelSetting } from './levels';
 import { reportDropsAtExit } from './dropsAtExit';
 import type { DeliveryReport, EventMap, Logger, LoggerHealth, NoEvents } from './Logger';
 import { CoalescedRun } from './CoalescedRun';
+import { formatDuration } from './config/parseDuration';
+import { LevelState, type LevelChange } from './LevelState';
 import { NO_FATAL_EXITS, readFatalMarker, recordFatalExit, type FatalExits } from './fatalMarker';
 import { NestedFatalError } from './NestedFatalError';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
@@ -35,8 +37,12 @@ export interface CoreParts {
   readonly settings: CoreSettings;
   /** The record name, reported by health(). */
   readonly name: string;
-  /** The root logger's level. */
+  /** The root level. */
   readonly level: LevelSetting;
+  /** Per-module levels (the `levels` table). */
+  readonly modules: Readonly<Record<string, LevelSetting>>;
+  /** The lowest level any transport takes: no logger's minimum goes below it. */
+  readonly floor: number;
   readonly fanout: Fanout;
   readonly sanitizer: Sanitizer;
   /** The root pino logger, whose destination is `fanout`. */
@@ -63,6 +69,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   readonly sanitizer: Sanitizer;
   readonly runTask: TaskRunner;
   readonly runSchedule: ScheduleRunner;
+  readonly levels: LevelState;
   private readonly fanout: Fanout;
   /**
    * Set by close() once everything logged so far is flushed, as it closes
@@ -99,8 +106,33 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.fatalMarker = parts.fatalMarker;
     this.fatalExits = parts.fatalMarker === undefined ? NO_FATAL_EXITS : readFatalMarker(parts.fatalMarker);
     this.flusher = new CoalescedRun(() => this.fanout.flush());
-    this.log = new StructuredLogger<Events>(this, parts.pino, parts.level);
+    this.levels = new LevelState(parts.level, parts.modules, parts.floor, (change) => this.logLevelChange(change));
+    this.log = new StructuredLogger<Events>(this, parts.pino, this.levels.cell(''), '');
     register(this, parts.settings.capture);
+  }
+
+  get rootPino(): PinoLogger {
+    return this.root;
+  }
+
+  /**
+   * `level changed` (or `level restored` when a ttl expires), at info whatever
+   * the logger's level: the record explains why the volume of records changed.
+   */
+  private logLevelChange({ module, from, to, source, ttlMs }: LevelChange): void {
+    if (this.closed) return;
+    try {
+      const fields = {
+        ...(module === undefined ? {} : { module }),
+        from,
+        to,
+        ...(source === 'ttl' ? {} : { source }),
+        ...(ttlMs === undefined ? {} : { ttl: formatDuration(ttlMs) }),
+      };
+      this.root.info(fields, source === 'ttl' ? 'level restored' : 'level changed');
+    } catch {
+      this.internalErrors++;
+    }
   }
 
   get fatalTimeoutMs(): number {
@@ -207,7 +239,8 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   recordCrash(err: unknown, what: CrashKind): void {
     try {
       const fields = this.sanitizer.withError(toError(err), undefined);
-      this.root.fatal(fields, what); // pino's fatal() calls our flushSync
+      // The root level decides, as for fatal(): "silent" writes nothing.
+      if (this.levels.cell('').min <= LEVELS.fatal) this.root.fatal(fields, what); // pino's fatal() calls our flushSync
     } catch {
       this.internalErrors++;
     }
@@ -234,6 +267,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
 
   private detach(): void {
     unregister(this);
+    this.levels.dispose();
     for (const listener of this.detachListeners.splice(0)) {
       try {
         listener();
@@ -284,6 +318,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       droppedAfterClose: this.dropped,
       internalErrors,
       fatalExits: this.fatalExits,
+      levels: this.levels.snapshot(),
       transports,
     };
   }

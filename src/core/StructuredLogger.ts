@@ -1,7 +1,9 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
-import { LEVELS, levelValue, type LevelName, type LevelSetting } from './levels';
+import { LEVELS, type LevelName, type LevelSetting } from './levels';
+import { LevelState, type LevelCell, type SetLevelOptions } from './LevelState';
+import { isModuleName, MODULE_NAME_WORDS } from './moduleName';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery } from './Logger';
-import { ERROR_KEY, RESERVED_KEYS } from './record';
+import { ERROR_KEY, MODULE_KEY, NAME_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
 
@@ -19,6 +21,10 @@ export interface LoggerBackend {
   readonly maxStringLength: number;
   readonly runTask: TaskRunner;
   readonly runSchedule: ScheduleRunner;
+  /** The tree's levels: the root level, the per-module table and the cells loggers read. */
+  readonly levels: LevelState;
+  /** The root pino logger, which nested module loggers are bound on. */
+  readonly rootPino: PinoLogger;
   /** False once the transports are closed: the record is then dropped, and counted. */
   accepting(): boolean;
   countInternalError(): void;
@@ -28,8 +34,6 @@ export interface LoggerBackend {
   close(): Promise<void>;
   health(): LoggerHealth;
 }
-
-function noop(): void {}
 
 /** The key of a record that holds the event name. */
 const EVENT_KEY = 'event';
@@ -42,11 +46,12 @@ const EVENT_RESERVED_KEYS: ReadonlySet<string> = new Set([...RESERVED_KEYS, EVEN
 const EVENT_LEVELS: Readonly<Record<EventLevel, true>> = { debug: true, info: true, warn: true, error: true };
 
 /**
- * The typed front end over a pino logger. Methods for disabled levels are
- * replaced by a no-op at construction (as pino does), so a disabled call does
- * no work at all. Enabled calls sanitise the fields (see Sanitizer) and hand
- * them to pino, which serialises them after the precomputed level, time and
- * bindings. Nothing here throws at the caller.
+ * The typed front end over a pino logger. Each call first reads the live
+ * minimum of the logger's module from its level cell (recomputed when a level
+ * changes, never looked up per call), so a disabled call does no other work.
+ * Enabled calls sanitise the fields (see Sanitizer) and hand them to pino,
+ * which serialises them after the precomputed level, time and bindings.
+ * Nothing here throws at the caller.
  */
 export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implements Logger<Events> {
   readonly debug: LevelMethod;
@@ -54,26 +59,29 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   readonly warn: LevelMethod;
   readonly error: Logger['error'];
   readonly event: Logger<Events>['event'];
-  private readonly min: number;
 
+  /**
+   * @param cell the live minimum of this logger's module, shared with every logger of that module
+   * @param moduleName the module of this logger ("" for none)
+   */
   constructor(
     private readonly core: LoggerBackend,
     private readonly pino: PinoLogger,
-    readonly level: LevelSetting,
+    private readonly cell: LevelCell,
+    private readonly moduleName: string,
   ) {
-    const min = levelValue(level);
-    this.min = min;
     // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
-    // logger and its bindings; a call through the bound function costs what a method call does.
-    this.debug = min <= LEVELS.debug ? this.logDebug.bind(this) : noop;
-    this.info = min <= LEVELS.info ? this.logInfo.bind(this) : noop;
-    this.warn = min <= LEVELS.warn ? this.logWarn.bind(this) : noop;
-    this.error = min <= LEVELS.error ? this.logError.bind(this) : noop;
-    // An event's level is chosen at the call, so only a logger that admits no event level gets the no-op.
+    // logger and its bindings, and follow level changes; a bound call costs what a method call does.
+    this.debug = this.logDebug.bind(this);
+    this.info = this.logInfo.bind(this);
+    this.warn = this.logWarn.bind(this);
+    this.error = this.logError.bind(this) as Logger['error'];
     // The implementation takes any call; the type (resolved only per Events) is checked at the caller's site.
-    this.event = (min <= LEVELS.error ? this.logEvent.bind(this) : noop) as unknown as Logger<Events>['event'];
+    this.event = this.logEvent.bind(this) as unknown as Logger<Events>['event'];
     this.fatal = this.fatal.bind(this);
     this.child = this.child.bind(this);
+    this.module = this.module.bind(this);
+    this.setLevel = this.setLevel.bind(this);
     this.isLevelEnabled = this.isLevelEnabled.bind(this);
     this.flush = this.flush.bind(this) as this['flush'];
     this.close = this.close.bind(this);
@@ -82,19 +90,25 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     this.schedule = this.schedule.bind(this);
   }
 
+  /** The live effective level of this logger: its module's (or the root's), never below what a transport takes. */
+  get level(): LevelSetting {
+    return LevelState.settingOf(this.cell);
+  }
+
   private logDebug(msg: string, fields?: Fields): void {
-    this.emit(this.pino.debug, msg, fields);
+    if (this.cell.min <= LEVELS.debug) this.emit(this.pino.debug, msg, fields);
   }
 
   private logInfo(msg: string, fields?: Fields): void {
-    this.emit(this.pino.info, msg, fields);
+    if (this.cell.min <= LEVELS.info) this.emit(this.pino.info, msg, fields);
   }
 
   private logWarn(msg: string, fields?: Fields): void {
-    this.emit(this.pino.warn, msg, fields);
+    if (this.cell.min <= LEVELS.warn) this.emit(this.pino.warn, msg, fields);
   }
 
   private logError(msgOrErr: string | Error, fields?: Fields): void {
+    if (this.cell.min > LEVELS.error) return;
     if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.error, msgOrErr, fields);
     else this.emit(this.pino.error, msgOrErr, fields);
   }
@@ -103,7 +117,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     // FATAL exits even when its record is filtered out (level "silent"), and writes it even
     // after close(): every transport still open takes it, and stderr gets it if one cannot.
     return this.core.fatal(() => {
-      if (this.min > LEVELS.fatal) return;
+      if (this.cell.min > LEVELS.fatal) return;
       if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.writeError(this.pino.fatal, msgOrErr, fields);
       else this.write(this.pino.fatal, msgOrErr, fields);
     });
@@ -111,7 +125,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   private logEvent(name: string, fields?: unknown, level?: EventLevel): void {
     const levelName = level !== undefined && Object.hasOwn(EVENT_LEVELS, level) ? level : 'info';
-    if (LEVELS[levelName] < this.min) return; // checked before any work, as for a disabled level method
+    if (LEVELS[levelName] < this.cell.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
     if (!this.core.accepting()) return;
     const core = this.core;
@@ -132,15 +146,41 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   child(bindings: Fields): Logger<Events> {
     try {
       const safe = bindings !== null && typeof bindings === 'object' ? withObjectPrototype(this.core.sanitizer.fields(bindings)) : {};
-      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.level);
+      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.cell, this.moduleName);
     } catch {
       this.core.countInternalError();
       return this;
     }
   }
 
+  module(name: string): Logger<Events> {
+    if (!isModuleName(name)) throw new RangeError(`module: ${JSON.stringify(name)} is not a module name: ${MODULE_NAME_WORDS}`);
+    const full = this.moduleName === '' ? name : `${this.moduleName}.${name}`;
+    return new StructuredLogger<Events>(this.core, this.moduleChild(full), this.core.levels.cell(full), full);
+  }
+
+  /**
+   * pino appends a child's bindings to its parent's, so a nested module is
+   * bound on a child of the root with this logger's other bindings: its line
+   * has one `module` key, first among the bindings.
+   */
+  private moduleChild(full: string): PinoLogger {
+    if (this.moduleName === '') return this.pino.child({ [MODULE_KEY]: full });
+    const { [MODULE_KEY]: _parent, [NAME_KEY]: _name, ...others } = this.pino.bindings();
+    return this.core.rootPino.child({ [MODULE_KEY]: full, ...others });
+  }
+
+  /** The level state of a logger's tree, for the level endpoint and signal (which name another source than "api"). */
+  static levelStateOf(log: Logger): LevelState | undefined {
+    return log instanceof StructuredLogger ? log.core.levels : undefined;
+  }
+
+  setLevel(level: LevelSetting, options?: SetLevelOptions): void {
+    this.core.levels.set(level, options, 'api');
+  }
+
   isLevelEnabled(level: LevelName): boolean {
-    return this.min <= LEVELS[level];
+    return this.cell.min <= LEVELS[level];
   }
 
   flush(): Promise<void>;

@@ -37,3 +37,14 @@ const NAME_BY_VALUE: Readonly<Record<number, LevelName>> = Object.freeze({
 export function levelName(value: number): LevelName | undefined {
   return NAME_BY_VALUE[value];
 }
+
+/** A level setting written in any case ("INFO", "Debug"), as config files and LOG_LEVEL allow; undefined if it is none. */
+export function parseLevelSetting(text: string): LevelSetting | undefined {
+  const lower = text.trim().toLowerCase();
+  return (LEVEL_SETTINGS as readonly string[]).includes(lower) ? (lower as LevelSetting) : undefined;
+}
+
+/** The setting whose value is the lowest at or above `value`: an effective minimum read back as a level. */
+export function settingAtLeast(value: number): LevelSetting {
+  return LEVEL_SETTINGS.find((s) => levelValue(s) >= value) ?? 'silent';
+}

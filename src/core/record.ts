@@ -22,11 +22,14 @@ export const ERROR_KEY = 'err';
 /** The keys every record opens with, in the order they are written (pino: level, time, then its base bindings). */
 export const HEAD_KEYS = Object.freeze([LEVEL_KEY, TIME_KEY, PID_KEY, HOSTNAME_KEY, NAME_KEY] as const);
 
-/** Keys the logger writes itself: a field with one of these names is renamed `<key>_`, so it cannot forge them. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY]);
+/** The module of a module logger (`log.module("db")`): written by the logger, read by stores as a field like any other. */
+export const MODULE_KEY = 'module';
 
-/** The logger's own keys, the serialised error included: every other key of a record is a field. */
-export const OWN_KEYS: ReadonlySet<string> = new Set([...RESERVED_KEYS, ERROR_KEY]);
+/** Keys the logger writes itself: a field with one of these names is renamed `<key>_`, so it cannot forge them. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY, MODULE_KEY]);
+
+/** The logger's own keys, the serialised error included: every other key of a record (`module` too) is a field. */
+export const OWN_KEYS: ReadonlySet<string> = new Set([...HEAD_KEYS, MESSAGE_KEY, ERROR_KEY]);
 
 /** The head of a record: the level as its label, the time in ISO 8601, the process and the logger. */
 export interface RecordHead {

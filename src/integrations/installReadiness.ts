@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from '../core/Logger';
 import { forwardProcessWarnings } from './process/processWarnings';
 import { joinShutdown } from './process/shutdown';
+import { installLevelSignal } from './process/levelSignal';
+import { ConfigError } from '../core/config/ConfigError';
 import { Watchdog } from './process/Watchdog';
 import type { ReadinessConfig } from './readinessOptions';
 import { logDeprecatedSpellings, logStartup, type ConfigOrigin, type StartupConfig } from './startupRecord';
@@ -37,6 +39,13 @@ export function installReadiness(core: ReadinessHost, log: Logger, config: Readi
         exit: (code) => core.exit(code),
       }),
     );
+  }
+  if (config.levelSignal.enabled) {
+    const { signal, ttlMs } = config.levelSignal;
+    if (config.shutdown.enabled && (config.shutdown.signals as readonly string[]).includes(signal)) {
+      throw new ConfigError('configuration', [`levelSignal.signal: "${signal}" is also one of shutdown.signals; a signal cannot both shut the service down and toggle debug: choose another, or take it out of shutdown.signals`]);
+    }
+    core.onDetach(installLevelSignal(log, signal, ttlMs));
   }
   if (config.watchdog.enabled) {
     const { enabled: _enabled, ...settings } = config.watchdog;

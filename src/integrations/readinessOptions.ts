@@ -4,6 +4,7 @@ import { parseSize } from '../core/config/parseSize';
 import { sizeSetting } from '../core/config/sizeSetting';
 import { unitOptions, type DurationSpec } from '../core/config/unitOptions';
 import { SHUTDOWN_SIGNALS } from './shutdownSignals';
+import { LEVEL_SIGNALS } from './levelSignals';
 
 // In a module of their own, so that src/index.ts exports them without loading these schemas (and zod).
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './shutdownSignals';
@@ -69,7 +70,27 @@ export const readinessConfigShape = {
   }),
   /** Add `trace_id`, `span_id` and `trace_flags` of the active span when @opentelemetry/api is installed. */
   trace: z.boolean().default(true),
+  /** A signal that turns debug on for the whole tree for `ttl`, and off again on the next one: "SIGUSR2", true (SIGUSR2), or { signal, ttl }. */
+  levelSignal: withSignalShorthand(
+    toggle(
+      false,
+      { signal: z.enum(LEVEL_SIGNALS).default('SIGUSR2') },
+      /** ttl: how long debug stays on after the signal. */
+      { ttl: { min: 1_000, max: 7 * 86_400_000, default: 600_000 } },
+    ),
+  ),
 };
+
+/** `"SIGUSR2"` is short for `{ "signal": "SIGUSR2" }`. */
+function withSignalShorthand<Out, In>(schema: z.ZodType<Out, In>) {
+  const shorthand = z.preprocess((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    if ((LEVEL_SIGNALS as readonly string[]).includes(v)) return { signal: v };
+    ctx.addIssue({ code: 'custom', input: v, message: `is not one of ${LEVEL_SIGNALS.join(', ')} (or true, false, or { signal, ttl })` });
+    return z.NEVER;
+  }, schema);
+  return (shorthand as unknown as z.ZodType<Out, In | (typeof LEVEL_SIGNALS)[number]>).prefault(false as In);
+}
 
 export type WatchdogConfig = z.output<(typeof readinessConfigShape)['watchdog']>;
 

@@ -1,4 +1,4 @@
-import { createLogger, type LoggerOptions } from '../createLogger';
+import { createLoggerWithEnv, type LoggerOptions } from '../createLogger';
 import type { EventMap, Logger, NoEvents } from '../core/Logger';
 import { MemoryTransport, type LoggedRecord } from './MemoryTransport';
 
@@ -30,7 +30,13 @@ export interface TestLogger<Events extends EventMap<Events> = NoEvents> {
   runUntilExit<T>(fn: () => T): T extends PromiseLike<infer U> ? Promise<ExitResult<U>> : ExitResult<T>;
 }
 
-export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'>;
+export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'> & {
+  /**
+   * Apply LOG_LEVEL as a service does; default false, so a developer's
+   * environment cannot empty a test's records.
+   */
+  readonly readLogLevel?: boolean;
+};
 
 /**
  * A logger for a service's own tests: records in memory, exits recorded
@@ -44,17 +50,22 @@ export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'>;
 export function createTestLogger<Events extends EventMap<Events> = NoEvents>(options: TestLoggerOptions = {}): TestLogger<Events> {
   const memory = new MemoryTransport();
   let exitCode: number | undefined;
-  const log = createLogger<Events>({
-    capture: false,
-    shutdown: false,
-    configFile: false,
-    ...options,
-    transports: [{ type: 'custom', transport: memory }],
-    exit: (code) => {
-      exitCode ??= code;
-      throw new ProcessExit(code);
+  const { readLogLevel = false, ...loggerOptions } = options;
+  const { LOG_LEVEL, ...withoutLogLevel } = process.env;
+  const log = createLoggerWithEnv<Events>(
+    {
+      capture: false,
+      shutdown: false,
+      configFile: false,
+      ...loggerOptions,
+      transports: [{ type: 'custom', transport: memory }],
+      exit: (code) => {
+        exitCode ??= code;
+        throw new ProcessExit(code);
+      },
     },
-  });
+    readLogLevel ? process.env : withoutLogLevel,
+  );
 
   function settle<T>(value: T | undefined, err: unknown): ExitResult<T> {
     if (err !== undefined && !(err instanceof ProcessExit)) throw err;

@@ -71,6 +71,13 @@ describe('createLogger(options) applies its options over the config file', () =>
     });
   });
 
+  it('LOG_LEVEL\'s module entries go over the levels of the file and the options key by key', () => {
+    const path = configFileWith({ levels: { db: 'warn', http: 'error' } });
+    const { config, origin } = layered({ path, options: { levels: { cache: 'debug' } }, env: { LOG_LEVEL: 'info,db=debug' } });
+    expect(config).toMatchObject({ level: 'info', levels: { db: 'debug', http: 'error', cache: 'debug' } });
+    expect(origin.sources).toEqual({ level: 'env LOG_LEVEL', 'levels.cache': 'options', 'levels.db': 'env LOG_LEVEL (over file)', 'levels.http': 'file' });
+  });
+
   it('an option set to undefined is not set', () => {
     expect(layered({ path: file, options: { name: undefined, level: undefined } }).config).toMatchObject({ name: 'from-file', level: 'warn' });
   });

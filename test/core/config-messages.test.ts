@@ -105,7 +105,7 @@ describe('the messages, word for word', () => {
     [{ transports: [{}] }, 'transports[0].type: is required: expected one of console, file, custom, syslog, http'],
     [{ transports: [{ type: 'file' }] }, 'transports[0].path: is required: expected a string'],
     [{ shutdown: { signals: [] } }, 'shutdown.signals: [] is empty; expected at least one item'],
-    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, transports, redact, capture, fatal, limits, startup, shutdown, warnings, watchdog, trace, closeTimeout'],
+    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, levels, transports, redact, capture, fatal, limits, startup, shutdown, warnings, watchdog, trace, levelSignal, closeTimeout'],
   ])('%j', (input, message) => {
     expect(problems(input)).toEqual([message]);
   });

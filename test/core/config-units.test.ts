@@ -72,6 +72,7 @@ describe('the schema walk', () => {
       [
         'closeTimeout',
         'fatal.timeout',
+        'levelSignal.ttl',
         'shutdown.timeout',
         'watchdog.interval',
         'watchdog.repeat',

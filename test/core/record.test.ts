@@ -116,7 +116,7 @@ describe('the record contract (src/core/record.ts)', () => {
     const keys = Object.keys(JSON.parse(memory.lines[0]!));
     expect(keys.slice(0, HEAD_KEYS.length)).toEqual([...HEAD_KEYS]);
     expect(keys.at(-1)).toBe(MESSAGE_KEY);
-    expect([...RESERVED_KEYS]).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+    expect([...RESERVED_KEYS]).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'module']);
   });
 
   it('writes a record of prodlog\'s own with the same bytes as the logger would, a forged key renamed', () => {

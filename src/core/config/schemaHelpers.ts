@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LEVEL_SETTINGS, type LevelSetting } from '../levels';
 import { expectedWords } from './describeIssues';
+import { isModuleName, MODULE_NAME_WORDS } from '../moduleName';
 
 /**
  * An object schema that rejects unknown keys with a message listing the keys
@@ -33,7 +34,20 @@ export function listOf<Element extends z.ZodType>(element: Element, words: strin
   return z.array(element, { error: (issue) => (issue.code === 'invalid_type' ? expectedWords(words) : undefined) });
 }
 
-export const levelSettingSchema = z.enum(LEVEL_SETTINGS as readonly LevelSetting[] as [LevelSetting, ...LevelSetting[]]);
+/** A level setting, in any case ("INFO" is "info"): level names are not case-sensitive anywhere. */
+export const levelSettingSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  z.enum(LEVEL_SETTINGS as readonly LevelSetting[] as [LevelSetting, ...LevelSetting[]]),
+  // preprocess types its input as unknown; a config's type takes the spellings users write.
+) as unknown as z.ZodType<LevelSetting, LevelSetting | Uppercase<LevelSetting> | Capitalize<LevelSetting>>;
+
+/**
+ * The per-module level table, `{ "db": "debug", "http.client": "warn" }`:
+ * each key a module name, each value a level setting.
+ */
+export const moduleLevelsSchema = recordWithKeys(levelSettingSchema, (key) =>
+  isModuleName(key) ? undefined : `is not a module name: ${MODULE_NAME_WORDS}`,
+);
 
 /**
  * A record whose keys are checked one by one. Zod reports a bad record key

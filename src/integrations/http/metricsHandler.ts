@@ -50,6 +50,18 @@ function onePerName(value: (h: LoggerHealth) => number): MetricSpec['samples'] {
   };
 }
 
+/** One sample per logger name and module: two loggers of one name with the same levels are one series, not a sum of 2. */
+function levelSamples(healths: readonly LoggerHealth[]): Sample[] {
+  const byKey = new Map<string, Sample>();
+  for (const { name: logger, levels } of healths) {
+    for (const [module, level] of [['', levels.level] as const, ...Object.entries(levels.levels)]) {
+      const labels = { logger, module, level };
+      byKey.set(JSON.stringify(labels), { labels, value: 1 });
+    }
+  }
+  return [...byKey.values()];
+}
+
 /**
  * What the logging pipeline reports, read from health() at scrape time: the
  * logging hot path pays only the per-level counter increment it always pays.
@@ -84,6 +96,12 @@ const SPECS: readonly MetricSpec[] = [
   { name: 'prodlog_transport_up', help: '1 while the transport is writing or delivering, 0 while it is failing', kind: 'gauge', samples: perTransport((t) => (t.ok ? 1 : 0)) },
   { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it new records are dropped', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
   { name: 'prodlog_transport_dead_letters_total', help: 'Records the receiver refused for good (also in failed)', kind: 'counter', samples: perTransport((t) => t.deadLetters) },
+  {
+    name: 'prodlog_level',
+    help: 'The configured level (label level) of the root (module "") and of each module with its own entry; always 1',
+    kind: 'gauge',
+    samples: levelSamples,
+  },
   {
     name: 'prodlog_fatal_exits_total',
     help: 'FATAL exits of earlier runs, counted in the fatal.marker file and read at startup',

@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, getLogger, type Fields, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
+import { createLogger, getLogger, levelHandler, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 
@@ -80,6 +80,24 @@ void every;
 log.schedule('expire-carts', 60_000, () => undefined);
 // @ts-expect-error "M" is a size, not a duration unit
 log.schedule('expire-carts', '1M', () => undefined);
+
+// Modules and runtime levels: module() keeps the logger's type, setLevel() takes a level and optional module and ttl.
+const db: Logger = log.module('db').module('pool');
+db.setLevel('debug', { module: 'db', ttl: '10m' });
+db.setLevel('info', { ttl: 60_000 });
+const liveLevel: LevelSetting = db.level;
+const levelSnapshot: LevelSnapshot = log.health().levels;
+void [liveLevel, levelSnapshot];
+// @ts-expect-error setLevel takes one of the five levels or silent
+log.setLevel('verbose');
+// @ts-expect-error the option is module, not name
+log.setLevel('debug', { name: 'db' });
+// @ts-expect-error level is read-only: change it with setLevel()
+log.level = 'debug';
+const levelEndpoint: EndpointHandler = levelHandler(log, { token: 'from-a-secret-store' });
+void levelEndpoint;
+const moduleLevels: LoggerConfig = { level: 'INFO', levels: { db: 'debug', 'http.client': 'Warn' }, levelSignal: { signal: 'SIGUSR2', ttl: '10m' } };
+void moduleLevels;
 
 // Options that never come from a config file: which file, and whether this is the root logger.
 createLogger({ name: 'over-the-file', configFile: 'config/prodlog.json', root: true });

@@ -76,6 +76,12 @@ placeOrder(plain, 'o-6');
 const { log: testLog } = createTestLogger();
 placeOrder(testLog as Logger<ShopEvents>, 'o-7');
 
+// A module logger emits the same events, checked the same way.
+const billing = log.module('billing');
+billing.event('order.placed', { orderId: 'o-4', total: 4 });
+// @ts-expect-error a module logger knows the same events, and no others
+billing.event('order.shipped', { orderId: 'o-1' });
+
 // getLogger() takes the event map as createLogger() does, for the root and for a module logger.
 const rootLog = getLogger<ShopEvents>();
 rootLog.event('order.placed', { orderId: 'o-8', total: 3 });
