@@ -98,6 +98,27 @@ describe('getLogger', () => {
     expect(readRecords(logFile).at(-1)).toMatchObject({ module: 'bound', msg: 'through a bare function' });
   });
 
+  it('is the root\'s module(): nested with a dot, with the level the levels table gives the module', async () => {
+    const root = fromFile({ name: 'levels', root: true, levels: { db: 'warn' } });
+    const pool = getLogger('db').module('pool');
+    expect(pool).toBe(getLogger('db.pool'));
+    expect(pool.level).toBe('warn');
+    pool.info('filtered: db is at warn');
+    pool.warn('kept');
+    getLogger('db').setLevel('debug', { module: 'db' });
+    pool.debug('kept after setLevel');
+    await root.flush();
+    expect(readRecords(logFile).filter((r) => r['name'] === 'levels' && r['module'] === 'db.pool')).toEqual([
+      expect.objectContaining({ name: 'levels', module: 'db.pool', msg: 'kept' }),
+      expect.objectContaining({ name: 'levels', module: 'db.pool', msg: 'kept after setLevel' }),
+    ]);
+  });
+
+  it('a name that is not a module name throws a RangeError at the call, as module() does', () => {
+    expect(() => getLogger('db pool')).toThrow(new RangeError('getLogger: "db pool" is not a module name: dot-separated names of letters, digits, "_" and "-", like "db" or "http.client"'));
+    expect(() => getLogger('db').module('')).toThrow(RangeError);
+  });
+
   it('child() of a module logger carries both', async () => {
     getLogger('db').child({ requestId: 'r-1' }).info('child');
     await getLogger().flush();
