@@ -89,10 +89,9 @@ function mergeInto(target: Record<string, unknown>, upper: Readonly<Record<strin
         merged = {};
       }
       define(target, key, merged);
-      const before = origins.size;
       mergeInto(merged, value, keyPath, layer, origins);
-      // An empty object still says something: `fatal: {}` is the layer's.
-      if (origins.size === before && Object.keys(value).length === 0 && !origins.has(formatPath(keyPath))) origins.set(formatPath(keyPath), { layer, over: replaced });
+      // An object left empty still says something: `fatal: {}` is the layer's.
+      if (Object.keys(merged).length === 0) origins.set(formatPath(keyPath), { layer, over: replaced });
       continue;
     }
     if (below !== undefined) replaced.push(...forget(keyPath, origins));
