@@ -3,12 +3,15 @@ import pino from 'pino';
 import { layeredConfig, type ConfigOrigin, type Environment } from './config/loadConfig';
 import { ConfigError } from './core/config/ConfigError';
 import type { LoggerConfig, ResolvedConfig } from './config/schema';
+import { REPLAY_DEFAULTS } from './core/context/HeldRecords';
 import { defaultFatalMarkerPath } from './core/fatalMarker';
 import { Fanout, type FanoutEntry } from './core/Fanout';
 import { createIsoTime } from './core/isoTime';
 import { LEVELS, levelValue, settingAtLeast } from './core/levels';
 import type { EventMap, Logger, NoEvents } from './core/Logger';
 import { LoggerCore, type ExitFunction } from './core/LoggerCore';
+import type { ReplaySettings } from './core/StructuredLogger';
+import { recordNow } from './core/recordClock';
 import { ERROR_KEY, levelField, MESSAGE_KEY } from './core/record';
 import { Sanitizer } from './core/serialize/Sanitizer';
 import { SecretKeyMatcher } from './core/serialize/secretKeys';
@@ -169,7 +172,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origi
       name,
       // pino's own level is the floor; the live levels (LevelState) decide above it.
       level: settingAtLeast(floor),
-      timestamp: createIsoTime(),
+      timestamp: createIsoTime(recordNow),
       messageKey: MESSAGE_KEY,
       errorKey: ERROR_KEY,
       formatters: { level: levelField },
@@ -180,7 +183,7 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origi
     },
     fanout,
   );
-  const core = new LoggerCore<Events>({ settings: config, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
+  const core = new LoggerCore<Events>({ settings: { ...config, replay: replaySettings(config.replayOnError) }, name, level: config.level, modules: config.levels, floor, fanout, sanitizer, pino: root, exit, runTask, runSchedule, fatalMarker });
   try {
     installReadiness(core, core.log, config, origin);
   } catch (err) {
@@ -189,6 +192,13 @@ function assemble<Events extends EventMap<Events>>(config: ResolvedConfig, origi
     throw err;
   }
   return core;
+}
+
+/** replayOnError as the core reads it: `true` is the defaults, `false` none. */
+function replaySettings(option: ResolvedConfig['replayOnError']): ReplaySettings | undefined {
+  if (option === false) return undefined;
+  const { level, maxRecords } = option === true ? REPLAY_DEFAULTS : option;
+  return { minLevel: levelValue(level), maxRecords };
 }
 
 /** No record below every transport's level can be written, so below that the logger does no work, whatever its level. */

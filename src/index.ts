@@ -4,8 +4,9 @@ export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment, ty
 export { ConfigError } from './core/config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
 export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport, ScheduledTask, ScheduleEvery, LevelSnapshot, SetLevelOptions } from './core/Logger';
+export { withContext } from './core/context/logContext';
 export { LEVELS, type LevelName, type LevelValue, type LevelSetting } from './core/levels';
-export type { Transport, TransportHealth, TransportContext } from './core/transport';
+export type { Transport, TransportHealth, TransportContext, DropReason, DroppedBy, LevelCounts } from './core/transport';
 export type { TransportOptions } from './transportRegistry';
 export type { ExitFunction } from './core/LoggerCore';
 export { DEFAULT_LIMITS, type Limits } from './core/serialize/limits';
@@ -15,7 +16,8 @@ export { requireResources, type ResourceNeeds, type ResourceShortfall } from './
 export { healthHandler, healthChecks, type HealthCheck, type HealthHandlerOptions, type HealthReport, type CheckResult } from './integrations/http/healthHandler';
 export { levelHandler, type LevelHandlerOptions } from './integrations/http/levelHandler';
 export { metricsHandler, metricsText, type MetricsOptions } from './integrations/http/metricsHandler';
-export { requestLogger, requestLog, type RequestLoggerOptions, type RequestMiddleware } from './integrations/http/requestLogger';
+export { requestLogger, requestLog, requestFailed, type RequestLoggerOptions, type RequestMiddleware, type RequestLevel } from './integrations/http/requestLogger';
+export { errorLogger, type ErrorLoggerOptions, type ErrorMiddleware } from './integrations/http/errorLogger';
 export { fastifyRequestLogger, type FastifyPlugin } from './integrations/http/fastifyRequestLogger';
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './integrations/http/httpExchange';
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/shutdownSignals';

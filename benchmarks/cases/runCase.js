@@ -17,16 +17,17 @@ const RESULT_MARKER = 'BENCH-RESULT ';
  * burst 0 is one tight loop that never yields.
  *
  * `prepare(log)` runs before the clock starts and returns what `emit` gets
- * (e.g. a child logger).
+ * (e.g. a child logger). `options` go to the logger's create(): `{ sampling: true }`
+ * turns on the sampling of a logger that has it.
  */
-async function runCase(emit, prepare = (log) => log) {
+async function runCase(emit, prepare = (log) => log, options = {}) {
   const [name, dest, nText, burstText = '0'] = process.argv.slice(2);
   const n = Number(nText);
   const burst = Number(burstText);
   if (!name || !dest || !Number.isInteger(n) || n < 1 || !Number.isInteger(burst) || burst < 0) {
     throw new Error(`usage: node ${process.argv[1]} <logger> <dest> <n: integer >= 1> [burst: integer >= 0]; got ${process.argv.slice(2).join(' ')}`);
   }
-  const log = await loadLogger(name).create(dest);
+  const log = await loadLogger(name).create(dest, options);
   const target = prepare(log);
   const cpuAtStart = process.cpuUsage();
   const start = process.hrtime.bigint();

@@ -27,7 +27,7 @@ async function measure(run, workDir, timeoutMs) {
     if (c.id === 'fatal') return fatalOutcome(child, result, c, dest);
     if (child.code !== 0 || result.ns === undefined) return { error: failure(child) };
     const load = otherLoad(busyBefore, machineBusyUs(), result.cpuUs, wallUs);
-    return { ns: result.ns, nsPerRecord: result.ns / c.n, cpuNsPerRecord: result.cpuNs / c.n, maxRssKb: result.maxRssKb, otherLoad: load, ...verify(dest, c.lines) };
+    return { ns: result.ns, nsPerRecord: result.ns / c.n, cpuNsPerRecord: result.cpuNs / c.n, maxRssKb: result.maxRssKb, otherLoad: load, ...verify(dest, c.linesOf?.(run.logger) ?? c.lines) };
   } finally {
     if (dest !== '/dev/null') rmSync(dest, { force: true });
   }

@@ -4,7 +4,10 @@
  * The cases: which child script runs, with how many records, to which
  * destinations, for how many rounds, and how many lines a complete output has.
  */
-const CASE_IDS = Object.freeze(['basic', 'object', 'child', 'module', 'error', 'disabled', 'module-disabled', 'memory', 'fatal']);
+const CASE_IDS = Object.freeze(['basic', 'object', 'child', 'module', 'error', 'sampled', 'disabled', 'module-disabled', 'memory', 'fatal']);
+
+/** The loggers of the sampling case: prodlog with sampling on against pino writing every record (pino has no sampling). */
+const SAMPLED_FAMILIES = ['prodlog', 'pino-'];
 
 function caseDefinitions(s) {
   const both = ['file', 'devnull'];
@@ -14,11 +17,33 @@ function caseDefinitions(s) {
     { id: 'child', title: 'child logger with 2 bindings', script: 'child', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'module', title: 'module logger', script: 'module', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
     { id: 'error', title: 'Error with stack', script: 'error', dests: both, n: s.n, burst: s.burst, rounds: s.rounds, lines: s.n },
+    {
+      id: 'sampled',
+      title: 'one record repeated, sampling on (prodlog; pino has none and writes every record)',
+      script: 'sampled',
+      dests: both,
+      n: s.n,
+      burst: s.burst,
+      rounds: s.rounds,
+      lines: s.n,
+      linesOf: sampledLines(s.n),
+      loggers: s.loggers.filter((l) => SAMPLED_FAMILIES.some((f) => l.startsWith(f))),
+    },
     { id: 'disabled', title: 'disabled debug call', script: 'disabled', dests: both, n: s.disabledN, burst: 0, rounds: s.rounds, lines: 0 },
     { id: 'module-disabled', title: 'disabled debug call on a module logger', script: 'moduleDisabled', dests: both, n: s.disabledN, burst: 0, rounds: s.rounds, lines: 0 },
     { id: 'memory', title: `${s.memoryN.toLocaleString('en-US')} object records without yielding`, script: 'object', dests: ['file'], n: s.memoryN, burst: 0, rounds: s.memoryRounds, lines: s.memoryN, long: true, loggers: s.memoryLoggers },
     { id: 'fatal', title: `fatal() with ${s.fatalN.toLocaleString('en-US')} records pending`, script: 'fatal', dests: ['file'], n: s.fatalN, burst: 0, rounds: s.fatalRounds, lines: s.fatalN + 1, long: true },
   ];
+}
+
+/**
+ * A complete output of the sampling case: pino's has every record; prodlog's,
+ * in one interval (cases/sampled.js sets an hour), the first 100, every
+ * 100th after them, and the summary written at close().
+ */
+function sampledLines(n) {
+  const prodlog = n <= 100 ? n : 100 + Math.floor((n - 100) / 100) + 1;
+  return (logger) => (logger === 'prodlog' ? prodlog : n);
 }
 
 /**

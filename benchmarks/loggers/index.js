@@ -12,6 +12,9 @@
  *   fatal(msg)           the library's documented way to log and exit at once
  *   end()                resolves once every record is written to `dest`
  *
+ * `create(dest, { sampling: true })` turns on the sampling of a logger that
+ * has it (prodlog); the others ignore it and write every record.
+ *
  * `family` groups configurations of one library: ratios are taken against
  * the fastest pino configuration of each case.
  */

@@ -54,7 +54,8 @@ interface SerialisedError {
  * Groups error and fatal records by fingerprint, for `prodlog errors`.
  * Feed it every record (any level; others are ignored), in any order and
  * from any number of files, then ask for the groups. Memory is one entry per
- * distinct fingerprint, whatever the number of records.
+ * distinct fingerprint, whatever the number of records. Reads records in
+ * prodlog's shape and in the pino format (numeric level, time in ms).
  */
 export class ErrorGrouper {
   private readonly groups = new Map<string, MutableGroup>();
@@ -65,7 +66,7 @@ export class ErrorGrouper {
   add(record: Readonly<Record<string, unknown>>, file: string): void {
     const level = levelOf(record['level']);
     if (level === undefined) return;
-    const time = typeof record['time'] === 'string' ? record['time'] : null;
+    const time = timeOf(record['time']);
     const at = time === null ? Number.NaN : Date.parse(time);
     const err = errorOf(record);
     const message = typeof record['msg'] === 'string' ? record['msg'] : err?.message ?? '';
@@ -127,6 +128,13 @@ export class ErrorGrouper {
     const withoutError = (g: ErrorGroup): number => (g.fingerprint === null ? 1 : 0);
     return out.sort((a, b) => withoutError(a) - withoutError(b) || b.count - a.count || Date.parse(b.lastSeen ?? '') - Date.parse(a.lastSeen ?? '') || 0);
   }
+}
+
+/** A record's time as ISO text: prodlog's own, or milliseconds since the epoch (the pino format), shown as ISO. */
+function timeOf(time: unknown): string | null {
+  if (typeof time === 'string') return time;
+  if (typeof time === 'number' && Number.isFinite(time) && Math.abs(time) <= 8.64e15) return new Date(time).toISOString();
+  return null;
 }
 
 /** prodlog writes level names; pino's numbers (50, 60) are read too. */

@@ -16,6 +16,7 @@ export const ERRORS: CommandSpec<{ since: { type: 'string' }; top: { type: 'stri
   The error and fatal records of log files, live and rotated (.gz), grouped
   by fingerprint: count, first and last seen, an example message, the top
   frame. A folder stands for its .log, .ndjson, .jsonl and .gz files.
+  Reads records in prodlog's shape and in the pino format.
   --since <duration>   count the last 1h, 24h, 7d... only; fingerprints first seen in it are NEW
   --top N              groups printed (default 20; 0 for all)
   --json               the report as JSON, every group

@@ -9,7 +9,7 @@ export const PRETTY: CommandSpec<{ color: { type: 'boolean' }; 'no-color': { typ
   name: 'pretty',
   usage: `usage: prodlog pretty [--color|--no-color] < app.log
 
-  JSON lines on stdin, readable lines on stdout
+  JSON lines on stdin (prodlog's shape or the pino format), readable lines on stdout
   --color, --no-color   colour the output or not (default: when stdout is a terminal)
 `,
   options: { color: { type: 'boolean' }, 'no-color': { type: 'boolean' } },

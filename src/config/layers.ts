@@ -24,8 +24,12 @@ export interface MergedLayers {
  * Features that are `true`, `false` or an object of settings: a boolean
  * meeting an object is `{ enabled }`, so `watchdog: true` in options keeps
  * the file's watchdog settings and `watchdog: false` turns them off.
+ * (test/core/config-layers.test.ts finds every such key of the schema.)
  */
-const TOGGLES: ReadonlySet<string> = new Set(['shutdown', 'watchdog']);
+export const TOGGLES: ReadonlySet<string> = new Set(['shutdown', 'watchdog', 'sampling', 'levelSignal']);
+
+/** Keys whose string is short for an object: `levelSignal: "SIGUSR2"` is `{ signal: "SIGUSR2" }`. */
+const STRING_SHORTHANDS: Readonly<Record<string, string>> = { levelSignal: 'signal' };
 
 interface Origin {
   readonly layer: string;
@@ -72,6 +76,11 @@ function mergeInto(target: Record<string, unknown>, upper: Readonly<Record<strin
     if (path.length === 0 && TOGGLES.has(key)) {
       if (typeof value === 'boolean' && isPlainObject(below)) value = { enabled: value };
       else if (typeof below === 'boolean' && isPlainObject(value)) below = { enabled: below };
+    }
+    const shorthand = path.length === 0 ? STRING_SHORTHANDS[key] : undefined;
+    if (shorthand !== undefined) {
+      if (typeof value === 'string' && isPlainObject(below)) value = { [shorthand]: value };
+      else if (typeof below === 'string' && isPlainObject(value)) below = { [shorthand]: below };
     }
     if (path.length === 0 && key === 'redact') {
       if (Array.isArray(value) && isPlainObject(below)) value = { paths: value };

@@ -6,6 +6,8 @@ import { readinessConfigShape } from '../integrations/readinessOptions';
 import { redactPathSchema } from './redactPath';
 import { levelSettingSchema, listOf, moduleLevelsSchema, strictOptions } from '../core/config/schemaHelpers';
 import { unitOptions } from '../core/config/unitOptions';
+import { REPLAY_DEFAULTS } from '../core/context/HeldRecords';
+import { toggle } from '../core/config/toggle';
 
 const redactPaths = listOf(redactPathSchema, 'an array of paths like ["user.email"]');
 
@@ -30,6 +32,20 @@ export const loggerConfigSchema = unitOptions({
   level: levelSettingSchema.default('info'),
   /** Per-module levels: `{ "db": "debug" }` applies to log.module('db') and its submodules ("db.pool"); the longest match wins. */
   levels: moduleLevelsSchema.default({}),
+  /** Hold records below the level inside a context (withContext, a request, a task) and write them if it logs an error: true, or { level, maxRecords }. */
+  replayOnError: z
+    .union([
+      z.boolean(),
+      strictOptions({
+        /** The lowest level held; records at error and above trigger the replay. */
+        level: levelSettingSchema
+          .refine((l) => l === 'debug' || l === 'info' || l === 'warn', { message: 'is not debug, info or warn: records at error and above are written, and trigger the replay' })
+          .default(REPLAY_DEFAULTS.level),
+        /** Per context; past it the oldest held record is dropped, and counted. */
+        maxRecords: z.int().min(1).max(100_000).default(REPLAY_DEFAULTS.maxRecords),
+      }),
+    ])
+    .default(false),
   /** At least one: a logger without a transport would accept every record and keep none (level "silent" is the way to log nothing). */
   transports: z
     .array(transportOptionsSchema)
@@ -53,6 +69,16 @@ export const loggerConfigSchema = unitOptions({
     maxArrayLength: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxArrayLength),
     maxKeys: positiveInt(10_000_000).default(DEFAULT_LIMITS.maxKeys),
   }).prefault({}),
+  /**
+   * Flood control, off by default: per (level, msg) and per interval, the first `first` records
+   * are written, then every `thereafter`-th (0: none); a summary record counts the rest. FATAL is never sampled.
+   */
+  sampling: toggle(
+    false,
+    { first: z.int().min(1).max(1_000_000).default(100), thereafter: z.int().min(0).max(1_000_000).default(100) },
+    /** interval: how long a key's counts last; at its end a summary is written for each key with records suppressed. */
+    { interval: { min: 100, max: 3_600_000, default: 1_000 } },
+  ),
   /** startup, shutdown, warnings, watchdog, trace: see src/integrations/readinessOptions.ts and docs/readiness.md. */
   ...readinessConfigShape,
 }, {

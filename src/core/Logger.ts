@@ -162,7 +162,13 @@ export interface LoggerHealth {
   readonly internalErrors: number;
   /** FATAL exits of earlier runs of the service, from the `fatal.marker` file read at startup. */
   readonly fatalExits: FatalExits;
+  /** Records held for replayOnError that were dropped because their context held `maxRecords` already. */
+  readonly replayDropped: number;
   /** The configured levels now: root, per module, and when temporary changes expire. */
   readonly levels: LevelSnapshot;
+  /** Records not written because sampling suppressed them, per level (FATAL is never sampled); all 0 while `sampling` is off. */
+  readonly suppressed: Readonly<Record<EventLevel, number>>;
+  /** Records written without sampling because the interval already tracked as many keys as sampling keeps (10,000, or 1,000,000 characters of messages). */
+  readonly unsampled: number;
   readonly transports: readonly TransportHealth[];
 }

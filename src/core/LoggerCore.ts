@@ -8,11 +8,12 @@ import { formatDuration } from './config/parseDuration';
 import { LevelState, type LevelChange } from './LevelState';
 import { NO_FATAL_EXITS, readFatalMarker, recordFatalExit, type FatalExits } from './fatalMarker';
 import { NestedFatalError } from './NestedFatalError';
+import { Sampler, type SampledLevel, type SamplingSettings } from './Sampler';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
-import { isError, type Sanitizer } from './serialize/Sanitizer';
-import { StructuredLogger, type LoggerBackend, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
+import { toError, type Sanitizer } from './serialize/Sanitizer';
+import { StructuredLogger, type LoggerBackend, type ReplaySettings, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
 
@@ -30,6 +31,9 @@ export interface CoreSettings {
   readonly fatal: { readonly exitCode: number; readonly timeoutMs: number };
   readonly closeTimeoutMs: number;
   readonly limits: Limits;
+  /** replayOnError, or undefined when it is off. */
+  readonly replay: ReplaySettings | undefined;
+  readonly sampling: SamplingSettings;
 }
 
 /** What the composition root (createLogger) builds a core from. */
@@ -80,6 +84,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private closed = false;
   private dropped = 0;
   private internalErrors = 0;
+  private replayDropped = 0;
   private readonly settings: CoreSettings;
   private readonly exitFn: ExitFunction;
   /** The root pino logger, used to write crash records. */
@@ -93,6 +98,10 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private readonly fatalMarker: string | undefined;
   /** FATAL exits of earlier runs, read from the marker at creation (this run's own exit is the next start's to report). */
   private readonly fatalExits: FatalExits;
+  /** Flood control (the `sampling` key); undefined when it is off. */
+  private readonly sampler: Sampler | undefined;
+  /** Whether a record of (level, msg) is written: always, unless sampling suppresses it. */
+  readonly sample: (level: SampledLevel, msg: string) => boolean;
 
   constructor(parts: CoreParts) {
     this.settings = parts.settings;
@@ -106,6 +115,9 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.fatalMarker = parts.fatalMarker;
     this.fatalExits = parts.fatalMarker === undefined ? NO_FATAL_EXITS : readFatalMarker(parts.fatalMarker);
     this.flusher = new CoalescedRun(() => this.fanout.flush());
+    const sampler = parts.settings.sampling.enabled ? new Sampler(parts.settings.sampling, (level, msg, n) => this.logSuppressed(level, msg, n)) : undefined;
+    this.sampler = sampler;
+    this.sample = sampler === undefined ? () => true : (level, msg) => sampler.admits(level, msg);
     this.levels = new LevelState(parts.level, parts.modules, parts.floor, (change) => this.logLevelChange(change));
     this.log = new StructuredLogger<Events>(this, parts.pino, this.levels.cell(''), '');
     register(this, parts.settings.capture);
@@ -130,6 +142,16 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
         ...(ttlMs === undefined ? {} : { ttl: formatDuration(ttlMs) }),
       };
       this.root.info(fields, source === 'ttl' ? 'level restored' : 'level changed');
+    } catch {
+      this.internalErrors++;
+    }
+  }
+
+  /** The summary of a sampled key's interval, at the key's level, never itself sampled. */
+  private logSuppressed(level: SampledLevel, msg: string, suppressed: number): void {
+    if (this.closed) return;
+    try {
+      this.root[level]({ suppressed, sample: { level, msg } }, 'suppressed repeated records');
     } catch {
       this.internalErrors++;
     }
@@ -166,6 +188,14 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     if (!this.closed) return true;
     if (this.dropped++ === 0) reportDropsAtExit(this);
     return false;
+  }
+
+  get replay(): ReplaySettings | undefined {
+    return this.settings.replay;
+  }
+
+  countReplayDropped(): void {
+    this.replayDropped++;
   }
 
   /** A record that could not be serialised, or a listener that threw. */
@@ -220,6 +250,8 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     }
     this.fatalDepth++;
     try {
+      // Counts of records suppressed so far go first: the FATAL record stays the last line.
+      this.sampler?.end();
       writeRecord();
       if (!this.exiting) {
         this.exiting = true;
@@ -237,6 +269,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   }
 
   recordCrash(err: unknown, what: CrashKind): void {
+    this.sampler?.end();
     try {
       const fields = this.sanitizer.withError(toError(err), undefined);
       // The root level decides, as for fatal(): "silent" writes nothing.
@@ -298,6 +331,8 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     });
     try {
       await Promise.race([this.fanout.flush(), deadline]);
+      // Pending counts of suppressed records, written now: the transports still take them as they close.
+      this.sampler?.end();
       this.closed = true;
       this.detach();
       await Promise.race([this.fanout.close(), deadline]);
@@ -319,13 +354,10 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       internalErrors,
       fatalExits: this.fatalExits,
       levels: this.levels.snapshot(),
+      replayDropped: this.replayDropped,
+      suppressed: this.sampler?.suppressed() ?? { debug: 0, info: 0, warn: 0, error: 0 },
+      unsampled: this.sampler?.unsampled ?? 0,
       transports,
     };
   }
-}
-
-/** Anything can be thrown; a non-Error is kept as the cause of an Error that says so. */
-function toError(value: unknown): Error {
-  if (isError(value)) return value;
-  return new Error(`a non-Error value was thrown: ${typeof value}`, { cause: value });
 }

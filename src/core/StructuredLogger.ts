@@ -2,10 +2,14 @@ import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, type LevelName, type LevelSetting } from './levels';
 import { LevelState, type LevelCell, type SetLevelOptions } from './LevelState';
 import { isModuleName, MODULE_NAME_WORDS } from './moduleName';
+import { activeContext, withContextFields } from './context/logContext';
+import { HeldRecords, type HeldRecord } from './context/HeldRecords';
+import { atRecordTime } from './recordClock';
 import type { DeliveryReport, EventLevel, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery } from './Logger';
 import { ERROR_KEY, MODULE_KEY, NAME_KEY, RESERVED_KEYS } from './record';
 import { truncateString } from './serialize/limits';
 import { isError, type Sanitizer } from './serialize/Sanitizer';
+import type { SampledLevel } from './Sampler';
 
 type LevelMethod = (msg: string, fields?: Fields) => void;
 
@@ -14,6 +18,12 @@ export type TaskRunner = <T>(log: Logger, name: string, fn: () => T | PromiseLik
 
 /** The body of `log.schedule()`; the composition root supplies it. */
 export type ScheduleRunner = (log: Logger, name: string, every: ScheduleEvery, fn: () => unknown) => ScheduledTask;
+
+/** replayOnError, resolved: records from `minLevel` up that the level filters out are held per context. */
+export interface ReplaySettings {
+  readonly minLevel: number;
+  readonly maxRecords: number;
+}
 
 /** What a logger and all its children share (LoggerCore): the sanitiser, the counters and the lifecycle. */
 export interface LoggerBackend {
@@ -25,8 +35,14 @@ export interface LoggerBackend {
   readonly levels: LevelState;
   /** The root pino logger, which nested module loggers are bound on. */
   readonly rootPino: PinoLogger;
+  /** replayOnError, or undefined when it is off. */
+  readonly replay: ReplaySettings | undefined;
+  /** A held record dropped because its context held `maxRecords` already. */
+  countReplayDropped(): void;
   /** False once the transports are closed: the record is then dropped, and counted. */
   accepting(): boolean;
+  /** Whether a record of (level, msg) is written: always, unless sampling suppresses it (and counts it). */
+  sample(level: SampledLevel, msg: string): boolean;
   countInternalError(): void;
   fatal(writeRecord: () => void): never;
   flush(): Promise<void>;
@@ -34,6 +50,11 @@ export interface LoggerBackend {
   close(): Promise<void>;
   health(): LoggerHealth;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Marks a record written by replayOnError after an error in its context. */
+const REPLAYED_KEY = 'replayed';
 
 /** The key of a record that holds the event name. */
 const EVENT_KEY = 'event';
@@ -69,6 +90,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     private readonly pino: PinoLogger,
     private readonly cell: LevelCell,
     private readonly moduleName: string,
+    private readonly boundKeys: ReadonlySet<string> = NO_KEYS,
   ) {
     // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
     // logger and its bindings, and follow level changes; a bound call costs what a method call does.
@@ -95,22 +117,35 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return LevelState.settingOf(this.cell);
   }
 
+  /**
+   * Counts an internal error on the logger behind `log`: for an integration
+   * whose application hook threw (a request logger's `fields`, say). A
+   * Logger prodlog did not make, such as a test double, has no such count.
+   */
+  static countInternalError(log: unknown): void {
+    if (log instanceof StructuredLogger) log.core.countInternalError();
+  }
+
   private logDebug(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.debug) this.emit(this.pino.debug, msg, fields);
+    if (this.cell.min <= LEVELS.debug) this.emit('debug', msg, fields);
+    else if (this.core.replay !== undefined) this.hold(LEVELS.debug, 'debug', msg, fields);
   }
 
   private logInfo(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.info) this.emit(this.pino.info, msg, fields);
+    if (this.cell.min <= LEVELS.info) this.emit('info', msg, fields);
+    else if (this.core.replay !== undefined) this.hold(LEVELS.info, 'info', msg, fields);
   }
 
   private logWarn(msg: string, fields?: Fields): void {
-    if (this.cell.min <= LEVELS.warn) this.emit(this.pino.warn, msg, fields);
+    if (this.cell.min <= LEVELS.warn) this.emit('warn', msg, fields);
+    else if (this.core.replay !== undefined) this.hold(LEVELS.warn, 'warn', msg, fields);
   }
 
   private logError(msgOrErr: string | Error, fields?: Fields): void {
     if (this.cell.min > LEVELS.error) return;
-    if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(this.pino.error, msgOrErr, fields);
-    else this.emit(this.pino.error, msgOrErr, fields);
+    if (this.core.replay !== undefined) this.replayHeld();
+    if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.emitError(msgOrErr, fields);
+    else this.emit('error', msgOrErr, fields);
   }
 
   fatal(msgOrErr: string | Error, fields?: Fields): never {
@@ -118,6 +153,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     // after close(): every transport still open takes it, and stderr gets it if one cannot.
     return this.core.fatal(() => {
       if (this.cell.min > LEVELS.fatal) return;
+      if (this.core.replay !== undefined) this.replayHeld();
       if (typeof msgOrErr !== 'string' && isError(msgOrErr)) this.writeError(this.pino.fatal, msgOrErr, fields);
       else this.write(this.pino.fatal, msgOrErr, fields);
     });
@@ -127,10 +163,13 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     const levelName = level !== undefined && Object.hasOwn(EVENT_LEVELS, level) ? level : 'info';
     if (LEVELS[levelName] < this.cell.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
-    if (!this.core.accepting()) return;
     const core = this.core;
+    if (levelName === 'error' && core.replay !== undefined) this.replayHeld();
+    if (!this.admits(levelName, typeof name === 'string' ? truncateString(name, core.maxStringLength) : undefined)) return;
     try {
       const text = truncateString(String(name), core.maxStringLength);
+      const context = activeContext();
+      if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
       // The event name first, then the fields, built as one object.
       const head = { [EVENT_KEY]: text };
       let record: object;
@@ -146,7 +185,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   child(bindings: Fields): Logger<Events> {
     try {
       const safe = bindings !== null && typeof bindings === 'object' ? withObjectPrototype(this.core.sanitizer.fields(bindings)) : {};
-      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.cell, this.moduleName);
+      return new StructuredLogger<Events>(this.core, this.pino.child(safe), this.cell, this.moduleName, new Set([...this.boundKeys, ...Object.keys(safe)]));
     } catch {
       this.core.countInternalError();
       return this;
@@ -156,7 +195,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   module(name: string): Logger<Events> {
     if (!isModuleName(name)) throw new RangeError(`module: ${JSON.stringify(name)} is not a module name: ${MODULE_NAME_WORDS}`);
     const full = this.moduleName === '' ? name : `${this.moduleName}.${name}`;
-    return new StructuredLogger<Events>(this.core, this.moduleChild(full), this.core.levels.cell(full), full);
+    return new StructuredLogger<Events>(this.core, this.moduleChild(full), this.core.levels.cell(full), full, this.boundKeys);
   }
 
   /**
@@ -205,16 +244,28 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     return this.core.runSchedule(this, name, every, fn);
   }
 
-  private emit(method: LogFn, msg: unknown, fields: unknown): void {
-    if (this.core.accepting()) this.write(method, msg, fields);
+  private emit(level: SampledLevel, msg: unknown, fields: unknown): void {
+    if (this.admits(level, typeof msg === 'string' ? truncateString(msg, this.core.maxStringLength) : undefined)) this.write(this.pino[level], msg, fields);
   }
 
-  private emitError(method: LogFn, err: Error, fields: Fields | undefined): void {
-    if (this.core.accepting()) this.writeError(method, err, fields);
+  private emitError(err: Error, fields: Fields | undefined): void {
+    if (this.admits('error', plainMessage(err, this.core.maxStringLength))) this.writeError(this.pino.error, err, fields);
+  }
+
+  /**
+   * Whether an enabled record is written: the logger is still open, and
+   * sampling (when on) lets its (level, msg) through. Reached only after the
+   * level check, so a disabled call pays nothing for it. A record without a
+   * key (a message that is not a string, from an untyped caller) is never sampled.
+   */
+  private admits(level: SampledLevel, key: string | undefined): boolean {
+    return this.core.accepting() && (key === undefined || this.core.sample(level, key));
   }
 
   private write(method: LogFn, msg: unknown, fields: unknown): void {
     const core = this.core;
+    const context = activeContext();
+    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys);
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
       if (fields === undefined || fields === null) method.call(this.pino, text);
@@ -227,12 +278,50 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   private writeError(method: LogFn, err: Error, fields: Fields | undefined): void {
     const core = this.core;
+    const context = activeContext();
+    if (context !== undefined) fields = withContextFields(context, fields, this.boundKeys) as Fields;
     try {
       const safeFields = core.sanitizer.withError(err, fields !== null && typeof fields === 'object' ? fields : undefined);
       const message = safeFields[ERROR_KEY] as { message?: unknown } | undefined;
       method.call(this.pino, safeFields, typeof message?.message === 'string' ? message.message : 'error');
     } catch (e) {
       this.emitInternalError(method, e);
+    }
+  }
+
+  /**
+   * replayOnError: a record below the level, logged inside a context, is
+   * kept there (sanitised now, with its time) in case the context logs an
+   * error later; outside a context it is gone, as any filtered record.
+   */
+  private hold(value: number, level: HeldRecord['level'], msg: unknown, fields: unknown): void {
+    const replay = this.core.replay;
+    const context = activeContext();
+    if (replay === undefined || value < replay.minLevel || context === undefined) return;
+    const core = this.core;
+    try {
+      const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
+      const merged = withContextFields(context, fields, this.boundKeys);
+      const safe = typeof merged === 'object' && merged !== null ? core.sanitizer.fields(merged) : { fields: core.sanitizer.value(merged) };
+      const held = (context.replay.held ??= new HeldRecords(replay.maxRecords));
+      if (held.hold({ writer: this, level, msg: text, fields: safe, timeMs: Date.now() })) core.countReplayDropped();
+    } catch {
+      core.countInternalError();
+    }
+  }
+
+  /** Writes, before an error record, the records its context held, in order, each with its own time and `replayed: true`. */
+  private replayHeld(): void {
+    const held = activeContext()?.replay.held;
+    if (held === undefined) return;
+    for (const record of held.take()) record.writer.writeReplayed(record);
+  }
+
+  writeReplayed(record: HeldRecord): void {
+    try {
+      atRecordTime(record.timeMs, () => this.pino[record.level]({ ...record.fields, [REPLAYED_KEY]: true }, record.msg));
+    } catch {
+      this.core.countInternalError();
     }
   }
 
@@ -250,6 +339,20 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     } catch {
       // nothing more can be done without throwing at the caller
     }
+  }
+}
+
+/**
+ * The message `log.error(err)` writes, as its sampling key, when the error
+ * holds it as a plain own property: read without running a getter, which the
+ * sanitiser must run only once. Otherwise undefined, and the record is not sampled.
+ */
+function plainMessage(err: Error, max: number): string | undefined {
+  try {
+    const value: unknown = Object.getOwnPropertyDescriptor(err, 'message')?.value;
+    return typeof value === 'string' ? truncateString(value, max) : undefined;
+  } catch {
+    return undefined; // a Proxy's trap threw; the sanitiser says so in the record
   }
 }
 

@@ -1,3 +1,5 @@
+import type { LevelName } from './levels';
+
 /**
  * The one interface between the logger (src/) and its outputs (transports/).
  *
@@ -45,7 +47,7 @@ export interface TransportHealth {
   readonly written: number;
   /** Records that could not be written (disk full, closed stdout, ...). */
   readonly failed: number;
-  /** Records deliberately discarded (spool over its cap, after close). */
+  /** Records deliberately discarded (spool past `spool.shedAt` or at its cap, after close). */
   readonly dropped: number;
   readonly lastError: string | null;
   readonly lastErrorAt: string | null;
@@ -62,6 +64,8 @@ export interface TransportHealth {
   readonly deadLetters?: number;
   /** Shippers: the spool's cap (`spool.maxBytes`), past which new records are dropped. */
   readonly spoolMaxBytes?: number;
+  /** Shippers: `dropped`, by why and by the level of the records (the four add up to `dropped`). */
+  readonly droppedBy?: DroppedBy;
   /**
    * Loggers of this process writing through this transport, when more than
    * one: a second createLogger() naming the same file or spool shares it.
@@ -69,6 +73,20 @@ export interface TransportHealth {
    */
   readonly sharedBy?: number;
 }
+
+/**
+ * Why a shipping transport dropped records:
+ * - `shed`: below warn, while the spool's backlog was past `spool.shedAt` of `spool.maxBytes`;
+ * - `full`: the newest, at `spool.maxBytes` (`spool.whenFull: "drop-newest"`, or nothing older left to remove);
+ * - `oldest`: undelivered records of the oldest segment, removed at the cap to make room (`spool.whenFull: "drop-oldest"`);
+ * - `closed`: written after `close()`.
+ */
+export type DropReason = 'shed' | 'full' | 'oldest' | 'closed';
+
+/** Records by level; `unknown` (present only when not 0) for a record whose level is none of the five. */
+export type LevelCounts = Readonly<Record<LevelName, number>> & { readonly unknown?: number };
+
+export type DroppedBy = Readonly<Record<DropReason, LevelCounts>>;
 
 /** What a transport factory gets from the logger besides its own options. */
 export interface TransportContext {

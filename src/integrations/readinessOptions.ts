@@ -2,31 +2,12 @@ import { z } from 'zod';
 import { strictOptions } from '../core/config/schemaHelpers';
 import { parseSize } from '../core/config/parseSize';
 import { sizeSetting } from '../core/config/sizeSetting';
-import { unitOptions, type DurationSpec } from '../core/config/unitOptions';
+import { toggle } from '../core/config/toggle';
 import { SHUTDOWN_SIGNALS } from './shutdownSignals';
 import { LEVEL_SIGNALS } from './levelSignals';
 
 // In a module of their own, so that src/index.ts exports them without loading these schemas (and zod).
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './shutdownSignals';
-
-/**
- * A feature that is on or off, with settings when on: `true`, `false`, or an
- * object of settings (`enabled` defaults to true). The output is always the
- * object, so code reads `enabled` and never tests for a boolean.
- */
-function toggle<Shape extends z.ZodRawShape, const D extends Readonly<Record<string, DurationSpec>>>(enabledByDefault: boolean, shape: Shape, durations: D) {
-  const settings = unitOptions({ enabled: z.boolean().default(true), ...shape }, { durations });
-  const isObject = z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-    message: 'is not true, false or an object',
-  });
-  const schema = z.preprocess(
-    (v) => (typeof v === 'boolean' ? { enabled: v } : v),
-    isObject.pipe(settings),
-  );
-  // preprocess() types its input as unknown; users should see what they may write.
-  const typed = schema as unknown as z.ZodType<z.output<typeof settings>, boolean | z.input<typeof settings>>;
-  return typed.prefault(enabledByDefault);
-}
 
 /** A limit written as a size ("1G") or as a fraction (0.9) of what is available. */
 const sizeOrFraction = z

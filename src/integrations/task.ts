@@ -1,5 +1,6 @@
 import type { Logger, ScheduledTask, ScheduleEvery } from '../core/Logger';
 import { parseDuration } from '../core/config/parseDuration';
+import { withContext } from '../core/context/logContext';
 
 /** Milliseconds since `start`, to the microsecond: enough for a task, short in the record. */
 export function elapsedMs(start: number): number {
@@ -12,7 +13,12 @@ export function elapsedMs(start: number): number {
  * The failure is rethrown, so the scheduler still sees it; a synchronous
  * throw is treated like a rejection.
  */
-export async function runTask<T>(log: Logger, name: string, fn: () => T | PromiseLike<T>): Promise<T> {
+export function runTask<T>(log: Logger, name: string, fn: () => T | PromiseLike<T>): Promise<T> {
+  // In a context, so every record the task logs, with any logger, carries `task`.
+  return withContext({ task: name }, () => runInContext(log, name, fn));
+}
+
+async function runInContext<T>(log: Logger, name: string, fn: () => T | PromiseLike<T>): Promise<T> {
   log.info('task started', { task: name });
   const start = performance.now();
   try {

@@ -87,6 +87,24 @@ describe('prodlog errors', () => {
     expect(text.stdout).toContain('          e.g. "amount for order 59 is over the limit"\n          at chargeFailure (');
   });
 
+  it('reads a file in the pino format (numeric levels, time in milliseconds), with --since', async () => {
+    const dir = tempDir('errors-pino');
+    const log = createLogger({ name: 'payments', capture: false, shutdown: false, warnings: false, transports: [{ type: 'file', path: join(dir, 'payments.log'), format: 'pino' }] });
+    const before = Date.now();
+    for (let order = 0; order < 3; order++) {
+      log.info('order placed', { order });
+      log.error(chargeFailure(order), { order });
+    }
+    await log.close();
+    const r = await report([dir, '--since', '1h']);
+    expect([r.records, r.errorRecords]).toEqual([6, 3]);
+    expect(r.groups.map((g) => [g.type, g.count, g.new])).toEqual([['RangeError', 3, true]]);
+    const [group] = r.groups;
+    expect(Date.parse(group!.firstSeen!)).toBeGreaterThanOrEqual(before - 1);
+    expect(group!.example.time).toBe(group!.lastSeen);
+    expect(group!.topFrame).toMatch(/^chargeFailure \(/);
+  });
+
   it('reads a file that is being written: a torn last line waits, the next run counts it', async () => {
     const dir = tempDir('errors-live');
     const log = fileLogger(dir);

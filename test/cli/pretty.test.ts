@@ -13,6 +13,19 @@ describe('prodlog pretty', () => {
   });
 });
 
+describe('prodlog pretty with the pino format', () => {
+  it('reads numeric levels and times in milliseconds', () => {
+    const line = (level: number, msg: string): string => JSON.stringify({ level, time: Date.parse('2026-11-26T06:00:00.000Z'), pid: 1, hostname: 'h', name: 'svc', msg });
+    const r = cli(['pretty', '--no-color'], `${line(30, 'started')}\n${line(60, 'gone')}\n`);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^\[2026-11-26 \d\d:00:00\.000 .*\] INFO \(svc\/1\): started$/),
+      expect.stringMatching(/\] FATAL \(svc\/1\): gone$/),
+      '',
+    ]);
+  });
+});
+
 describe('prodlog pretty with crafted records', () => {
   it('prints each record as one header line and indented lines, whatever its keys, values and stack hold', () => {
     const forged = '[2026-11-26 06:00:00.000 +0000] FATAL (svc/1): forged';

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, createLogger } from '../../src';
 import { layeredConfig, type ConfigRequest } from '../../src/config/loadConfig';
-import { mergeLayers } from '../../src/config/layers';
+import { mergeLayers, TOGGLES } from '../../src/config/layers';
+import { resolveConfig } from '../../src/config/loadConfig';
 import { MemoryTransport } from '../../src/testing';
 import { REPO } from '../support/paths';
 import { parseLines, readRecords, tempDir } from '../support/run-fixture';
@@ -90,6 +91,30 @@ describe('createLogger(options) applies its options over the config file', () =>
     const fromBoolean = layered({ path: configFileWith({ watchdog: true }), options: { watchdog: { interval: '5s' } } });
     expect(fromBoolean.config.watchdog).toMatchObject({ enabled: true, intervalMs: 5000 });
     expect(fromBoolean.origin.sources).toEqual({ 'watchdog.enabled': 'file', 'watchdog.interval': 'options' });
+  });
+
+  it('knows every key that takes true, false or an object (a new feature toggle merges key by key too)', () => {
+    let allowed: string[] = [];
+    try {
+      resolveConfig({ notAKey: 1 }, 'options', {});
+    } catch (err) {
+      allowed = /allowed keys: (.*)$/.exec((err as ConfigError).problems[0] ?? '')![1]!.split(', ');
+    }
+    expect(allowed).toContain('watchdog');
+    const accepts = (value: unknown, key: string): boolean => {
+      try {
+        resolveConfig({ [key]: value }, 'options', {});
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(allowed.filter((key) => accepts(true, key) && accepts({}, key)).sort()).toEqual([...TOGGLES].sort());
+  });
+
+  it('levelSignal: a signal name over the file\'s object keeps its ttl', () => {
+    const { config } = layered({ path: configFileWith({ levelSignal: { signal: 'SIGUSR2', ttl: '5m' } }), options: { levelSignal: 'SIGWINCH' } });
+    expect(config.levelSignal).toMatchObject({ enabled: true, signal: 'SIGWINCH', ttlMs: 300_000 });
   });
 
   it('redact as a list of paths meets the object form key by key', () => {

@@ -104,8 +104,15 @@ describe('the messages, word for word', () => {
     [{ transports: [5] }, 'transports[0]: 5 is a number; expected an object like { "type": "console" } (type console, file, custom, syslog or http)'],
     [{ transports: [{}] }, 'transports[0].type: is required: expected one of console, file, custom, syslog, http'],
     [{ transports: [{ type: 'file' }] }, 'transports[0].path: is required: expected a string'],
+    [{ transports: [{ type: 'console', format: 'bunyan' }] }, 'transports[0].format: "bunyan" is not one of prodlog, pino, ecs, gcp'],
+    [
+      { transports: [{ type: 'console', pretty: true, format: 'gcp' }] },
+      'transports[0].format: "gcp" applies to JSON output, and pretty: true writes none: use pretty: false, or "auto" (pretty on a terminal, this format elsewhere)',
+    ],
+    [{ transports: [{ type: 'console', format: 'pino', gcp: { projectId: 'shop-prod' } }] }, 'transports[0].gcp: {"projectId":"shop-prod"} is set but format is "pino": these options apply to format "gcp" only'],
+    [{ transports: [{ type: 'console', format: 'gcp', gcp: { projectId: 'projects/shop' } }] }, 'transports[0].gcp.projectId: "projects/shop" is not a Google Cloud project id like "my-project"'],
     [{ shutdown: { signals: [] } }, 'shutdown.signals: [] is empty; expected at least one item'],
-    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, levels, transports, redact, capture, fatal, limits, startup, shutdown, warnings, watchdog, trace, levelSignal, closeTimeout'],
+    [{ trasnports: [] }, '(root): unknown key "trasnports"; allowed keys: name, level, levels, replayOnError, transports, redact, capture, fatal, limits, sampling, startup, shutdown, warnings, watchdog, trace, levelSignal, closeTimeout'],
   ])('%j', (input, message) => {
     expect(problems(input)).toEqual([message]);
   });

@@ -73,6 +73,7 @@ describe('the schema walk', () => {
         'closeTimeout',
         'fatal.timeout',
         'levelSignal.ttl',
+        'sampling.interval',
         'shutdown.timeout',
         'watchdog.interval',
         'watchdog.repeat',

@@ -22,7 +22,7 @@ describe('bad configuration fails at startup, naming key, value and what is allo
     ['a missing file path', { transports: [{ type: 'file' }] }, 'transports[0].path: is required: expected a string'],
     ['a wrong type', { capture: 'yes' }, 'capture: "yes" is a string; expected true or false'],
     ['an exit code out of range', { fatal: { exitCode: 0 } }, 'fatal.exitCode: 0 is too small: the minimum is 1'],
-    ['a typo in a key', { levle: 'info' }, '(root): unknown key "levle"; allowed keys: name, level, levels, transports, redact, capture, fatal, limits'],
+    ['a typo in a key', { levle: 'info' }, '(root): unknown key "levle"; allowed keys: name, level, levels, replayOnError, transports, redact, capture, fatal, limits'],
     ['a typo in a transport key', { transports: [{ type: 'file', path: 'a.log', pth: 'x' }] }, 'transports[0]: unknown key "pth"; allowed keys: type, level'],
     ['a non-object transport', { transports: 'console' }, 'transports: "console" is a string; expected an array'],
     ['no transport at all', { transports: [] }, 'transports: [] is empty: at least one transport is required'],

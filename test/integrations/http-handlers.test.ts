@@ -211,13 +211,13 @@ describe('request logging', () => {
     expect((await recordsOf(memory, 2)).map((r) => r['requestId'])).toEqual([generated, replaced]);
   });
 
-  it('Express: the route pattern with its mount point, req.log with the request id, authorization and cookies censored even with default redaction off', async () => {
+  it('Express: the route pattern with its mount point, req.log with the request id, 5xx at error and 4xx at warn, authorization and cookies censored even with default redaction off', async () => {
     const { log, memory } = makeLogger('express-app', { redactDefaults: false });
     const app = express();
     app.use(requestLogger(log));
     const api = express.Router();
     api.get('/orders/:id', (req, res) => {
-      (req as unknown as { log: Logger }).log.info('order looked up', { orderId: req.params['id'] });
+      req.log.info('order looked up', { orderId: req.params['id'] });
       res.json({ id: req.params['id'] });
     });
     api.get('/boom', () => {
@@ -245,7 +245,7 @@ describe('request logging', () => {
       headers: { authorization: '[Redacted]', cookie: '[Redacted]' },
     });
     expect(records[2]).toMatchObject({ level: 'error', route: '/api/boom', status: 500 });
-    expect(records[3]).toMatchObject({ level: 'info', path: '/nowhere', status: 404 });
+    expect(records[3]).toMatchObject({ level: 'warn', path: '/nowhere', status: 404 });
     expect(JSON.stringify(records)).not.toMatch(/top-secret|session=abc/);
 
     expect((await getJson(`${url}/healthCheck`)).body.status).toBe('ok');

@@ -1,20 +1,15 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { levelHandler, type Logger } from '../../src';
 import { createTestLogger } from '../../src/testing';
+import { closedAfterEach, serveOnLoopback } from '../support/loopback-server';
 
-const opened: Array<{ close(): unknown }> = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((o) => o.close()));
-});
+const opened = closedAfterEach();
 
 async function serveNode(handler: RequestListener): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  opened.push({ close: () => new Promise((resolve) => server.close(resolve)) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/levels`;
+  return `${await serveOnLoopback(handler, opened)}/levels`;
 }
 
 async function serveExpress(log: Logger, token?: string): Promise<string> {

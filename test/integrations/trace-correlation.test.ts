@@ -1,25 +1,13 @@
-import { context, trace, type Context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from '../../src';
 import type { MemoryTransport } from '../../src/testing';
 import { memoryLogger } from '../support/memory-logger';
 import { parseLines, runFixture } from '../support/run-fixture';
+import { inSpan, SPAN_ID, TRACE_ID, useOtelContext } from '../support/otel-span';
 
-const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-const SPAN_ID = 'b7ad6b7169203331';
 
-let manager: AsyncLocalStorageContextManager;
-beforeAll(() => {
-  manager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(manager);
-});
-afterAll(() => {
-  context.disable();
-});
+useOtelContext();
 
-function inSpan(): Context {
-  return trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 }));
-}
 
 const loggers: Logger[] = [];
 function logger(trace?: boolean): MemoryTransport {

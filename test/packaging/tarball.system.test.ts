@@ -97,8 +97,9 @@ describe('the tarball installed in a fresh project', () => {
   beforeAll(() => {
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    const typesNode = (require(join(REPO, 'package.json')) as { devDependencies: Record<string, string> }).devDependencies['@types/node']!;
-    npm(['install', tarball, `@types/node@${typesNode}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+    const dev = (require(join(REPO, 'package.json')) as { devDependencies: Record<string, string> }).devDependencies;
+    // @types/express only for the subproject that imports it: the others are built with `types: ["node"]`, so they never see it.
+    npm(['install', tarball, `@types/node@${dev['@types/node']!}`, `@types/express@${dev['@types/express']!}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
   }, 180_000);
 
   const USE = {
@@ -137,6 +138,42 @@ real.info('real logger', { from: FROM });`,
   it('type-checks under bundler resolution', () => {
     const source = `import { createLogger } from 'prodlog';\nimport { createTestLogger, MemoryTransport } from 'prodlog/testing';\nconst FROM = 'bundler';\n${USE.logger}\n${USE.check}\nvoid MemoryTransport;\n`;
     const cwd = subproject('esm-bundler', 'module', { module: 'esnext', moduleResolution: 'bundler', noEmit: true }, source);
+    run(process.execPath, [tsc, '-p', 'tsconfig.json'], cwd);
+  });
+
+  // `req.log` is declared on node:http's IncomingMessage and in the global Express namespace: with skipLibCheck off,
+  // that must compile in a project without Express's types, and merge cleanly into Express's Request with them.
+  it.each([
+    [
+      'without Express',
+      'http-node',
+      `import { createServer } from 'node:http';
+import { createLogger, requestFailed, requestLogger } from 'prodlog';
+const log = createLogger({ name: 'consumer', transports: [{ type: 'console' }] });
+const logRequests = requestLogger(log, { ignore: ['/healthCheck'], fields: (req) => ({ agent: req.headers['user-agent'] }) });
+createServer((req, res) => {
+  logRequests(req, res);
+  req.log.info('handling');
+  requestFailed(req, new Error('x'));
+  res.end();
+});
+`,
+    ],
+    [
+      'with @types/express',
+      'http-express',
+      `import type { NextFunction, Request, Response } from 'express';
+import { createLogger, errorLogger, requestLogger } from 'prodlog';
+const log = createLogger({ name: 'consumer', transports: [{ type: 'console' }] });
+export const middleware = [requestLogger(log), errorLogger(log, { respond: true })];
+export function handler(req: Request, res: Response, next: NextFunction): void {
+  req.log.info('express', { path: req.path });
+  next();
+}
+`,
+    ],
+  ])('req.log type-checks %s, with skipLibCheck off', (_name, dir, source) => {
+    const cwd = subproject(dir, 'commonjs', { module: 'node16', moduleResolution: 'node16', noEmit: true }, source);
     run(process.execPath, [tsc, '-p', 'tsconfig.json'], cwd);
   });
 

@@ -15,8 +15,8 @@ afterAll(async () => {
   await rsyslog?.stop();
 });
 
-describe('the spool at its cap while the receiver is down', () => {
-  it('drops the newest records, counts them in health, warns once on stderr, and ships a warn record with the count once there is room', async () => {
+describe('the spool past spool.shedAt and at its cap while the receiver is down', () => {
+  it('drops the newest info records past shedAt, counts them by reason and level in health, warns once on stderr, and ships a warn record with the count once there is room', async () => {
     await rsyslog.stop(); // down from the start: nothing leaves the spool
     const service = new LoadService({
       logger: {
@@ -41,13 +41,13 @@ describe('the spool at its cap while the receiver is down', () => {
     const records = rsyslog.received().filter((m) => m.appname === 'rel-spool-full').map((m) => JSON.parse(m.msg) as Record<string, unknown>);
     const kept = full!.written;
     const dropped = full!.dropped;
-    const notice = records.find((r) => r['msg'] === 'spool at its cap: records were dropped');
-    const warnings = service.stderr.split('\n').filter((l) => l.includes('is at its cap'));
+    const notice = records.find((r) => r['msg'] === 'records were dropped from the spool');
+    const warnings = service.stderr.split('\n').filter((l) => l.includes('dropped so far'));
     recordFigure({
       id: 'spool-full',
-      fault: 'spool at its cap (512 KiB) while the receiver (rsyslog, RELP) is down',
+      fault: 'spool of 512 KiB filling while the receiver (rsyslog, RELP) is down; info records, default spool.shedAt 0.8',
       happened:
-        `${count(OUTAGE_RECORDS)} records logged during the outage: the spool took the first ${count(kept)} and dropped the ${count(dropped)} newest (health.dropped), ` +
+        `${count(OUTAGE_RECORDS)} info records logged during the outage: the spool took the first ${count(kept)} and, past 80% of its cap, shed the ${count(dropped)} newest (health.droppedBy.shed.info ${count(full!.droppedBy?.shed.info ?? 0)}), ` +
         `${warnings.length} warning on stderr; after the restart rsyslog got the ${count(kept)}, then a warn record "dropped": ${String(notice?.['dropped'] ?? 'missing')}, then the next ${AFTER}.`,
       lost: `${count(dropped)} dropped by policy, counted and announced`,
       duplicates: '0',
@@ -58,12 +58,15 @@ describe('the spool at its cap while the receiver is down', () => {
     expect(kept + dropped).toBe(OUTAGE_RECORDS);
     expect(dropped).toBeGreaterThan(OUTAGE_RECORDS / 2);
     expect(full!.backlogBytes).toBeLessThanOrEqual(512 * 1024);
+    // Info records go no further than spool.shedAt (0.8 of the cap by default): the last fifth is kept for warn and above.
+    expect(full!.backlogBytes).toBeLessThanOrEqual(0.8 * 512 * 1024);
+    expect(full!.droppedBy?.shed).toEqual({ debug: 0, info: dropped, warn: 0, error: 0, fatal: 0 });
     expect(warnings).toHaveLength(1);
     // Newest dropped: what arrives is the oldest records in order, the notice, then what came after.
     const order = records.map((r) => (typeof r['i'] === 'number' ? r['i'] : 'notice'));
     const expected = [...Array(kept).keys(), 'notice', ...Array.from({ length: AFTER }, (_, k) => OUTAGE_RECORDS + k)];
     expect(order).toEqual(expected);
-    expect(notice).toMatchObject({ level: 'warn', name: 'rel-spool-full', dropped });
+    expect(notice).toMatchObject({ level: 'warn', name: 'rel-spool-full', dropped, shed: { info: dropped } });
     expect(done.health[0]).toMatchObject({ backlogRecords: 0, dropped });
   });
 });

@@ -38,3 +38,29 @@ describe('syslog batch.interval', () => {
     }
   });
 });
+
+describe('spool.shedAt and spool.whenFull', () => {
+  const http = (spool: Record<string, unknown>): Record<string, unknown> => ({ type: 'http', url: 'http://127.0.0.1:1/x', format: 'ndjson', spool });
+
+  it('default to 0.8 and "drop-newest", filled in the resolved configuration', () => {
+    const resolved = resolveConfig({ name: 'svc', transports: [http({})] }, 'options');
+    expect(resolved.transports[0]).toMatchObject({ spool: { shedAt: 0.8, whenFull: 'drop-newest' } });
+    expect(problem({ type: 'syslog', host: 'logs.internal', protocol: 'tcp', spool: { shedAt: 0.5, whenFull: 'drop-oldest' } })).toBe('');
+  });
+
+  it('shedAt takes a fraction above 0 and at most 1; anything else fails at startup naming the key, the value and what is allowed', () => {
+    for (const shedAt of [0.01, 0.5, 0.8, 1]) expect(problem(http({ shedAt }))).toBe('');
+    for (const shedAt of [0, -0.5, 1.5, 80]) {
+      expect(problem(http({ shedAt }))).toContain(
+        `transports[0].spool.shedAt: ${shedAt} is not a fraction of spool.maxBytes above 0 and at most 1, like 0.8 (1: no shedding before the cap)`,
+      );
+    }
+    expect(problem(http({ shedAt: '80%' }))).toContain('transports[0].spool.shedAt: "80%" is a string; expected a fraction of spool.maxBytes above 0 and at most 1, like 0.8');
+  });
+
+  it('whenFull takes "drop-newest" or "drop-oldest"', () => {
+    for (const whenFull of ['drop-newest', 'drop-oldest']) expect(problem(http({ whenFull }))).toBe('');
+    expect(problem(http({ whenFull: 'drop' }))).toContain('transports[0].spool.whenFull: "drop" is not one of drop-newest, drop-oldest');
+    expect(problem(http({ whenFull: true }))).toContain('transports[0].spool.whenFull: true is a boolean; expected one of drop-newest, drop-oldest');
+  });
+});

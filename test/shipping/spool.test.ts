@@ -3,6 +3,7 @@ import { readdirSync, statSync, truncateSync, openSync, writeSync, closeSync, re
 import { join } from 'node:path';
 import { Spool, type SpoolSettings } from '../../transports/shipping/Spool';
 import { HEADER_BYTES } from '../../transports/shipping/SpoolFormat';
+import type { SpoolTail } from '../../transports/shipping/SpoolTail';
 import { tempDir } from '../support/run-fixture';
 import { fixturePath } from '../support/paths';
 
@@ -183,6 +184,39 @@ describe('the on-disk spool', () => {
     fill(spool, 10, 20);
     expect(drain(spool)).toEqual(range(10, 20));
     expect(errors).toEqual([]);
+    spool.close();
+  });
+
+  it('an evicted segment goes once nothing handed out is in flight from it, with its undelivered records counted by level from the start of each line', () => {
+    const dir = tempDir('spool');
+    const spool = new Spool(settings(dir, { segmentBytes: 4096, chunkChars: 1024 }));
+    const tail = (spool as unknown as { tail: SpoolTail }).tail;
+    const levels = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+    const levelOf = (i: number): string => (i === 10 ? 'unknown' : levels[i % 5]!);
+    for (let i = 0; i < 200; i++) spool.append(i === 10 ? `{"i":10,"msg":"not a prodlog record"}\n` : `{"level":"${levels[i % 5]}","time":"2026-01-01T00:00:00.000Z","i":${i},"msg":"record"}\n`);
+    spool.writeOut();
+    const [first] = segments(dir).sort();
+    spool.commit(spool.read(7, 1 << 20), 7); // 0..6 delivered
+    const inFlight = spool.read(5, 1 << 20); // 7..11 handed out, not settled
+    const all = spool.read(1_000, 1 << 30).records; // (read afresh: nothing in flight any more)
+    const inFirst = all.filter((r) => r.id!.startsWith(first!.slice(0, -4))).length;
+    const again = spool.read(5, 1 << 20); // the same 7..11 in flight again
+    expect(again.records).toEqual(inFlight.records);
+
+    tail.apply({ type: 'evicted', segment: first!.slice(0, -4) });
+    expect(segments(dir)).toContain(first); // a batch in flight was read from it
+    expect(tail.takeEvicted()).toEqual({});
+    tail.idle(); // the batch settled without the receiver taking it
+    expect(segments(dir)).not.toContain(first);
+    const expected: Record<string, number> = {};
+    for (let i = 7; i < 7 + inFirst; i++) expected[levelOf(i)] = (expected[levelOf(i)] ?? 0) + 1;
+    expect(tail.takeEvicted()).toEqual(expected);
+    expect(expected['unknown']).toBe(1);
+    // Delivery goes on from the next segment, and the backlog counts what is left.
+    const rest = drain(spool);
+    expect(rest[0]).toBe(7 + inFirst);
+    expect(rest).toEqual(range(7 + inFirst, 200));
+    expect(spool.backlogRecords).toBe(0);
     spool.close();
   });
 });

@@ -1,3 +1,4 @@
+import { LEVELS, type LevelName } from '../../src/core/levels';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Backoff } from '../../transports/shipping/Backoff';
@@ -7,7 +8,7 @@ import type { Sink, SinkResult, SpoolRecord } from '../../transports/shipping/Si
 import { tempDir } from '../support/run-fixture';
 import { Spool } from '../../transports/shipping/Spool';
 import { HEADER_BYTES } from '../../transports/shipping/SpoolFormat';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { until } from '../support/until';
 
@@ -32,6 +33,21 @@ class ScriptedSink implements Sink {
   async close(): Promise<void> {}
 }
 
+/** A sink that holds its first batch until the test answers it, then refuses until `up`, then takes everything. */
+class HeldSink implements Sink {
+  readonly endpoint = 'test://held';
+  readonly received: SpoolRecord[] = [];
+  held: { records: readonly SpoolRecord[]; resolve: (result: SinkResult) => void } | undefined;
+  up = false;
+  private calls = 0;
+  async send(records: readonly SpoolRecord[]): Promise<SinkResult> {
+    const result = this.calls++ === 0 ? await new Promise<SinkResult>((resolve) => (this.held = { records, resolve })) : this.up ? all(records) : refused();
+    this.received.push(...records.slice(0, result.accepted));
+    return result;
+  }
+  async close(): Promise<void> {}
+}
+
 const all = (records: readonly SpoolRecord[]): SinkResult => ({ accepted: records.length });
 const refused = (): SinkResult => ({ accepted: 0, error: { error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), retryable: true } });
 
@@ -44,7 +60,7 @@ function transport(sink: Sink, over: Partial<Omit<ShippingSettings, 'delivery'>>
     type: 'test',
     name: 'test:sink',
     loggerName: 'svc',
-    spool: { dir: tempDir('shipping'), maxBytes: 64 * 1024 * 1024, segmentBytes: 256 * 1024, chunkChars: 16 * 1024, fsyncIntervalMs: 50, ...spool },
+    spool: { dir: tempDir('shipping'), maxBytes: 64 * 1024 * 1024, segmentBytes: 256 * 1024, chunkChars: 16 * 1024, fsyncIntervalMs: 50, shedAt: 0.8, whenFull: 'drop-newest', ...spool },
     batch: { maxRecords: 100, maxChars: 1 << 20 },
     retry: { initialMs: 1, maxMs: 5 },
     closeTimeoutMs: 2_000,
@@ -54,7 +70,8 @@ function transport(sink: Sink, over: Partial<Omit<ShippingSettings, 'delivery'>>
   });
 }
 
-const line = (i: number): string => `{"level":"info","time":"2026-01-01T00:00:00.000Z","pid":1,"hostname":"h","name":"svc","i":${i},"msg":"r"}\n`;
+const line = (i: number, level: LevelName = 'info'): string => `{"level":"${level}","time":"2026-01-01T00:00:00.000Z","pid":1,"hostname":"h","name":"svc","i":${i},"msg":"r"}\n`;
+const INFO = LEVELS.info;
 const indexes = (records: readonly SpoolRecord[]): number[] => records.map((r) => (JSON.parse(r.line) as { i: number }).i).filter((i) => i !== undefined);
 const range = (n: number): number[] => Array.from({ length: n }, (_, k) => k);
 
@@ -85,7 +102,7 @@ describe('the shipping core', () => {
   it('delivers every record in order and reports it in health', async () => {
     const sink = new ScriptedSink(all);
     const t = transport(sink);
-    for (let i = 0; i < 1000; i++) t.write(line(i));
+    for (let i = 0; i < 1000; i++) t.write(line(i), INFO);
     await until(() => t.health().delivered === 1000);
     expect(indexes(sink.received)).toEqual(range(1000));
     expect(t.health()).toMatchObject({ ok: true, written: 1000, delivered: 1000, backlogRecords: 0, backlogBytes: 0, dropped: 0, failed: 0, lastError: null });
@@ -96,7 +113,7 @@ describe('the shipping core', () => {
   it('keeps records through receiver failures and retries them until they are delivered', async () => {
     const sink = new ScriptedSink((records, call) => (call < 5 ? refused() : all(records)));
     const t = transport(sink);
-    for (let i = 0; i < 300; i++) t.write(line(i));
+    for (let i = 0; i < 300; i++) t.write(line(i), INFO);
     await until(() => sink.calls >= 3);
     expect(t.health()).toMatchObject({ ok: false, delivered: 0, backlogRecords: 300, lastError: expect.stringMatching(/ECONNREFUSED/) });
     await until(() => t.health().delivered === 300);
@@ -108,7 +125,7 @@ describe('the shipping core', () => {
   it('after a partial acceptance sends the rest again, and only the rest', async () => {
     const sink = new ScriptedSink((records, call) => (call === 0 ? { accepted: 40, error: refused().error! } : all(records)));
     const t = transport(sink);
-    for (let i = 0; i < 100; i++) t.write(line(i));
+    for (let i = 0; i < 100; i++) t.write(line(i), INFO);
     await until(() => t.health().delivered === 100);
     expect(indexes(sink.received)).toEqual(range(100));
     await t.close();
@@ -118,7 +135,7 @@ describe('the shipping core', () => {
     const dead: SpoolRecord[] = [];
     const sink = new ScriptedSink((records) => ({ accepted: records.length, rejected: [{ index: 3, reason: 'bad row' }] }));
     const t = transport(sink, { onDeadLetter: (records: readonly SpoolRecord[]) => dead.push(...records) });
-    for (let i = 0; i < 10; i++) t.write(line(i));
+    for (let i = 0; i < 10; i++) t.write(line(i), INFO);
     await until(() => t.health().backlogRecords === 0 && dead.length === 1);
     expect(indexes(dead)).toEqual([3]);
     expect(t.health()).toMatchObject({ delivered: 9, failed: 1 });
@@ -129,7 +146,7 @@ describe('the shipping core', () => {
     const told: [number, string][] = [];
     const sink = new ScriptedSink((records) => ({ accepted: records.length, unidentifiedRejects: { count: 2, reason: 'too old' } }));
     const t = transport(sink, { onUnidentifiedRejects: (count: number, reason: string) => told.push([count, reason]) });
-    for (let i = 0; i < 10; i++) t.write(line(i));
+    for (let i = 0; i < 10; i++) t.write(line(i), INFO);
     await until(() => t.health().backlogRecords === 0);
     expect(told).toEqual([[2, 'too old']]);
     expect(t.health()).toMatchObject({ delivered: 8, failed: 2 });
@@ -140,7 +157,7 @@ describe('the shipping core', () => {
     const sink = new ScriptedSink(all);
     sink.maxBatchChars = 5 * line(0).length; // about 5 records
     const t = transport(sink);
-    for (let i = 0; i < 40; i++) t.write(line(i));
+    for (let i = 0; i < 40; i++) t.write(line(i), INFO);
     await until(() => t.health().delivered === 40);
     expect(Math.max(...sink.batchSizes)).toBeLessThanOrEqual(6);
     expect(indexes(sink.received)).toEqual(range(40));
@@ -151,7 +168,7 @@ describe('the shipping core', () => {
     const dead: SpoolRecord[] = [];
     const sink = new ScriptedSink((records, call) => (call === 0 ? { accepted: 0, error: { error: new Error('400 bad request'), retryable: false } } : all(records)));
     const t = transport(sink, { onDeadLetter: (records: readonly SpoolRecord[]) => dead.push(...records) });
-    for (let i = 0; i < 150; i++) t.write(line(i));
+    for (let i = 0; i < 150; i++) t.write(line(i), INFO);
     await until(() => t.health().backlogRecords === 0);
     expect(indexes(dead)).toEqual(range(100));
     expect(indexes(sink.received)).toEqual(range(150).slice(100));
@@ -164,7 +181,7 @@ describe('the shipping core', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const t = transport(sink, {}, { maxBytes: 256 * 1024, segmentBytes: 32 * 1024 });
     const heapBefore = heapAfterCollection();
-    for (let i = 0; i < 200_000; i++) t.write(line(i)); // ~20 MB of records, never yielding
+    for (let i = 0; i < 200_000; i++) t.write(line(i, 'warn'), LEVELS.warn); // ~20 MB of records, never yielding; warn: kept until the cap, not shed
     const heapGrowth = heapAfterCollection() - heapBefore;
     const h = t.health();
     expect(h.backlogBytes).toBeLessThanOrEqual(256 * 1024);
@@ -172,28 +189,64 @@ describe('the shipping core', () => {
     expect(h.dropped).toBeGreaterThan(190_000);
     expect(h.ok).toBe(false);
     expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
-    const warnings = stderr.mock.calls.map((c) => String(c[0])).filter((s) => s.includes('at its cap'));
-    expect(warnings).toHaveLength(1); // once per interval, not once per record
+    expect(h.droppedBy.full).toEqual({ debug: 0, info: 0, warn: h.dropped, error: 0, fatal: 0 });
+    const warnings = stderr.mock.calls.map((c) => String(c[0])).filter((s) => s.includes('is at its cap'));
+    // Once per interval, not once per record: at the first drop.
+    expect(warnings).toEqual([expect.stringContaining('is at its cap of 262144 bytes: new records are dropped until the receiver takes the backlog (1 dropped so far: full 1 (warn 1))')]);
     stderr.mockRestore();
     up = true;
     await until(() => t.health().backlogRecords === 0);
-    t.write(line(-1));
+    t.write(line(-1), INFO);
     await until(() => t.health().backlogRecords === 0 && sink.received.some((r) => r.line.includes('"i":-1')));
     const notice = sink.received.find((r) => r.line.includes('"dropped"'));
-    expect(JSON.parse(notice?.line ?? '{}')).toMatchObject({ level: 'warn', name: 'svc', dropped: h.dropped, msg: 'spool at its cap: records were dropped' });
+    expect(JSON.parse(notice?.line ?? '{}')).toEqual({
+      level: 'warn', time: expect.any(String), pid: process.pid, hostname: expect.any(String), name: 'svc', transport: 'test:sink',
+      dropped: h.dropped, full: { warn: h.dropped }, msg: 'records were dropped from the spool',
+    });
     await t.close();
+  });
+
+  it('whenFull "drop-oldest": a segment with a batch in flight is deleted once the batch settles; what the receiver took counts as delivered, the rest as dropped, never both', async () => {
+    const sink = new HeldSink();
+    const dir = tempDir('shipping-oldest');
+    const t = transport(sink, {}, { dir, maxBytes: 256 * 1024, segmentBytes: 32 * 1024, shedAt: 1, whenFull: 'drop-oldest' });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (let i = 0; i < 500; i++) t.write(line(i, 'warn'), LEVELS.warn);
+      await until(() => sink.held !== undefined, 'the first batch is in flight');
+      const oldest = join(dir, `${sink.held!.records[0]!.id!.split('.')[0]}.seg`);
+      for (let i = 500; i < 20_000; i++) t.write(line(i, 'warn'), LEVELS.warn); // about 8 times the cap: the oldest segments make room
+      expect(t.health()).toMatchObject({ written: 20_000, dropped: 0 });
+      await until(() => t.health().droppedBy.oldest.warn > 0, 'the segments with nothing in flight are deleted and counted');
+      expect(existsSync(oldest)).toBe(true); // the one the batch in flight came from waits for it
+      sink.held!.resolve({ accepted: 40, error: refused().error! });
+      await until(() => !existsSync(oldest), 'the segment goes once the batch settled');
+      sink.up = true;
+      await until(() => t.health().backlogRecords === 0 && t.health().delivered === sink.received.length);
+      const got = indexes(sink.received);
+      expect(got.slice(0, 40)).toEqual(range(40)); // taken by the receiver before its segment was deleted: delivered
+      const rest = got.slice(40);
+      expect(rest[0]).toBeGreaterThan(500);
+      expect(rest).toEqual(range(20_000).slice(rest[0])); // the newest, in order, once each
+      const h = t.health();
+      expect(h).toMatchObject({ delivered: got.length, dropped: 20_000 - got.length });
+      expect(h.droppedBy.oldest).toEqual({ debug: 0, info: 0, warn: 20_000 - got.length, error: 0, fatal: 0 });
+    } finally {
+      stderr.mockRestore();
+      await t.close();
+    }
   });
 
   it('close() waits for delivery; with the receiver down it gives up at closeTimeoutMs and the next process delivers', async () => {
     const down = new ScriptedSink(refused);
     const dir = tempDir('shipping-restart');
     const a = transport(down, { closeTimeoutMs: 200 }, { dir });
-    for (let i = 0; i < 500; i++) a.write(line(i));
+    for (let i = 0; i < 500; i++) a.write(line(i), INFO);
     const started = Date.now();
     await a.close();
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(a.health().backlogRecords).toBe(500);
-    a.write(line(999));
+    a.write(line(999), INFO);
     expect(a.health().dropped).toBe(1); // after close
 
     let receiverUp = false;
@@ -251,14 +304,14 @@ describe('the batch interval', () => {
   it('holds a batch that is not full until intervalMs after the previous send; the records logged meanwhile join it', async () => {
     const sink = new ScriptedSink(all);
     const t = paced(sink);
-    t.write(line(0));
+    t.write(line(0), INFO);
     await turns();
     expect(sink.calls).toBe(1); // the first batch has no previous send to wait for
 
-    t.write(line(1));
+    t.write(line(1), INFO);
     await turns();
     await jest.advanceTimersByTimeAsync(500);
-    t.write(line(2));
+    t.write(line(2), INFO);
     await jest.advanceTimersByTimeAsync(499);
     await turns();
     expect(sink.calls).toBe(1);
@@ -272,12 +325,12 @@ describe('the batch interval', () => {
   it('sends a batch as soon as the backlog fills it, without waiting out the interval', async () => {
     const sink = new ScriptedSink(all);
     const t = paced(sink);
-    t.write(line(0));
+    t.write(line(0), INFO);
     await turns();
-    for (let i = 1; i <= 4; i++) t.write(line(i));
+    for (let i = 1; i <= 4; i++) t.write(line(i), INFO);
     await turns();
     expect(sink.calls).toBe(1);
-    for (let i = 5; i <= 10; i++) t.write(line(i)); // 10 waiting: a full batch
+    for (let i = 5; i <= 10; i++) t.write(line(i), INFO); // 10 waiting: a full batch
     await turns();
     expect(sink.calls).toBe(2);
     expect(indexes(sink.received)).toEqual(range(11));
@@ -291,7 +344,7 @@ describe('the batch interval', () => {
     const onWarning = (w: Error): number => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      t.write(line(0));
+      t.write(line(0), INFO);
       await turns();
       await jest.advanceTimersByTimeAsync(60_000);
       await turns();
@@ -317,7 +370,7 @@ describe('the batch interval', () => {
     await turns(); // the start-up progress (nothing on disk) comes before the records
     seen.length = 0;
     for (let i = 0; i < 30; i++) {
-      t.write(line(i));
+      t.write(line(i), INFO);
       await turns();
     }
     expect(sink.calls).toBe(30); // each append its own batch
@@ -333,10 +386,10 @@ describe('the batch interval', () => {
   it('close() sends what waits for the interval at once', async () => {
     const sink = new ScriptedSink(all);
     const t = paced(sink);
-    t.write(line(0));
+    t.write(line(0), INFO);
     await turns();
-    t.write(line(1));
-    t.write(line(2));
+    t.write(line(1), INFO);
+    t.write(line(2), INFO);
     await turns();
     expect(sink.calls).toBe(1);
     await t.close(); // with the clock frozen, this returns only if close does not wait out the interval

@@ -1,3 +1,4 @@
+import { LEVELS } from '../../src/core/levels';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -20,7 +21,7 @@ function shipper(options: SinkOptions, dir = tempDir('worker-spool')): ShippingT
     type: 'test',
     name: 'test:worker',
     loggerName: 'svc',
-    spool: { dir, maxBytes: 64 * 1024 * 1024, segmentBytes: 256 * 1024, chunkChars: 16 * 1024, fsyncIntervalMs: 50 },
+    spool: { dir, maxBytes: 64 * 1024 * 1024, segmentBytes: 256 * 1024, chunkChars: 16 * 1024, fsyncIntervalMs: 50, shedAt: 0.8, whenFull: 'drop-newest' },
     batch: { maxRecords: 500, maxChars: 1 << 20 },
     retry: { initialMs: 1, maxMs: 5 },
     closeTimeoutMs: 2_000,
@@ -35,6 +36,7 @@ function sinkOptions(fault?: SinkOptions['fault']): SinkOptions {
 }
 
 const line = (i: number): string => `{"level":"info","time":"2026-01-01T00:00:00.000Z","pid":1,"hostname":"h","name":"svc","i":${i},"msg":"r"}\n`;
+const INFO = LEVELS.info;
 const received = (options: SinkOptions): string[] => (existsSync(options.out) ? readFileSync(options.out, 'utf8').split('\n').filter(Boolean) : []);
 
 
@@ -50,7 +52,7 @@ describe('delivery in a worker thread', () => {
   it('delivers every record from the spool, and health counts them on the service thread', async () => {
     const options = sinkOptions();
     const t = shipper(options);
-    for (let i = 0; i < 5_000; i++) t.write(line(i));
+    for (let i = 0; i < 5_000; i++) t.write(line(i), INFO);
     await until(() => t.health().delivered === 5_000);
     expect(new Set(received(options)).size).toBe(5_000);
     expect(t.health()).toMatchObject({ ok: true, written: 5_000, delivered: 5_000, backlogRecords: 0, deliveryRestarts: 0 });
@@ -60,10 +62,10 @@ describe('delivery in a worker thread', () => {
   it('a worker killed from outside is restarted: nothing is lost, health and stderr say so once', async () => {
     const options = sinkOptions();
     const t = shipper(options);
-    for (let i = 0; i < 2_000; i++) t.write(line(i));
+    for (let i = 0; i < 2_000; i++) t.write(line(i), INFO);
     await until(() => workerOf(t) !== undefined);
     await workerOf(t)?.terminate();
-    for (let i = 2_000; i < 4_000; i++) t.write(line(i)); // logged while no worker runs: the spool keeps them
+    for (let i = 2_000; i < 4_000; i++) t.write(line(i), INFO); // logged while no worker runs: the spool keeps them
     await until(() => t.health().deliveryRestarts === 1 && t.health().backlogRecords === 0 && new Set(received(options)).size === 4_000);
     expect(t.health().lastError).toMatch(/EWORKER: the delivery worker stopped/);
     expect(notices()).toHaveLength(1);
@@ -73,7 +75,7 @@ describe('delivery in a worker thread', () => {
   it('an exception thrown in the worker (a bug in an encoder) restarts it, and the batch it held is delivered again', async () => {
     const options = sinkOptions('throw');
     const t = shipper(options);
-    for (let i = 0; i < 3_000; i++) t.write(line(i));
+    for (let i = 0; i < 3_000; i++) t.write(line(i), INFO);
     await until(() => new Set(received(options)).size === 3_000);
     expect(t.health()).toMatchObject({ deliveryRestarts: 1, lastError: expect.stringMatching(/encoder bug/) });
     expect(notices()).toHaveLength(1);
@@ -83,7 +85,7 @@ describe('delivery in a worker thread', () => {
   it('a sink that fails to load restarts with backoff until it loads; the records wait in the spool', async () => {
     const options = sinkOptions('missing');
     const t = shipper(options);
-    for (let i = 0; i < 100; i++) t.write(line(i));
+    for (let i = 0; i < 100; i++) t.write(line(i), INFO);
     await until(() => new Set(received(options)).size === 100);
     expect(t.health().deliveryRestarts).toBe(1);
     expect(t.health().lastError).toMatch(/cannot load this sink/);
@@ -93,7 +95,7 @@ describe('delivery in a worker thread', () => {
   it('FATAL waits for delivery at most until its deadline, even when the sink never returns', () => {
     const options = sinkOptions('stuck');
     const t = shipper(options);
-    for (let i = 0; i < 100; i++) t.write(line(i));
+    for (let i = 0; i < 100; i++) t.write(line(i), INFO);
     const started = Date.now();
     const deadline = started + 700;
     t.drainBeforeExit(deadline); // blocks this thread, as fatal() does
@@ -106,7 +108,7 @@ describe('delivery in a worker thread', () => {
   it('FATAL with the thread blocked: the worker delivers what was logged, and the wait ends as soon as it has', () => {
     const options = sinkOptions();
     const t = shipper(options);
-    for (let i = 0; i < 20_000; i++) t.write(line(i)); // never yields: nothing was delivered before
+    for (let i = 0; i < 20_000; i++) t.write(line(i), INFO); // never yields: nothing was delivered before
     const started = Date.now();
     t.drainBeforeExit(started + 10_000);
     expect(Date.now() - started).toBeLessThan(10_000);

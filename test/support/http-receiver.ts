@@ -34,7 +34,8 @@ export class HttpReceiver {
     readonly url: string,
   ) {}
 
-  static async start(responder?: Responder): Promise<HttpReceiver> {
+  /** `port`: a given one (a receiver coming up where a transport has been failing to connect), else a free one. */
+  static async start(responder?: Responder, port = 0): Promise<HttpReceiver> {
     let self: HttpReceiver | undefined;
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -56,9 +57,8 @@ export class HttpReceiver {
         res.end(reply.body ?? '');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    self = new HttpReceiver(server, `http://127.0.0.1:${port}`);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    self = new HttpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     if (responder) self.responder = responder;
     return self;
   }

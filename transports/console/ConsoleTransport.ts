@@ -1,5 +1,6 @@
 import { ChunkedTransport } from '../shared/ChunkedTransport';
 import { HealthCounters } from '../shared/HealthCounters';
+import type { LineFormat } from '../shared/lineFormats/LineFormat';
 import { ConsoleSink, type WhenFull } from './ConsoleSink';
 import { createPrettyFormatter } from './createPrettyFormatter';
 import { makeNonBlocking } from './nonBlockingStdio';
@@ -10,15 +11,18 @@ export interface ConsoleTransportSettings {
   readonly colorize: boolean;
   /** When the reader of the stream does not keep up: wait for it, or drop records after a bounded wait (ConsoleSink). */
   readonly whenFull: WhenFull;
+  /** JSON output in another shape than the logger's (pino, ecs, gcp); none writes the line as it is. Pretty output ignores it. */
+  readonly lineFormat?: LineFormat | undefined;
 }
 
 /**
- * JSON lines (or pino-pretty output) to stdout or stderr, written with the
- * same synchronous chunked writer as the file transport, so FATAL output
- * reaches the terminal or pipe before exit. A reader that does not keep up
- * costs the service at most a bounded wait per event-loop turn, then records
- * are dropped and counted (whenFull: "drop", see ConsoleSink). A closed pipe
- * (EPIPE) is counted and reported once; it never crashes the process.
+ * JSON lines (the logger's, or in a line format) or pino-pretty output to
+ * stdout or stderr, written with the same synchronous chunked writer as the
+ * file transport, so FATAL output reaches the terminal or pipe before exit.
+ * A reader that does not keep up costs the service at most a bounded wait
+ * per event-loop turn, then records are dropped and counted (whenFull:
+ * "drop", see ConsoleSink). A closed pipe (EPIPE) is counted and reported
+ * once; it never crashes the process.
  */
 export class ConsoleTransport extends ChunkedTransport {
   readonly type = 'console';
@@ -34,7 +38,7 @@ export class ConsoleTransport extends ChunkedTransport {
     // A blocking pipe cannot be waited on for a bounded time: the write itself would wait.
     if (settings.whenFull === 'drop') makeNonBlocking(fd);
     this.sink = new ConsoleSink(fd, settings.stream, this.counters, settings.whenFull);
-    this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : undefined;
+    this.format = settings.pretty ? createPrettyFormatter({ colorize: settings.colorize }) : settings.lineFormat;
   }
 
   /** Writes are synchronous: once what is pending is written (or dropped) there is nothing left to wait for. */

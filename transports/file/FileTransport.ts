@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ChunkedTransport } from '../shared/ChunkedTransport';
 import type { HealthCounters } from '../shared/HealthCounters';
+import type { LineFormat } from '../shared/lineFormats/LineFormat';
 import { countLines } from '../shared/SyncChunkWriter';
 import { encodeUtf8Scratch } from '../shared/utf8Scratch';
 import { ActiveFile, type AppendFailure } from './ActiveFile';
@@ -16,6 +17,8 @@ export interface FileTransportSettings {
   readonly rotate?: RotationSettings | undefined;
   /** Without `rotate`: the signal on which the file is reopened (default SIGHUP), or false for none. */
   readonly reopenSignal?: ReopenSignal | false | undefined;
+  /** Lines in another shape than the logger's (pino, ecs, gcp); none writes them as they are. */
+  readonly lineFormat?: LineFormat | undefined;
 }
 
 export type { FileTransportHealth } from './FileFailures';
@@ -53,6 +56,7 @@ export class FileTransport extends ChunkedTransport {
     this.name = `file:${settings.path}`;
     this.failures = new FileFailures(this.type, this.name);
     this.counters = this.failures.counters;
+    this.format = settings.lineFormat;
     this.file = new ActiveFile(settings.path, settings.rotate !== undefined);
     const now = Date.now();
     // Created before any file is touched: a missing compression worker file is a ConfigError that leaves nothing behind.

@@ -6,6 +6,7 @@ import { durationAtLeast, durationSetting } from '../../src/core/config/duration
 import { sizeSetting } from '../../src/core/config/sizeSetting';
 import { formatSizeExactly } from '../../src/core/config/formatSize';
 import { formatDuration } from '../../src/core/config/parseDuration';
+import { checkLineFormat, lineFormatFor, lineFormatShape } from '../shared/lineFormats/lineFormatOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { logPathProblem } from './logPathProblem';
 import { REOPEN_SIGNALS } from './reopenSignals';
@@ -43,7 +44,10 @@ const schema = strictOptions({
   rotate: rotateSchema.optional(),
   /** Without `rotate`: reopen the file on this signal (logrotate's postrotate), or false. Default "SIGHUP". */
   reopenSignal: z.literal([...REOPEN_SIGNALS, false]).optional(),
+  /** The shape of each line: "prodlog" (default), "pino", "ecs", "gcp". */
+  ...lineFormatShape,
 }).superRefine((options, ctx) => {
+  checkLineFormat(options, ctx);
   if (options.rotate !== undefined && options.reopenSignal !== undefined && options.reopenSignal !== false) {
     ctx.addIssue({
       code: 'custom',
@@ -59,9 +63,11 @@ export const fileTransport: TransportDefinition<typeof schema> = {
     // Required here, not imported: the writer, rotation and locking load only when a file transport is created.
     const { FileTransport } = require('./FileTransport') as typeof import('./FileTransport');
     const { path, rotate, reopenSignal } = options;
-    if (rotate === undefined) return new FileTransport({ path, reopenSignal });
+    const lineFormat = lineFormatFor(options);
+    if (rotate === undefined) return new FileTransport({ path, reopenSignal, lineFormat });
     return new FileTransport({
       path,
+      lineFormat,
       rotate: {
         maxBytes: rotate.size,
         intervalMs: rotate.interval,
@@ -77,9 +83,14 @@ export const fileTransport: TransportDefinition<typeof schema> = {
     return {
       key: `file:${path}`,
       describe: `the log file ${path}`,
-      // Without rotate, the reopen signal is SIGHUP unless told otherwise: "reopenSignal" left out and "SIGHUP" agree.
-      settings: { rotate: options.rotate === undefined ? false : rotateAsWritten(options.rotate), reopenSignal: options.rotate === undefined ? (options.reopenSignal ?? 'SIGHUP') : false },
-      whyAgree: 'one file is written by one transport, with one rotation policy and one reopen signal',
+      // Defaults written out, so that a key left out and its default agree: format "prodlog", reopen signal SIGHUP without rotate.
+      settings: {
+        format: options.format ?? 'prodlog',
+        ...(options.gcp !== undefined ? { gcp: options.gcp } : {}),
+        rotate: options.rotate === undefined ? false : rotateAsWritten(options.rotate),
+        reopenSignal: options.rotate === undefined ? (options.reopenSignal ?? 'SIGHUP') : false,
+      },
+      whyAgree: 'one file is written by one transport, in one line format, with one rotation policy and one reopen signal',
     };
   },
 };

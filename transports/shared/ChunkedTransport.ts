@@ -13,7 +13,7 @@ export abstract class ChunkedTransport implements Transport {
   abstract readonly name: string;
   protected abstract readonly counters: HealthCounters;
   protected readonly writer = new SyncChunkWriter((data, records) => this.writeChunk(data, records));
-  /** Turns each line into what is written (the console's pretty printer); none writes the line as it is. */
+  /** Turns each line into what is written (the console's pretty printer, a line format); none writes the line as it is. */
   protected format: ((line: string) => string) | undefined;
   private closing: Promise<void> | undefined;
 

@@ -38,6 +38,8 @@ export interface DeliveryStartState {
   readonly published: readonly PublishedSegment[];
   readonly active: { readonly segment: string; readonly no: number } | null;
   readonly settledSeq: number;
+  /** Segments the appending side evicted (whenFull "drop-oldest") whose deletion no delivery has reported yet. */
+  readonly evicting: readonly string[];
 }
 
 /**
@@ -61,6 +63,8 @@ export class DeliveryService {
   private refusals: DeliveryRefusal[] = [];
   private draining = false;
   private busy = false;
+  /** Batches may be in flight: from the loop's first read until it next waits. */
+  private sending = true;
   private closing = false;
   private deliveredSincePost = 0;
 
@@ -75,8 +79,9 @@ export class DeliveryService {
       settings.dir,
       start.published,
       start.active?.segment ?? null,
-      { damaged: (err) => this.fail(err, 0), saveFailed: (err) => this.fail(err, 0) },
+      { damaged: (err) => this.fail(err, 0), saveFailed: (err) => this.fail(err, 0), evicted: () => this.progressSoon() },
       start.settledSeq,
+      start.evicting,
     );
     if (start.active) this.segmentNames.set(start.active.no, start.active.segment);
     this.loop = new DeliveryLoop(this.source(), kit.sink, settings.batch, settings.retry, {
@@ -146,6 +151,10 @@ export class DeliveryService {
       case 'discarded':
         this.tail.apply(message);
         return;
+      case 'evicted':
+        this.tail.apply(message);
+        if (!this.sending) this.tail.idle();
+        return;
       case 'hurry':
         this.hurried = true;
         void this.loop.idle().then(() => {
@@ -196,7 +205,9 @@ export class DeliveryService {
       type: 'progress',
       delivered,
       removed: this.tail.takeRemoved(),
+      oldestSegment: this.tail.oldestSegment,
       deliveredOfFirst: this.tail.deliveredOfFirst,
+      evicted: this.tail.takeEvicted(),
       backlogRecords: this.tail.backlogRecords,
       seenSeq: this.tail.seenSeq,
       settledSeq: this.tail.settledSeq,
@@ -222,6 +233,9 @@ export class DeliveryService {
   }
 
   private setState(state: LoopState, missing = 1): void {
+    this.sending = state === 'sending';
+    // The loop waits with nothing in flight: segments evicted meanwhile can go.
+    if (!this.sending) this.tail.idle();
     // Wake-ups only where new records change what the loop does: any record while it waits for
     // data, enough to fill the batch while it lingers; none while it sends or backs off.
     const wakeAt = state === 'waiting' ? this.tail.seenSeq + 1 : state === 'lingering' ? this.tail.seenSeq + Math.max(1, missing) : 0;

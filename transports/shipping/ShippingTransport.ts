@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
 import { ConfigError } from '../../src/core/config/ConfigError';
+import { LEVELS } from '../../src/core/levels';
 import { formatRecord } from '../../src/core/record';
-import type { Transport, TransportHealth } from '../../src/core/transport';
+import type { DroppedBy, Transport, TransportHealth } from '../../src/core/transport';
 import { HealthCounters } from '../shared/HealthCounters';
+import { DropCounts, type LevelTally } from './DropCounts';
 import { writeStderr } from '../../src/core/writeStderr';
 import type { RetrySettings } from './Backoff';
 import type { BatchSettings } from './DeliveryLoop';
@@ -23,12 +25,16 @@ export interface ShippingSettings {
   readonly spool: SpoolSettings & {
     /** Appended blocks are fsynced at most this long after they were written. */
     readonly fsyncIntervalMs: number;
+    /** Records below warn are dropped while the backlog is past this fraction of `maxBytes`; 1: never before the cap. */
+    readonly shedAt: number;
+    /** At the cap: drop the new record, or evict the oldest segment to make room for it. */
+    readonly whenFull: WhenSpoolFull;
   };
   readonly batch: BatchSettings;
   readonly retry: RetrySettings;
   /** How long `close()` waits for the backlog to be delivered; the rest stays in the spool for the next start. */
   readonly closeTimeoutMs: number;
-  /** The least time between two warnings about records dropped over the spool cap. */
+  /** The least time between two warnings (stderr, and a warn record in the spool) about dropped records. */
   readonly dropWarnIntervalMs: number;
   /** A warn record appended to the spool at the start (and written to stderr): where the spool is, when a choice needs telling. */
   readonly notice?: { readonly msg: string; readonly fields: Readonly<Record<string, unknown>> };
@@ -39,6 +45,10 @@ export interface ShippingSettings {
    */
   readonly delivery: { readonly worker: SinkRecipe } | { readonly inThread: DeliveryKit };
 }
+
+export type WhenSpoolFull = 'drop-newest' | 'drop-oldest';
+
+const WARN = LEVELS.warn;
 
 /** Past closeTimeoutMs, delivery gets this long to save its position before it is stopped. */
 const CLOSE_GRACE_MS = 1_000;
@@ -71,11 +81,16 @@ export class ShippingTransport implements Transport {
   /** The delivery side's backlog as of its last report, and the append it had seen then. */
   private reportedBacklog = 0;
   private reportedSeenSeq = 0;
-  private deliveredOfFirst = 0;
   private settledSeq = 0;
   private settleWaiters: { seq: number; resolve: () => void }[] = [];
-  private dropsUnannounced = 0;
+  private readonly drops = new DropCounts();
+  /** The backlog in bytes past which records below warn are shed (Infinity: never). */
+  private readonly shedBytes: number;
   private lastDropWarnAt = -Infinity;
+  private lastDropNoticeAt = -Infinity;
+  /** A warn record about drops goes before the next record that fits: drops are untold and the interval since the last one is over. */
+  private noticeDue = false;
+  private noticeTimer: NodeJS.Timeout | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
@@ -88,6 +103,7 @@ export class ShippingTransport implements Transport {
     this.type = settings.type;
     this.name = settings.name;
     this.counters = new HealthCounters(settings.type, settings.name);
+    this.shedBytes = settings.spool.shedAt >= 1 ? Infinity : Math.floor(settings.spool.maxBytes * settings.spool.shedAt);
     this.appender = openSpool(settings.spool, {
       publish: (notice) => this.publish(notice),
       onError: (err, records) => this.counters.recordFailure(err, records),
@@ -98,6 +114,7 @@ export class ShippingTransport implements Transport {
       published: this.appender.snapshot(),
       active: this.activeSegment,
       settledSeq: this.settledSeq,
+      evicting: this.appender.evicting,
     });
     this.delivery =
       'worker' in settings.delivery
@@ -115,18 +132,15 @@ export class ShippingTransport implements Transport {
     this.delivery.start();
   }
 
-  write(line: string): void {
+  write(line: string, level: number): void {
     if (this.closed) {
-      this.counters.dropped++;
+      this.drop('closed', level);
       return;
     }
-    if (!this.appender.fits(line.length)) {
-      this.drop();
-      return;
-    }
-    if (this.dropsUnannounced > 0) this.announceDrops();
-    this.appender.append(line);
-    this.counters.written++;
+    const chars = line.length;
+    // The common case costs one or two comparisons: under the cap, and for debug and info also under shedAt.
+    if (level < WARN ? this.appender.backlogFits(chars, this.shedBytes) && this.appender.fits(chars) : this.appender.fits(chars)) this.accept(line);
+    else this.overLimit(line, level);
   }
 
   flush(): Promise<void> {
@@ -178,19 +192,20 @@ export class ShippingTransport implements Transport {
     return this.closing;
   }
 
-  health(): TransportHealth & { readonly deliveryRestarts: number; readonly deadLetters: number; readonly spoolMaxBytes: number } {
+  health(): TransportHealth & { readonly deliveryRestarts: number; readonly deadLetters: number; readonly spoolMaxBytes: number; readonly droppedBy: DroppedBy } {
     const base = this.counters.snapshot();
     const droppingNow = Date.now() - this.lastDropWarnAt < this.settings.dropWarnIntervalMs;
     return {
       ...base,
       ok: base.ok && !droppingNow,
       backlogRecords: this.backlogRecords,
-      backlogBytes: Math.max(0, this.appender.bytesOnDisk - this.deliveredOfFirst + this.appender.pendingChars),
+      backlogBytes: this.appender.backlogBytes,
       delivered: this.delivered,
       lastSuccessAt: this.lastSuccessAt,
       deliveryRestarts: this.delivery.restarts,
       deadLetters: this.deadLetters,
       spoolMaxBytes: this.settings.spool.maxBytes,
+      droppedBy: this.drops.snapshot(),
     };
   }
 
@@ -200,8 +215,11 @@ export class ShippingTransport implements Transport {
   }
 
   private async closeOnce(): Promise<void> {
+    // Drops not yet told get their warn record while it can still be delivered.
+    if (this.drops.unannounced > 0) this.announceDrops();
     this.closed = true;
     clearTimeout(this.syncTimer);
+    clearTimeout(this.noticeTimer);
     try {
       this.appender.close();
     } catch (err) {
@@ -243,7 +261,8 @@ export class ShippingTransport implements Transport {
           this.deadLetters += records;
         }
         this.appender.removed(message.removed);
-        this.deliveredOfFirst = message.deliveredOfFirst;
+        this.appender.deliveredOf(message.oldestSegment, message.deliveredOfFirst);
+        this.dropEvicted(message.evicted);
         this.reportedBacklog = message.backlogRecords;
         this.reportedSeenSeq = message.seenSeq;
         this.settledSeq = Math.max(this.settledSeq, message.settledSeq);
@@ -277,24 +296,86 @@ export class ShippingTransport implements Transport {
     this.syncTimer.unref();
   }
 
-  private drop(): void {
-    this.counters.dropped++;
-    this.dropsUnannounced++;
-    const now = Date.now();
-    if (now - this.lastDropWarnAt >= this.settings.dropWarnIntervalMs) {
-      this.lastDropWarnAt = now;
-      writeStderr(
-        `prodlog: ${this.name}: warn: the spool in ${this.settings.spool.dir} is at its cap of ${this.settings.spool.maxBytes} bytes; ` +
-          `new records are dropped (${this.counters.dropped} so far) until the receiver takes the backlog\n`,
-      );
+  /** Appends a record that fits; a warn record about earlier drops goes first when one is due. */
+  private accept(line: string): void {
+    if (this.noticeDue) this.announceDrops();
+    this.appender.append(line);
+    this.counters.written++;
+  }
+
+  /**
+   * A record past a limit: below warn past shedAt it is shed; otherwise, at
+   * the cap, whenFull "drop-oldest" evicts the oldest segments to make room
+   * for it, and "drop-newest" (or nothing left to evict) drops it.
+   */
+  private overLimit(line: string, level: number): void {
+    const chars = line.length;
+    if (level < WARN && !this.appender.backlogFits(chars, this.shedBytes)) {
+      this.drop('shed', level);
+    } else if (this.settings.spool.whenFull === 'drop-oldest' && this.appender.evictFor(chars)) {
+      this.accept(line);
+    } else {
+      this.drop('full', level);
     }
   }
 
-  /** The first record that fits after a drop is preceded by a warn record saying how many were lost. */
+  private drop(reason: 'shed' | 'full' | 'closed', level: number): void {
+    this.counters.dropped++;
+    this.drops.add(reason, level);
+    if (reason === 'closed') return;
+    this.warnDrops(reason);
+    this.noticeSoon();
+  }
+
+  /** Undelivered records the delivery side deleted with evicted segments (whenFull "drop-oldest"). */
+  private dropEvicted(tally: LevelTally): void {
+    const records = this.drops.addTally('oldest', tally);
+    if (records === 0) return;
+    this.counters.dropped += records;
+    this.warnDrops('oldest');
+    this.noticeSoon();
+  }
+
+  /** The stderr warning, at most once per interval, with every count so far. */
+  private warnDrops(reason: 'shed' | 'full' | 'oldest'): void {
+    const now = Date.now();
+    if (now - this.lastDropWarnAt < this.settings.dropWarnIntervalMs) return;
+    this.lastDropWarnAt = now;
+    const { dir, maxBytes, shedAt } = this.settings.spool;
+    const where =
+      reason === 'shed'
+        ? `is past spool.shedAt (${shedAt} of its cap of ${maxBytes} bytes): debug and info records are dropped`
+        : `is at its cap of ${maxBytes} bytes: ${reason === 'oldest' ? 'the oldest undelivered records are dropped to make room' : 'new records are dropped'}`;
+    writeStderr(`prodlog: ${this.name}: warn: the spool in ${dir} ${where} until the receiver takes the backlog (${this.counters.dropped} dropped so far: ${this.drops.describe()})\n`);
+  }
+
+  /** Makes the warn record about drops due now, or once the interval since the last one is over (a timer, so accepting a record needs no clock). */
+  private noticeSoon(): void {
+    if (this.noticeDue || this.noticeTimer || this.closed) return;
+    const wait = this.lastDropNoticeAt + this.settings.dropWarnIntervalMs - Date.now();
+    if (wait <= 0) {
+      this.noticeDue = true;
+      return;
+    }
+    this.noticeTimer = setTimeout(() => {
+      this.noticeTimer = undefined;
+      this.noticeDue = true;
+    }, wait);
+    this.noticeTimer.unref();
+  }
+
+  /**
+   * A warn record in the spool saying what was dropped since the last one,
+   * before the next record that fits, at most once per interval, and at
+   * close: the central store shows the gap. One that does not fit waits for
+   * the next record.
+   */
   private announceDrops(): void {
-    const line = this.warnRecord('spool at its cap: records were dropped', { dropped: this.dropsUnannounced });
+    const line = this.warnRecord('records were dropped from the spool', { dropped: this.drops.unannounced, ...this.drops.untold() });
     if (!this.appender.fits(line.length)) return;
-    this.dropsUnannounced = 0;
+    this.noticeDue = false;
+    this.lastDropNoticeAt = Date.now();
+    this.drops.told();
     this.appender.append(line);
   }
 

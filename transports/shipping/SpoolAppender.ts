@@ -5,7 +5,7 @@ import { SpoolWriter } from './SpoolWriter';
 
 export interface SpoolSettings {
   readonly dir: string;
-  /** Cap on the bytes of all segments on disk; past it, new records are refused. */
+  /** Cap on the bytes of all segments on disk; past it, new records are refused (or the oldest segment evicted: `evictFor`). */
   readonly maxBytes: number;
   readonly segmentBytes: number;
   /** Characters buffered before a synchronous append. */
@@ -33,6 +33,14 @@ export class SpoolAppender {
   seq = 0;
   /** Records taken by `append` and not yet appended (nor lost in a failed append). */
   pendingRecords = 0;
+  /** Bytes of the oldest segment that the delivery side has delivered, as it last said. */
+  private deliveredOfOldest = 0;
+  /**
+   * Segments evicted at the cap (whenFull "drop-oldest"): no longer counted
+   * against it, but on disk until the delivery side deletes them and says so.
+   * A restarted delivery is told again.
+   */
+  private readonly evicted: Segment[] = [];
   private readonly segments: Segment[];
   private readonly segmentSeq = new Map<string, number>();
   private readonly writer: SpoolWriter;
@@ -67,9 +75,14 @@ export class SpoolAppender {
     });
   }
 
-  /** What the delivery side starts from: every segment with its published length. */
+  /** What the delivery side starts from: every segment with its published length, the evicted ones first (they are the oldest). */
   snapshot(): PublishedSegment[] {
-    return this.segments.map((s) => ({ base: s.base, bytes: s.bytes, seq: this.segmentSeq.get(s.base) ?? 0 }));
+    return [...this.evicted, ...this.segments].map((s) => ({ base: s.base, bytes: s.bytes, seq: this.segmentSeq.get(s.base) ?? 0 }));
+  }
+
+  /** Evicted segments the delivery side has not reported deleted. */
+  get evicting(): string[] {
+    return this.evicted.map((s) => s.base);
   }
 
   /** The segment being appended to, if any. */
@@ -84,6 +97,39 @@ export class SpoolAppender {
   /** Whether a line of `chars` characters fits under the cap (pending characters count as bytes, plus their block header). */
   fits(chars: number): boolean {
     return this.bytesOnDisk + HEADER_BYTES + this.writer.pendingChars + chars <= this.settings.maxBytes;
+  }
+
+  /** Bytes not yet delivered: on disk less what is delivered of the oldest segment, plus what waits to be appended. */
+  get backlogBytes(): number {
+    return Math.max(0, this.bytesOnDisk - this.deliveredOfOldest + this.writer.pendingChars);
+  }
+
+  /** Whether a line of `chars` characters keeps the backlog (`backlogBytes`, plus a block header) at most `limit`: the shedding threshold. */
+  backlogFits(chars: number, limit: number): boolean {
+    return this.bytesOnDisk - this.deliveredOfOldest + HEADER_BYTES + this.writer.pendingChars + chars <= limit;
+  }
+
+  /** The delivery side has delivered `bytes` of `segment`, its oldest; ignored if that is not the oldest here any more (evicted meanwhile). */
+  deliveredOf(segment: string | null, bytes: number): void {
+    this.deliveredOfOldest = segment !== null && this.segments[0]?.base === segment ? bytes : 0;
+  }
+
+  /**
+   * whenFull "drop-oldest": stops counting the oldest segments (never the one
+   * being appended to) until `chars` fit, and tells the delivery side to
+   * delete them. Returns whether the line fits now.
+   */
+  evictFor(chars: number): boolean {
+    while (!this.fits(chars)) {
+      const oldest = this.segments[0];
+      if (!oldest || oldest === this.writer.activeSegment) return false;
+      this.segments.shift();
+      this.bytesOnDisk -= oldest.bytes;
+      this.deliveredOfOldest = 0;
+      this.evicted.push(oldest);
+      this.events.publish({ type: 'evicted', segment: oldest.base });
+    }
+    return true;
   }
 
   /** Takes one JSON line (ending in "\n"); the caller checked `fits`. */
@@ -110,6 +156,12 @@ export class SpoolAppender {
   /** The delivery side deleted these segments: their bytes no longer count against the cap. */
   removed(bases: readonly string[]): void {
     for (const base of bases) {
+      const e = this.evicted.findIndex((s) => s.base === base);
+      if (e >= 0) {
+        this.evicted.splice(e, 1); // no longer counted since its eviction
+        this.segmentSeq.delete(base);
+        continue;
+      }
       const i = this.segments.findIndex((s) => s.base === base);
       if (i < 0 || this.segments[i] === this.writer.activeSegment) continue;
       this.bytesOnDisk -= (this.segments[i] as Segment).bytes;

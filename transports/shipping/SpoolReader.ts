@@ -3,6 +3,9 @@ import { blockIsIntact, decodeHeader, findMagic, HEADER_BYTES, type BlockHeader 
 import type { Segment } from './SegmentFiles';
 import { BatchEnds } from './BatchEnds';
 import type { SpoolPosition } from './SpoolCursor';
+import type { LevelTally } from './DropCounts';
+import { LEVEL_NAMES, type LevelName } from '../../src/core/levels';
+import { LEVEL_KEY } from '../../src/core/record';
 
 /** A record as the spool hands it to a sink, and a sink to its wire format. */
 export interface SpoolRecord {
@@ -108,6 +111,39 @@ export class SpoolReader {
     return Math.max(0, count);
   }
 
+  /**
+   * The records of `segment` from record `skip` of the block at `offset` to
+   * its end, by level: what is lost when the segment is removed undelivered
+   * (whenFull "drop-oldest"). Damaged blocks are skipped and reported, as a
+   * read does; their records are not counted.
+   */
+  countLevels(segment: Segment, offset: number, skip: number): LevelTally {
+    const tally: LevelTally = {};
+    while (offset < segment.bytes) {
+      const block = this.readBlock(segment, offset);
+      if (!block && offset >= segment.bytes) break;
+      if (!block) {
+        offset = this.skipDamage(segment, offset);
+        skip = 0;
+        continue;
+      }
+      const { payload } = block;
+      let start = 0;
+      for (let i = 0; i < block.header.records; i++) {
+        const end = payload.indexOf(NEWLINE, start);
+        if (end < 0) break;
+        if (i >= skip) {
+          const level = levelOfLine(payload, start, end);
+          tally[level] = (tally[level] ?? 0) + 1;
+        }
+        start = end + 1;
+      }
+      offset += HEADER_BYTES + block.header.payloadBytes;
+      skip = 0;
+    }
+    return tally;
+  }
+
   close(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
@@ -155,4 +191,20 @@ export class SpoolReader {
     }
     return got;
   }
+}
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+/** Every record opens with its level as a label (the record contract, src/core/record.ts). */
+const LINE_PREFIX = Buffer.from(`{"${LEVEL_KEY}":"`, 'latin1');
+const LONGEST_LABEL = Math.max(...LEVEL_NAMES.map((l) => l.length));
+
+/** The level of the line in `buf[start, end)`, read from its first bytes rather than by parsing it; "unknown" for a line that does not open with one. */
+export function levelOfLine(buf: Buffer, start: number, end: number): LevelName | 'unknown' {
+  const from = start + LINE_PREFIX.length;
+  if (from > end || buf.compare(LINE_PREFIX, 0, LINE_PREFIX.length, start, from) !== 0) return 'unknown';
+  const quote = buf.indexOf(QUOTE, from);
+  if (quote < 0 || quote > end || quote - from > LONGEST_LABEL) return 'unknown';
+  const label = buf.toString('latin1', from, quote);
+  return LEVEL_NAMES.includes(label as LevelName) ? (label as LevelName) : 'unknown';
 }

@@ -2,12 +2,15 @@ import type { PublishedSegment, SpoolChange } from './deliveryProtocol';
 import { removeFile, segmentPath, type Segment } from './SegmentFiles';
 import { SpoolCursor, type SpoolPosition } from './SpoolCursor';
 import { SpoolReader, type SpoolBatch } from './SpoolReader';
+import type { LevelTally } from './DropCounts';
 
 export interface TailEvents {
   /** `bytes` bytes at `offset` of `segment` were not a valid block and were skipped. */
   damaged?(err: Error): void;
   /** Saving the delivery position failed (it is retried at the next save). */
   saveFailed?(err: Error): void;
+  /** Evicted segments were deleted: `takeEvicted()` has their undelivered records. */
+  evicted?(): void;
 }
 
 const START: SpoolPosition = { segment: '', offset: 0, skip: 0 };
@@ -40,6 +43,17 @@ export class SpoolTail {
   private settled: number;
   /** The seq of the last append notice applied. */
   seenSeq = 0;
+  /** Segments the appending side removed at the cap (whenFull "drop-oldest") that this side has not yet deleted. */
+  private evictions: string[] = [];
+  /** Undelivered records deleted with them since the last `takeEvicted()`, by level. */
+  private evicted: LevelTally = {};
+  /**
+   * Where the last batch handed out ends, while batches may be in flight:
+   * a segment up to it is not deleted before they settle, so that the
+   * position never moves into a deleted segment and a record is counted
+   * either delivered or dropped, never both. Null when nothing is in flight.
+   */
+  private handedOut: SpoolPosition | null = null;
 
   constructor(
     private readonly dir: string,
@@ -48,6 +62,8 @@ export class SpoolTail {
     active: string | null,
     private readonly events: TailEvents = {},
     settledSeq = 0,
+    /** Segments the appending side evicted that a delivery before this one did not delete. */
+    evicting: readonly string[] = [],
   ) {
     this.segments = published.map((p) => ({ base: p.base, path: segmentPath(dir, p.base), bytes: p.bytes }));
     for (const p of published) if (p.seq > settledSeq) this.ends.push({ segment: p.base, end: p.bytes, seq: p.seq });
@@ -66,6 +82,32 @@ export class SpoolTail {
       this.backlogRecords += this.reader.countRecords(s, from.offset, from.skip);
     }
     this.settleEnds();
+    this.evict(evicting);
+  }
+
+  /**
+   * The appending side removed `segment` from its count at the cap
+   * (whenFull "drop-oldest"): delete it with its undelivered records, at once
+   * unless a batch in flight was read from it, else once nothing is in flight
+   * (`idle`, or the next `read`). A segment delivered meanwhile is gone
+   * already and costs nothing.
+   */
+  evict(segments: readonly string[]): void {
+    for (const base of segments) if (!this.evictions.includes(base)) this.evictions.push(base);
+    this.applyEvictions();
+  }
+
+  /** No batch is in flight (delivery waits, or reads afresh from the position): evictions held back for one go ahead. */
+  idle(): void {
+    this.handedOut = null;
+    this.applyEvictions();
+  }
+
+  /** Undelivered records deleted with evicted segments since the last call, by level. */
+  takeEvicted(): LevelTally {
+    const evicted = this.evicted;
+    this.evicted = {};
+    return evicted;
   }
 
   /** Applies a change the appending side made. */
@@ -96,6 +138,9 @@ export class SpoolTail {
         if (this.active === change.segment) this.active = null;
         return;
       }
+      case 'evicted':
+        this.evict([change.segment]);
+        return;
     }
   }
 
@@ -110,6 +155,11 @@ export class SpoolTail {
     return deliveredOfFirst(this.segments, this.position);
   }
 
+  /** The oldest segment still here, whose first `deliveredOfFirst` bytes are delivered. */
+  get oldestSegment(): string | null {
+    return this.segments[0]?.base ?? null;
+  }
+
   /** Every record this process appended, up to this count, has left the spool. */
   get settledSeq(): number {
     return this.settled;
@@ -117,8 +167,11 @@ export class SpoolTail {
 
   /** Records from the delivery position on. */
   read(maxRecords: number, maxChars: number): SpoolBatch {
+    // Delivery reads from the position only with nothing in flight.
+    this.idle();
     this.dropDelivered();
     const batch = this.reader.read(this.position, maxRecords, maxChars);
+    this.handedOut = batch.ends.last() ?? null;
     // Nothing readable from the position: whatever the count says (records of
     // skipped damaged blocks never come out) the backlog is empty.
     if (batch.records.length === 0) this.caughtUp();
@@ -127,7 +180,9 @@ export class SpoolTail {
 
   /** Records after `from` (the end of a batch still in flight): reading ahead of delivery. */
   readFrom(from: SpoolPosition, maxRecords: number, maxChars: number): SpoolBatch {
-    return this.reader.read(from, maxRecords, maxChars);
+    const batch = this.reader.read(from, maxRecords, maxChars);
+    this.handedOut = batch.ends.last() ?? this.handedOut;
+    return batch;
   }
 
   /** The first `count` records of `batch` are delivered (or given up on): move past them. */
@@ -159,8 +214,50 @@ export class SpoolTail {
   }
 
   close(): void {
+    this.idle();
     this.savePosition(true);
     this.reader.close();
+  }
+
+  private applyEvictions(): void {
+    const held = this.handedOut?.segment;
+    // Segments sort by name in the order they were written: one after the last batch handed out holds nothing in flight.
+    const before = this.evictions.length;
+    this.evictions = this.evictions.filter((base) => {
+      if (held !== undefined && base <= held) return true;
+      this.deleteEvicted(base);
+      return false;
+    });
+    if (this.evictions.length < before) this.events.evicted?.();
+  }
+
+  /** Deletes an evicted segment (nothing in flight from it) and counts what in it was not delivered. */
+  private deleteEvicted(base: string): void {
+    const i = this.segments.findIndex((s) => s.base === base);
+    if (i < 0) return; // delivered and deleted meanwhile: nothing lost
+    const segment = this.segments[i] as Segment;
+    const p = this.position;
+    const delivered = p.segment !== '' && base < p.segment;
+    if (!delivered) {
+      const from = p.segment === base ? p : { offset: 0, skip: 0 };
+      const tally = this.reader.countLevels(segment, from.offset, from.skip);
+      let records = 0;
+      for (const [level, n] of Object.entries(tally) as [keyof LevelTally, number][]) {
+        this.evicted[level] = (this.evicted[level] ?? 0) + n;
+        records += n;
+      }
+      this.backlogRecords = Math.max(0, this.backlogRecords - records);
+    }
+    this.reader.close(); // it may hold the file open: its space comes back only once closed
+    removeFile(segment.path);
+    this.segments.splice(i, 1);
+    this.removedSegments.push(base);
+    if (p.segment === base) {
+      const next = this.segments[i];
+      this.position = next ? { segment: next.base, offset: 0, skip: 0 } : START;
+      this.positionSaved = false;
+    }
+    this.settleEnds();
   }
 
   private caughtUp(): void {

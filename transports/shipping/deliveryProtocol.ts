@@ -4,6 +4,7 @@
  * records themselves never cross threads, only where they end on disk and
  * how far delivery has come.
  */
+import type { LevelTally } from './DropCounts';
 
 /** A segment file as the appending side knows it: `bytes` are whole blocks only. */
 export interface PublishedSegment {
@@ -22,7 +23,13 @@ export type SpoolChange =
   /** No more appends to `segment` (full, or sealed after a failed append, at `bytes`). */
   | { readonly type: 'sealed'; readonly segment: string; readonly bytes: number; readonly seq: number }
   /** `segment` was removed by the appending side (it held no whole block). */
-  | { readonly type: 'discarded'; readonly segment: string };
+  | { readonly type: 'discarded'; readonly segment: string }
+  /**
+   * The appending side no longer counts `segment` (the oldest, never the one
+   * being appended to) against the cap: whenFull "drop-oldest" made room with
+   * it. The delivery side deletes it and counts its undelivered records.
+   */
+  | { readonly type: 'evicted'; readonly segment: string };
 
 /**
  * From the appending side to the delivery. Appends, the frequent change,
@@ -32,7 +39,7 @@ export type SpoolChange =
 export type ToDelivery =
   /** `segment` was created; in shared memory it is segment number `no`. */
   | { readonly type: 'started'; readonly segment: string; readonly no: number }
-  | Extract<SpoolChange, { type: 'sealed' | 'discarded' }>
+  | Extract<SpoolChange, { type: 'sealed' | 'discarded' | 'evicted' }>
   /** Send what is waiting without the batch interval until the backlog is empty (flush with delivered). */
   | { readonly type: 'hurry' }
   /** FATAL: hurry, save the position after every batch, and publish progress in shared memory. */
@@ -45,10 +52,13 @@ export interface DeliveryProgress {
   readonly type: 'progress';
   /** Records the receiver took in this batch. */
   readonly delivered: number;
-  /** Segments delivery finished and deleted. */
+  /** Segments delivery finished (or evicted) and deleted. */
   readonly removed: readonly string[];
-  /** Bytes of the oldest segment already delivered. */
+  /** The oldest segment delivery knows of, and how many of its bytes are delivered. */
+  readonly oldestSegment: string | null;
   readonly deliveredOfFirst: number;
+  /** Undelivered records deleted with evicted segments since the last progress, by level. */
+  readonly evicted: LevelTally;
   readonly backlogRecords: number;
   /** The `seq` of the last append notice counted in `backlogRecords`: later appends are the appending side's to add. */
   readonly seenSeq: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expectedWords } from '../../src/core/config/describeIssues';
 import { unitOptions } from '../../src/core/config/unitOptions';
 
 /**
@@ -9,13 +10,28 @@ import { unitOptions } from '../../src/core/config/unitOptions';
  */
 export const MIN_SPOOL_BYTES = 256 * 1024;
 
+const FRACTION = 'a fraction of spool.maxBytes above 0 and at most 1, like 0.8';
+
+/**
+ * shedAt: past this fraction of maxBytes of undelivered records, records
+ * below warn are dropped (and counted) and warn and above kept until the cap;
+ * 1 sheds nothing before the cap.
+ */
+const shedAt = z
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? expectedWords(FRACTION) : undefined) })
+  .refine((n) => n > 0 && n <= 1, { message: `is not ${FRACTION} (1: no shedding before the cap)` })
+  .default(0.8);
+
+/** whenFull: at maxBytes, drop the new record ("drop-newest") or delete the oldest undelivered segment to make room ("drop-oldest"). */
+const whenFull = z.enum(['drop-newest', 'drop-oldest']).default('drop-newest');
+
 export const spoolOptionsSchema = unitOptions(
   /** The spool folder (created 0700); one per transport and process. */
-  { dir: z.string().min(1).optional() },
+  { dir: z.string().min(1).optional(), shedAt, whenFull },
   {
     /** fsyncInterval: how often appended records are fsynced (besides flush, close and FATAL). */
     durations: { fsyncInterval: { min: 1, max: 60_000, default: 200 } },
-    /** maxBytes: the cap on the spool's size on disk; past it new records are dropped and counted. */
+    /** maxBytes: the cap on the spool's size on disk; past it new records are dropped and counted, or with whenFull "drop-oldest" the oldest undelivered segment. */
     sizes: {
       maxBytes: {
         min: MIN_SPOOL_BYTES,

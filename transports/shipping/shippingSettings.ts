@@ -7,7 +7,7 @@ import type { batchOptionsSchema, retryOptionsSchema, spoolOptionsSchema } from 
 /** Append blocks of the same size as the file transport's writes. */
 const CHUNK_CHARS = DEFAULT_CHUNK_CHARS;
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
-/** At most one warning about dropped records per this interval. */
+/** At most one warning about dropped records per this interval, on stderr and in the spool. */
 const DROP_WARN_INTERVAL_MS = 10_000;
 
 export interface ParsedShippingOptions {
@@ -50,6 +50,8 @@ export function shippingSettings(
       segmentBytes: Math.max(2 * CHUNK_CHARS, Math.min(MAX_SEGMENT_BYTES, Math.floor(maxBytes / 8))),
       chunkChars: CHUNK_CHARS,
       fsyncIntervalMs: options.spool.fsyncIntervalMs,
+      shedAt: options.spool.shedAt,
+      whenFull: options.spool.whenFull,
     },
     batch: { maxRecords: options.batch.maxRecords, maxChars: options.batch.maxBytes, ...(options.batch.intervalMs ? { intervalMs: options.batch.intervalMs } : {}) },
     retry: { initialMs: options.retry.initialMs, maxMs: Math.max(options.retry.maxMs, options.retry.initialMs) },

@@ -313,7 +313,14 @@ function read(obj: object, key: string): unknown {
   }
 }
 
-function describe(err: unknown): string {
+/** Anything can be thrown; a non-Error is kept as the cause of an Error that says so. */
+export function toError(value: unknown): Error {
+  if (isError(value)) return value;
+  return new Error(`a non-Error value was thrown: ${typeof value}`, { cause: value });
+}
+
+/** The message of whatever was thrown, for a marker or a note in a record; never throws. */
+export function describe(err: unknown): string {
   try {
     return err instanceof Error ? err.message : String(err);
   } catch {

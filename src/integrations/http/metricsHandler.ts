@@ -1,4 +1,4 @@
-import { LEVEL_NAMES } from '../../core/levels';
+import { LEVEL_NAMES, type LevelName } from '../../core/levels';
 import type { Logger, LoggerHealth } from '../../core/Logger';
 import type { TransportHealth } from '../../core/transport';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
@@ -18,27 +18,45 @@ interface MetricSpec {
   readonly samples: (loggers: readonly LoggerHealth[]) => Sample[];
 }
 
+/** The levels sampling applies to: FATAL is never sampled. */
+const SAMPLED_LEVELS = LEVEL_NAMES.filter((level): level is Exclude<LevelName, 'fatal'> => level !== 'fatal');
+
 /**
- * One sample per transport of every logger, for the transports that report
- * `value`. A transport shared by several loggers (`sharedBy`: one file or
- * spool named by two createLogger() calls) reports the same figures in each
- * of them: it is counted once, under the first logger that reports it, so
- * sums over loggers stay true.
+ * Every transport of every logger, with its logger, once: a transport
+ * shared by several loggers (`sharedBy`: one file or spool named by two
+ * createLogger() calls) reports the same figures in each of them, and is
+ * taken once, under the first logger that reports it, so sums over loggers
+ * stay true.
  */
+function transportsOnce(healths: readonly LoggerHealth[]): { readonly logger: string; readonly t: TransportHealth }[] {
+  const sharedSeen = new Set<string>();
+  return healths.flatMap((h) =>
+    h.transports.flatMap((t) => {
+      if (t.sharedBy !== undefined) {
+        if (sharedSeen.has(t.name)) return [];
+        sharedSeen.add(t.name);
+      }
+      return [{ logger: h.name, t }];
+    }),
+  );
+}
+
+/** One sample per transport (see transportsOnce), for the transports that report `value`. */
 function perTransport(value: (t: TransportHealth) => number | undefined): MetricSpec['samples'] {
-  return (healths) => {
-    const sharedSeen = new Set<string>();
-    return healths.flatMap((h) =>
-      h.transports.flatMap((t): Sample[] => {
-        if (t.sharedBy !== undefined) {
-          if (sharedSeen.has(t.name)) return [];
-          sharedSeen.add(t.name);
-        }
-        const v = value(t);
-        return v === undefined ? [] : [{ labels: { logger: h.name, transport: t.name }, value: v }];
-      }),
-    );
-  };
+  return (healths) =>
+    transportsOnce(healths).flatMap(({ logger, t }): Sample[] => {
+      const v = value(t);
+      return v === undefined ? [] : [{ labels: { logger, transport: t.name }, value: v }];
+    });
+}
+
+/** One sample per shipping transport, reason and level: `health().droppedBy`. */
+function droppedByReasonAndLevel(healths: readonly LoggerHealth[]): Sample[] {
+  return transportsOnce(healths).flatMap(({ logger, t }): Sample[] =>
+    Object.entries(t.droppedBy ?? {}).flatMap(([reason, levels]) =>
+      Object.entries(levels).map(([level, value]): Sample => ({ labels: { logger, transport: t.name, reason, level }, value })),
+    ),
+  );
 }
 
 /** One sample per logger name: loggers of one name share their FATAL marker, so their figures are one, not a sum. */
@@ -74,6 +92,18 @@ const SPECS: readonly MetricSpec[] = [
     samples: (hs) => hs.flatMap((h) => LEVEL_NAMES.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.records[level] }))),
   },
   {
+    name: 'prodlog_records_suppressed_total',
+    help: 'Records sampling did not write, by logger and level (each counted again in a "suppressed repeated records" record)',
+    kind: 'counter',
+    samples: (hs) => hs.flatMap((h) => SAMPLED_LEVELS.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.suppressed[level] }))),
+  },
+  {
+    name: 'prodlog_records_unsampled_total',
+    help: 'Records written without sampling because the interval already tracked as many messages as sampling keeps',
+    kind: 'counter',
+    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.unsampled })),
+  },
+  {
     name: 'prodlog_internal_errors_total',
     help: 'Records prodlog could not serialise, or that a transport threw on',
     kind: 'counter',
@@ -85,16 +115,28 @@ const SPECS: readonly MetricSpec[] = [
     kind: 'counter',
     samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.droppedAfterClose })),
   },
+  {
+    name: 'prodlog_replay_dropped_total',
+    help: 'Records held for replayOnError and dropped because their context held maxRecords already',
+    kind: 'counter',
+    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.replayDropped })),
+  },
   { name: 'prodlog_transport_written_total', help: 'Records written to the output or accepted into the spool', kind: 'counter', samples: perTransport((t) => t.written) },
   { name: 'prodlog_transport_failed_total', help: 'Records a transport could not write', kind: 'counter', samples: perTransport((t) => t.failed) },
-  { name: 'prodlog_transport_dropped_total', help: 'Records a transport discarded (spool over its cap, after close)', kind: 'counter', samples: perTransport((t) => t.dropped) },
+  { name: 'prodlog_transport_dropped_total', help: 'Records a transport discarded (spool past spool.shedAt or at its cap, after close)', kind: 'counter', samples: perTransport((t) => t.dropped) },
+  {
+    name: 'prodlog_spool_dropped_total',
+    help: 'Records a shipping transport dropped, by reason (shed: below warn past spool.shedAt; full: the newest at spool.maxBytes; oldest: undelivered, with the oldest segment, whenFull drop-oldest; closed: after close) and level; they add up to prodlog_transport_dropped_total',
+    kind: 'counter',
+    samples: droppedByReasonAndLevel,
+  },
   { name: 'prodlog_transport_shipped_total', help: 'Records a shipping transport delivered to its receiver', kind: 'counter', samples: perTransport((t) => t.delivered) },
   { name: 'prodlog_spool_backlog_records', help: 'Records in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogRecords) },
   { name: 'prodlog_spool_backlog_bytes', help: 'Bytes in the spool not yet delivered', kind: 'gauge', samples: perTransport((t) => t.backlogBytes) },
   { name: 'prodlog_compressions_failed_total', help: 'Rotated files a file transport could not compress', kind: 'counter', samples: perTransport((t) => t.compressionsFailed) },
   { name: 'prodlog_delivery_worker_restarts_total', help: 'Times a shipping transport\'s delivery worker stopped and was restarted', kind: 'counter', samples: perTransport((t) => t.deliveryRestarts) },
   { name: 'prodlog_transport_up', help: '1 while the transport is writing or delivering, 0 while it is failing', kind: 'gauge', samples: perTransport((t) => (t.ok ? 1 : 0)) },
-  { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it new records are dropped', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
+  { name: 'prodlog_spool_max_bytes', help: 'The spool\'s cap (spool.maxBytes): past it records are dropped (spool.whenFull)', kind: 'gauge', samples: perTransport((t) => t.spoolMaxBytes) },
   { name: 'prodlog_transport_dead_letters_total', help: 'Records the receiver refused for good (also in failed)', kind: 'counter', samples: perTransport((t) => t.deadLetters) },
   {
     name: 'prodlog_level',
@@ -140,8 +182,9 @@ function summed(samples: readonly Sample[]): Sample[] {
 
 /**
  * A `/metrics` endpoint for node:http, Express and Fastify, in the
- * Prometheus text format: records per level, internal errors, per transport
- * written, failed, dropped, shipped and spool backlog, and request traffic,
+ * Prometheus text format: records per level, records sampling suppressed, internal errors, per transport
+ * written, failed, dropped (and for shippers why, by level), shipped and
+ * spool backlog, and request traffic,
  * errors and latency from the request loggers.
  */
 export function metricsHandler(options: MetricsOptions = {}): EndpointHandler {

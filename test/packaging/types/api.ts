@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, getLogger, levelHandler, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
+import { createLogger, getLogger, levelHandler, withContext, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 
@@ -49,7 +49,10 @@ const badTransport: LoggerConfig = { transports: [{ type: 'kafka' }] };
 const noPath: LoggerConfig = { transports: [{ type: 'file' }] };
 // @ts-expect-error transports take their own level, from the same five (and silent)
 const badTransportLevel: LoggerConfig = { transports: [{ type: 'console', level: 'trace' }] };
-void [badLevel, badTransport, noPath, badTransportLevel];
+// @ts-expect-error the console and the file write prodlog, pino, ecs or gcp lines
+const badFormat: LoggerConfig = { transports: [{ type: 'file', path: 'app.log', format: 'bunyan' }] };
+const formats: LoggerConfig = { transports: [{ type: 'console', format: 'gcp', gcp: { projectId: 'shop-prod' } }, { type: 'file', path: 'app.log', format: 'ecs' }] };
+void [badLevel, badTransport, noPath, badTransportLevel, badFormat, formats];
 
 // @ts-expect-error fatal() is typed never: nothing can be done with its result
 log.fatal('x').toString();
@@ -98,6 +101,23 @@ const levelEndpoint: EndpointHandler = levelHandler(log, { token: 'from-a-secret
 void levelEndpoint;
 const moduleLevels: LoggerConfig = { level: 'INFO', levels: { db: 'debug', 'http.client': 'Warn' }, levelSignal: { signal: 'SIGUSR2', ttl: '10m' } };
 void moduleLevels;
+
+// Sampling: true, false, or { first, thereafter, interval } with the interval as a duration string; health() counts per level.
+const sampled: LoggerConfig = { sampling: { first: 100, thereafter: 100, interval: '1s' } };
+const sampledDefaults: LoggerConfig = { sampling: true };
+// @ts-expect-error the interval is a duration string with its unit, not a number
+const sampledBare: LoggerConfig = { sampling: { interval: 1000 } };
+const suppressedErrors: number = log.health().suppressed.error;
+const unsampled: number = log.health().unsampled;
+// @ts-expect-error FATAL is never sampled
+void log.health().suppressed.fatal;
+void [sampled, sampledDefaults, sampledBare, suppressedErrors, unsampled];
+
+// withContext takes Fields and returns what its function returns.
+const fromContext: Promise<number> = withContext({ requestId: 'r-1' }, async () => 42);
+void fromContext;
+// @ts-expect-error the fields are an object
+withContext('r-1', () => 1);
 
 // Options that never come from a config file: which file, and whether this is the root logger.
 createLogger({ name: 'over-the-file', configFile: 'config/prodlog.json', root: true });

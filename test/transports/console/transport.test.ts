@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import tty from 'node:tty';
+import { consoleTransport } from '../../../transports/console';
 import { runFixture } from '../../support/run-fixture';
 import { fixturePath } from '../../support/paths';
 
@@ -32,5 +34,23 @@ describe('console transport', () => {
     expect(levels).toEqual(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
     expect(run.stdout).toContain('orderId: 42');
     expect(run.stdout).toContain('payment failed');
+  });
+
+  it('format shapes JSON output: with pretty "auto", a terminal gets pretty lines and anything else the format', () => {
+    const line = '{"level":"info","time":"2026-11-26T06:00:00.000Z","pid":1,"hostname":"h","name":"svc","orderId":7,"msg":"placed"}\n';
+    const isatty = jest.spyOn(tty, 'isatty');
+    try {
+      const written = (terminal: boolean): string => {
+        isatty.mockReturnValue(terminal);
+        const options = consoleTransport.schema.parse({ type: 'console', stream: 'stderr', pretty: 'auto', colorize: false, format: 'gcp', whenFull: 'block' });
+        const transport = consoleTransport.create(options, { loggerName: 'svc' });
+        void transport.close();
+        return (transport as unknown as { format: (l: string) => string }).format(line);
+      };
+      expect(written(true)).toMatch(/^\[.*\] INFO \(svc\/1\): placed\n {4}orderId: 7\n$/);
+      expect(JSON.parse(written(false))).toEqual({ severity: 'INFO', time: '2026-11-26T06:00:00.000Z', pid: 1, hostname: 'h', name: 'svc', orderId: 7, message: 'placed' });
+    } finally {
+      isatty.mockRestore();
+    }
   });
 });

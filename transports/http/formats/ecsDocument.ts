@@ -1,5 +1,5 @@
 import { setField, type RecordView } from './readRecord';
-import { readTraceContext } from './traceContext';
+import { readTraceContext } from '../../shared/traceContext';
 
 /** The ECS version the documents follow. */
 export const ECS_VERSION = '8.11.0';

@@ -1,7 +1,7 @@
 import { toAnyValue, toKeyValues, type OtlpAnyValue, type OtlpKeyValue } from './otlpAnyValue';
 import { readRecord, type ErrorView, type RecordView } from './readRecord';
 import type { SpoolRecord } from '../../shipping/Sink';
-import { readTraceContext } from './traceContext';
+import { readTraceContext } from '../../shared/traceContext';
 import type { PartialResult, WireFormat } from './WireFormat';
 
 /** OpenTelemetry severity numbers for the five levels: the first number of each OTel range. */

@@ -5,7 +5,7 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { createOtlpFormat, OTLP_SEVERITY, readOtlpPartialSuccess } from '../../../../transports/http/formats/otlpFormat';
 import { readRecord } from '../../../../transports/http/formats/readRecord';
 import type { SpoolRecord } from '../../../../transports/shipping/Sink';
-import { readTraceContext } from '../../../../transports/http/formats/traceContext';
+import { readTraceContext } from '../../../../transports/shared/traceContext';
 import { createLogger } from '../../../../src';
 import type { Transport } from '../../../../src/core/transport';
 

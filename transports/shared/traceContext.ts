@@ -1,4 +1,8 @@
-/** The trace context of a record, from the field names OpenTelemetry's log correlation writes. */
+/**
+ * The trace context of a record, from the field names OpenTelemetry's log
+ * correlation writes: read by the http formats (OTLP, Elasticsearch) and by
+ * the console and file line formats (ecs, gcp).
+ */
 export interface TraceContext {
   readonly traceId: string;
   readonly spanId: string;
