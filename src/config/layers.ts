@@ -21,12 +21,21 @@ export interface MergedLayers {
 }
 
 /**
- * Features that are `true`, `false` or an object of settings: a boolean
- * meeting an object is `{ enabled }`, so `watchdog: true` in options keeps
- * the file's watchdog settings and `watchdog: false` turns them off.
- * (test/core/config-layers.test.ts finds every such key of the schema.)
+ * Features that are `true`, `false` or an object of settings, so that
+ * `watchdog: true` in options keeps the file's watchdog settings and
+ * `watchdog: false` turns the feature off. `enabled`: the object has an
+ * `enabled` key, and a boolean meeting an object is `{ enabled }`. `on`: an
+ * object means on (`replayOnError`), so `true` over one keeps it and `false`
+ * replaces it. (test/core/config-layers.test.ts finds every such key of the
+ * schema.)
  */
-export const TOGGLES: ReadonlySet<string> = new Set(['shutdown', 'watchdog', 'sampling', 'levelSignal']);
+export const TOGGLES: ReadonlyMap<string, 'enabled' | 'on'> = new Map([
+  ['shutdown', 'enabled'],
+  ['watchdog', 'enabled'],
+  ['sampling', 'enabled'],
+  ['levelSignal', 'enabled'],
+  ['replayOnError', 'on'],
+]);
 
 /** Keys whose string is short for an object: `levelSignal: "SIGUSR2"` is `{ signal: "SIGUSR2" }`. */
 const STRING_SHORTHANDS: Readonly<Record<string, string>> = { levelSignal: 'signal' };
@@ -73,9 +82,14 @@ function mergeInto(target: Record<string, unknown>, upper: Readonly<Record<strin
       delete target[twin];
     }
     let below = Object.hasOwn(target, key) ? target[key] : undefined;
-    if (path.length === 0 && TOGGLES.has(key)) {
+    const toggle = path.length === 0 ? TOGGLES.get(key) : undefined;
+    if (toggle === 'enabled') {
       if (typeof value === 'boolean' && isPlainObject(below)) value = { enabled: value };
       else if (typeof below === 'boolean' && isPlainObject(value)) below = { enabled: below };
+    } else if (toggle === 'on' && value === true && isPlainObject(below)) {
+      // On, as the object below already says, with its settings: they stay, and this layer is named for the key.
+      origins.set(formatPath(keyPath), { layer, over: [] });
+      continue;
     }
     const shorthand = path.length === 0 ? STRING_SHORTHANDS[key] : undefined;
     if (shorthand !== undefined) {

@@ -109,7 +109,15 @@ describe('createLogger(options) applies its options over the config file', () =>
         return false;
       }
     };
-    expect(allowed.filter((key) => accepts(true, key) && accepts({}, key)).sort()).toEqual([...TOGGLES].sort());
+    expect(allowed.filter((key) => accepts(true, key) && accepts({}, key)).sort()).toEqual([...TOGGLES.keys()].sort());
+  });
+
+  it('replayOnError: true over the file\'s object keeps its settings, false turns it off', () => {
+    const path = configFileWith({ replayOnError: { level: 'info', maxRecords: 50 } });
+    const on = layered({ path, options: { replayOnError: true } });
+    expect(on.config.replayOnError).toEqual({ level: 'info', maxRecords: 50 });
+    expect(on.origin.sources).toEqual({ replayOnError: 'options', 'replayOnError.level': 'file', 'replayOnError.maxRecords': 'file' });
+    expect(layered({ path, options: { replayOnError: false } }).config.replayOnError).toBe(false);
   });
 
   it('levelSignal: a signal name over the file\'s object keeps its ttl', () => {

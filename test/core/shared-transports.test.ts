@@ -83,10 +83,11 @@ describe('two loggers naming one log file share its transport', () => {
     const problem = problemOf(() => logger({ name: 'payments', transports: [{ type: 'console' }, ...rotating(path, '2M')] }));
     expect(problem).toBe(
       `transports[1].rotate.size: "2M" here, "1M" in the logger "orders" that opened the log file ${path} first. ` +
-        'Loggers of one process share it only if they agree, since one file is written by one transport, with one rotation policy and one reopen signal: ' +
+        'Loggers of one process share it only if they agree, since one file is written by one transport, in one line format, with one rotation policy and one reopen signal: ' +
         'give both the same rotate.size, or each its own path',
     );
     expect(problemOf(() => logger({ name: 'x', transports: [{ type: 'file', path }] }))).toMatch(/^transports\[0\]\.rotate: false here, \{"size":"1M","maxFiles":3\} in the logger "orders"/);
+    expect(problemOf(() => logger({ name: 'x', transports: [{ ...rotating(path)[0]!, format: 'ecs' }] }))).toMatch(/^transports\[0\]\.format: "ecs" here, "prodlog" in the logger "orders"/);
     // The refused logger took no share: the first one's close still closes the file.
     expect(first.health().transports[0]).not.toHaveProperty('sharedBy');
   });
