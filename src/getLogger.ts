@@ -2,6 +2,7 @@ import { createLogger } from './createLogger';
 import type { DeliveryReport, EventMap, Fields, FlushOptions, Logger, LoggerHealth, NoEvents, ScheduledTask, ScheduleEvery, SetLevelOptions } from './core/Logger';
 import type { LevelName, LevelSetting } from './core/levels';
 import { isModuleName, MODULE_NAME_WORDS } from './core/moduleName';
+import { STANDS_IN_FOR } from './core/StructuredLogger';
 import { createRootForGetLogger, currentRoot } from './rootLogger';
 
 /** One logger per name (and one for the root itself), so getLogger('db') === getLogger('db'). */
@@ -77,6 +78,11 @@ class DeferredLogger implements Logger<NoEvents> {
     this.health = this.health.bind(this);
     this.task = this.task.bind(this);
     this.schedule = this.schedule.bind(this);
+  }
+
+  /** The logger this one writes through now (see STANDS_IN_FOR): levelHandler, asPino and requestLogger reach it. */
+  [STANDS_IN_FOR](): Logger<NoEvents> {
+    return this.target();
   }
 
   private target(): Logger<NoEvents> {

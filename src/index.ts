@@ -22,3 +22,5 @@ export { fastifyRequestLogger, type FastifyPlugin } from './integrations/http/fa
 export type { EndpointHandler, EndpointRequest, EndpointResponse } from './integrations/http/httpExchange';
 export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './integrations/shutdownSignals';
 export { LEVEL_SIGNALS, type LevelSignal } from './integrations/levelSignals';
+export { asPino } from './integrations/pino/asPino';
+export { nestLogger, type NestLoggerService, type NestLogLevel } from './integrations/nest/nestLogger';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, getLogger, type Logger } from '../../src';
+import { asPino, createLogger, getLogger, levelHandler, type Logger } from '../../src';
 import { MemoryTransport } from '../../src/testing';
 import { readRecords, tempDir } from '../support/run-fixture';
 
@@ -112,6 +112,14 @@ describe('getLogger', () => {
       expect.objectContaining({ name: 'levels', module: 'db.pool', msg: 'kept' }),
       expect.objectContaining({ name: 'levels', module: 'db.pool', msg: 'kept after setLevel' }),
     ]);
+  });
+
+  it('the integrations that need a prodlog logger take getLogger()\'s: levelHandler, asPino\'s level setter', () => {
+    expect(() => levelHandler(getLogger())).not.toThrow();
+    const pino = asPino(getLogger('cache'));
+    pino.level = 'debug';
+    expect(getLogger().health().levels.levels).toMatchObject({ cache: 'debug' });
+    expect(getLogger('cache').level).toBe('debug');
   });
 
   it('a name that is not a module name throws a RangeError at the call, as module() does', () => {

@@ -6,10 +6,10 @@ import { runFixture, tempDir } from '../support/run-fixture';
  * `node benchmarks/startup.js`, not here): the schemas and zod when a
  * configuration is checked, pino-pretty only for pretty output.
  */
-function loadedModules(...args: string[]): { afterRequire: string[]; afterCreate: string[] } {
+function loadedModules(...args: string[]): { afterRequire: string[]; afterCreate: string[]; afterAdapters: string[] } {
   const run = runFixture('loaded-modules.js', [join(tempDir('load-order'), 'app.log'), ...args]);
   expect(run.stderr).toBe('');
-  return JSON.parse(run.stdout) as { afterRequire: string[]; afterCreate: string[] };
+  return JSON.parse(run.stdout) as { afterRequire: string[]; afterCreate: string[]; afterAdapters: string[] };
 }
 
 describe('load order', () => {
@@ -30,5 +30,11 @@ describe('load order', () => {
     expect(json.afterCreate).not.toContain('transports/shipping/ShippingTransport.js');
     const pretty = loadedModules('pretty');
     expect(pretty.afterCreate).toEqual(expect.arrayContaining(['pino-pretty', 'transports/console/ConsoleTransport.js']));
+  });
+
+  it('asPino and nestLogger load no library they adapt to: Nest, Fastify and pino-http are the application\'s', () => {
+    const { afterAdapters } = loadedModules();
+    expect(afterAdapters).toContain('src/integrations/nest/nestLogger.js');
+    expect(afterAdapters.filter((m) => /^(@nestjs\/|fastify|pino-http|reflect-metadata|rxjs)/.test(m))).toEqual([]);
   });
 });

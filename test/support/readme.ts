@@ -29,6 +29,8 @@ export interface ReadmeRunOptions {
   readonly epilogue?: string;
   /** Kills the process after this long; default 30 s (a bound for a stuck test, not a timing claim). */
   readonly timeoutMs?: number;
+  /** More TypeScript options, as the user's project would set them (e.g. NestJS's experimentalDecorators). */
+  readonly compilerOptions?: ts.CompilerOptions;
 }
 
 /**
@@ -43,7 +45,7 @@ export function runReadmeExample(name: string, options: ReadmeRunOptions = {}): 
   for (const [file, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, file), content);
   const source = `${readmeBlock(name)}\n${options.epilogue ?? ''}`;
   const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, ...options.compilerOptions },
   }).outputText;
   writeFileSync(join(dir, 'example.js'), js);
   const result = spawnSync(process.execPath, ['example.js'], {
