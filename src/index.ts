@@ -1,5 +1,6 @@
 export { createLogger, type LoggerOptions } from './createLogger';
-export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment } from './config/loadConfig';
+export { getLogger } from './getLogger';
+export { loadConfig, resolveConfig, type LoadConfigOptions, type Environment, type ConfigOrigin } from './config/loadConfig';
 export { ConfigError } from './core/config/ConfigError';
 export type { LoggerConfig, ResolvedConfig } from './config/schema';
 export type { Logger, Fields, LoggerHealth, EventMap, EventLevel, NoEvents, FlushOptions, DeliveryReport, ScheduledTask, ScheduleEvery, LevelSnapshot, SetLevelOptions } from './core/Logger';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expectedWords } from './core/config/describeIssues';
-import type { Transport, TransportContext } from './core/transport';
+import type { SharedResource, Transport, TransportContext } from './core/transport';
 import { consoleTransport } from '../transports/console';
 import { customTransport } from '../transports/custom';
 import { fileTransport } from '../transports/file';
@@ -29,5 +29,19 @@ export function createTransport(options: ResolvedTransportOptions, context: Tran
       return syslogTransport.create(options, context);
     case 'http':
       return httpTransport.create(options, context);
+  }
+}
+
+/** What a transport of these options would hold alone in the process (a file, a spool), to share with a second logger naming it. */
+export function sharedResourceOf(options: ResolvedTransportOptions, context: TransportContext): SharedResource | undefined {
+  switch (options.type) {
+    case 'file':
+      return fileTransport.sharedResource?.(options, context);
+    case 'syslog':
+      return syslogTransport.sharedResource?.(options, context);
+    case 'http':
+      return httpTransport.sharedResource?.(options, context);
+    default:
+      return undefined;
   }
 }

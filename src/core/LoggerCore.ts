@@ -169,6 +169,11 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     return this.settings.limits.maxStringLength;
   }
 
+  /** Whether close() has been called: the logger keeps no record logged after it has finished. */
+  get closeCalled(): boolean {
+    return this.closing !== undefined;
+  }
+
   /** Records logged after close() and dropped. */
   get droppedAfterClose(): number {
     return this.dropped;

@@ -64,6 +64,21 @@ const EVENT_RESERVED_KEYS: ReadonlySet<string> = new Set([...RESERVED_KEYS, EVEN
 const EVENT_LEVELS: Readonly<Record<EventLevel, true>> = { debug: true, info: true, warn: true, error: true };
 
 /**
+ * Set by a logger that stands in for another, getLogger()'s (which finds the
+ * root at each call): a function giving the logger it writes through now,
+ * so that the helpers below (the level endpoint, asPino's level setter, the
+ * request logger's error count) reach that logger's tree.
+ */
+export const STANDS_IN_FOR: unique symbol = Symbol.for('prodlog.standsInFor');
+
+/** The logger behind a stand-in, or the value itself. */
+function behind(log: unknown): unknown {
+  if (typeof log !== 'object' || log === null) return log;
+  const resolve = (log as { [STANDS_IN_FOR]?: unknown })[STANDS_IN_FOR];
+  return typeof resolve === 'function' ? (resolve as () => unknown).call(log) : log;
+}
+
+/**
  * The typed front end over a pino logger. Each call first reads the live
  * minimum of the logger's module from its level cell (recomputed when a level
  * changes, never looked up per call), so a disabled call does no other work.
@@ -133,7 +148,8 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
    * Logger prodlog did not make, such as a test double, has no such count.
    */
   static countInternalError(log: unknown): void {
-    if (log instanceof StructuredLogger) log.core.countInternalError();
+    const real = behind(log);
+    if (real instanceof StructuredLogger) real.core.countInternalError();
   }
 
   private logError(msgOrErr: string | Error, fields?: Fields): void {
@@ -202,12 +218,14 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   /** The level state of a logger's tree, for the level endpoint and signal (which name another source than "api"). */
   static levelStateOf(log: Logger): LevelState | undefined {
-    return log instanceof StructuredLogger ? log.core.levels : undefined;
+    const real = behind(log);
+    return real instanceof StructuredLogger ? real.core.levels : undefined;
   }
 
   /** The module of a logger ("" for none), for asPino's level setter, which changes the level of the logger it wraps. */
   static moduleOf(log: Logger): string | undefined {
-    return log instanceof StructuredLogger ? log.moduleName : undefined;
+    const real = behind(log);
+    return real instanceof StructuredLogger ? real.moduleName : undefined;
   }
 
   setLevel(level: LevelSetting, options?: SetLevelOptions): void {

@@ -29,6 +29,9 @@ interface Registry {
   readonly capturing: Set<ProcessBoundLogger>;
   exitListener: (() => void) | undefined;
   crashListeners: { uncaught: (err: unknown, origin: string) => void; rejection: (reason: unknown) => void } | undefined;
+  /** While the loggers write their crash records: the crash's number (1, 2, ... in the process), else 0. */
+  recordingCrash?: number;
+  crashes?: number;
 }
 
 const REGISTRY_KEY = Symbol.for('prodlog.processHooks');
@@ -84,6 +87,15 @@ function installCrashListeners(r: Registry): void {
   process.on('unhandledRejection', r.crashListeners.rejection);
 }
 
+/**
+ * The number of the crash whose records the loggers are writing now, else 0:
+ * a transport shared by several loggers (one file, one spool) takes one
+ * crash record, the first logger's, not one per logger.
+ */
+export function crashBeingRecorded(): number {
+  return registry().recordingCrash ?? 0;
+}
+
 let crashing = false;
 
 function onCrash(r: Registry, event: 'uncaughtException' | 'unhandledRejection', err: unknown, what: CrashKind): void {
@@ -95,7 +107,13 @@ function onCrash(r: Registry, event: 'uncaughtException' | 'unhandledRejection',
   // process would exit before it ran.
   const applicationListens = process.listenerCount(event) > 1;
   const loggers = [...r.capturing];
-  for (const l of loggers) l.recordCrash(err, what);
+  r.crashes = (r.crashes ?? 0) + 1;
+  r.recordingCrash = r.crashes;
+  try {
+    for (const l of loggers) l.recordCrash(err, what);
+  } finally {
+    r.recordingCrash = 0;
+  }
   const first = loggers[0];
   if (!first) return;
   const deadline = Date.now() + Math.max(...loggers.map((l) => l.fatalTimeoutMs));

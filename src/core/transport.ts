@@ -66,6 +66,12 @@ export interface TransportHealth {
   readonly spoolMaxBytes?: number;
   /** Shippers: `dropped`, by why and by the level of the records (the four add up to `dropped`). */
   readonly droppedBy?: DroppedBy;
+  /**
+   * Loggers of this process writing through this transport, when more than
+   * one: a second createLogger() naming the same file or spool shares it.
+   * Its figures are the transport's, the same in each logger's health.
+   */
+  readonly sharedBy?: number;
 }
 
 /**
@@ -86,4 +92,21 @@ export type DroppedBy = Readonly<Record<DropReason, LevelCounts>>;
 export interface TransportContext {
   /** The logger name, used by shippers as app-name or service.name. */
   readonly loggerName: string;
+}
+
+/**
+ * What a transport holds alone in a process (a log file, a spool folder): a
+ * second logger whose transport names the same resource gets the instance
+ * already open instead of a second one, which the resource's lock would
+ * refuse. `settings` are what both must agree on to share it (a file's
+ * rotation, a shipper's destination); `level` is the logger's own.
+ */
+export interface SharedResource {
+  /** Unique per resource in the process: `file:/srv/app/logs/app.log`, `spool:/var/lib/app/spool/http-...`. */
+  readonly key: string;
+  /** How messages name the resource: `the log file /srv/app/logs/app.log`. */
+  readonly describe: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Why two loggers that disagree on `settings` cannot share the resource, for the startup error. */
+  readonly whyAgree: string;
 }

@@ -6,7 +6,7 @@ import { installLevelSignal } from './process/levelSignal';
 import { ConfigError } from '../core/config/ConfigError';
 import { Watchdog } from './process/Watchdog';
 import type { ReadinessConfig } from './readinessOptions';
-import { logDeprecatedSpellings, logStartup, type StartupConfig } from './startupRecord';
+import { logDeprecatedSpellings, logStartup, type ConfigOrigin, type StartupConfig } from './startupRecord';
 
 /** What the readiness features need of the logger's core (LoggerCore). */
 export interface ReadinessHost {
@@ -24,8 +24,8 @@ export interface ReadinessHost {
  * watchdog. Each process-wide part lets go of the logger when it closes or
  * exits.
  */
-export function installReadiness(core: ReadinessHost, log: Logger, config: ReadinessConfig & StartupConfig): void {
-  if (config.startup) logStartup(log, config);
+export function installReadiness(core: ReadinessHost, log: Logger, config: ReadinessConfig & StartupConfig, origin?: ConfigOrigin): void {
+  if (config.startup) logStartup(log, config, origin);
   logDeprecatedSpellings(log, config);
   if (config.warnings) core.onDetach(forwardProcessWarnings(log));
   if (config.shutdown.enabled) {

@@ -8,15 +8,27 @@ export interface StartupConfig {
   readonly transports: readonly unknown[];
 }
 
+/**
+ * Where the configuration came from (the composition root's ConfigOrigin):
+ * the file read, and which keys each layer set. Key and layer names only.
+ */
+export interface ConfigOrigin {
+  readonly file: string | null | false;
+  readonly sources: Readonly<Record<string, string>>;
+}
+
 /** A bound on the record: transport options nested deeper are shown as "[Object]" or "[Array]". */
 const MAX_DEPTH = 3;
 
 /**
  * Logs the `startup` record at info: the service version (from package.json,
- * when found), the Node version, the effective level and the transports
- * without their secrets. `name`, `pid` and `hostname` are in every record.
+ * when found), the Node version, the effective level, the transports
+ * without their secrets, and where the configuration came from:
+ * `config: { file: "/srv/app/prodlog.config.json", sources: { level: "env LOG_LEVEL (over file)", transports: "file", name: "options" } }`
+ * (keys not in `sources` are defaults). `name`, `pid` and `hostname` are in
+ * every record.
  */
-export function logStartup(log: Logger, config: StartupConfig): void {
+export function logStartup(log: Logger, config: StartupConfig, origin?: ConfigOrigin): void {
   const version = packageVersion();
   log.info('startup', {
     ...(version !== undefined ? { version } : {}),
@@ -24,6 +36,7 @@ export function logStartup(log: Logger, config: StartupConfig): void {
     // `level` is the record's own key; this is the logger's minimum.
     effectiveLevel: log.level,
     transports: describeTransports(config.transports),
+    ...(origin !== undefined ? { config: { file: origin.file, sources: { ...origin.sources } } } : {}),
   });
 }
 

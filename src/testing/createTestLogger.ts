@@ -42,6 +42,10 @@ export type TestLoggerOptions = Omit<LoggerOptions, 'transports' | 'exit'> & {
  * A logger for a service's own tests: records in memory, exits recorded
  * instead of performed, and no process-wide listeners (crash capture and
  * signal handling off) so the test runner keeps control of the process.
+ * The service's config file is not read (`configFile: false`), so a test
+ * logs the same on every machine; pass `configFile` to read one. Not the
+ * root logger unless `root: true`: then the service's getLogger() loggers
+ * write to it.
  */
 export function createTestLogger<Events extends EventMap<Events> = NoEvents>(options: TestLoggerOptions = {}): TestLogger<Events> {
   const memory = new MemoryTransport();
@@ -52,6 +56,7 @@ export function createTestLogger<Events extends EventMap<Events> = NoEvents>(opt
     {
       capture: false,
       shutdown: false,
+      configFile: false,
       ...loggerOptions,
       transports: [{ type: 'custom', transport: memory }],
       exit: (code) => {

@@ -110,14 +110,14 @@ describe('prodlog command-line arguments', () => {
     writeFileSync(path, JSON.stringify({ name: 'svc' }));
     const r = cli(['check', path]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(`prodlog check: read ${path}\n`);
+    expect(r.stderr).toBe(`prodlog check: read ${path}\nprodlog check: sources: name: file; every other key is a default\n`);
     expect(JSON.parse(r.stdout)).toMatchObject({ name: 'svc' });
     const viaEnv = cli(['check'], '', { env: { PRODLOG_CONFIG: path } });
-    expect(viaEnv.stderr).toBe(`prodlog check: read ${path}\n`);
+    expect(viaEnv.stderr).toBe(`prodlog check: read ${path}\nprodlog check: sources: configFile: env PRODLOG_CONFIG, name: file; every other key is a default\n`);
     const inCwd = tempDir('cli-check-cwd');
     writeFileSync(join(inCwd, 'prodlog.config.json'), JSON.stringify({ name: 'from-cwd' }));
     const r2 = cli(['check'], '', { cwd: inCwd });
-    expect(r2.stderr).toBe(`prodlog check: read ${join(inCwd, 'prodlog.config.json')}\n`);
+    expect(r2.stderr).toBe(`prodlog check: read ${join(inCwd, 'prodlog.config.json')}\nprodlog check: sources: name: file; every other key is a default\n`);
     expect(JSON.parse(r2.stdout)).toMatchObject({ name: 'from-cwd' });
   });
 
@@ -125,7 +125,7 @@ describe('prodlog command-line arguments', () => {
     const empty = tempDir('cli-check-none');
     const r = cli(['check'], '', { cwd: empty });
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(`prodlog check: no config file found (no $PRODLOG_CONFIG, no ${join(empty, 'prodlog.config.json')}); createLogger() would use the defaults below\n`);
+    expect(r.stderr).toBe(`prodlog check: no config file found (no $PRODLOG_CONFIG, no ${join(empty, 'prodlog.config.json')}); createLogger() would use the defaults below\nprodlog check: sources: every key is a default\n`);
     expect(JSON.parse(r.stdout)).toMatchObject({ level: 'info', transports: [{ type: 'console' }] });
   });
 

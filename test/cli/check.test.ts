@@ -53,6 +53,16 @@ describe('prodlog check', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ fatal: { timeoutMs: 3000 } });
   });
 
+  it('says on stderr which keys came from the file and which from the environment, with no value', () => {
+    const path = join(dir, 'sources.json');
+    writeFileSync(path, JSON.stringify({ name: 'svc', level: 'warn', fatal: { exitCode: 3 }, transports: [{ type: 'http', url: 'https://u:pw-in-url@logs.example/x', format: 'ndjson', headers: { authorization: 'Bearer hdr-456' } }] }));
+    const r = cli(['check', path], '', { env: { LOG_LEVEL: 'debug' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('prodlog check: sources: fatal.exitCode: file, level: env LOG_LEVEL (over file), name: file, transports: file; every other key is a default\n');
+    expect(r.stderr).not.toMatch(/pw-in-url|hdr-456/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ level: 'debug', fatal: { exitCode: 3 } });
+  });
+
   it('refuses a file it cannot parse', () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{');

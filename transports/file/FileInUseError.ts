@@ -31,7 +31,8 @@ function refused(path: string, role: WriterRole): string {
 
 function holder(pid: number | undefined): string {
   if (pid === undefined) return 'another process';
-  return pid === process.pid ? `another transport of this process (${pid})` : `process ${pid}`;
+  // Loggers of one copy of prodlog share a file's transport; this one is another copy's, or was made directly.
+  return pid === process.pid ? `another transport of this process (${pid}, from a second copy of prodlog or made directly, so not shared)` : `process ${pid}`;
 }
 
 function doing(role: WriterRole | undefined): string {

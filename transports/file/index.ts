@@ -1,7 +1,11 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { levelSettingSchema, strictOptions } from '../../src/core/config/schemaHelpers';
 import { durationAtLeast, durationSetting } from '../../src/core/config/durationSetting';
 import { sizeSetting } from '../../src/core/config/sizeSetting';
+import { formatSizeExactly } from '../../src/core/config/formatSize';
+import { formatDuration } from '../../src/core/config/parseDuration';
 import { checkLineFormat, lineFormatFor, lineFormatShape } from '../shared/lineFormats/lineFormatOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { logPathProblem } from './logPathProblem';
@@ -74,4 +78,47 @@ export const fileTransport: TransportDefinition<typeof schema> = {
       },
     });
   },
+  sharedResource(options) {
+    const path = canonicalPath(options.path);
+    return {
+      key: `file:${path}`,
+      describe: `the log file ${path}`,
+      // Defaults written out, so that a key left out and its default agree: format "prodlog", reopen signal SIGHUP without rotate.
+      settings: {
+        format: options.format ?? 'prodlog',
+        ...(options.gcp !== undefined ? { gcp: options.gcp } : {}),
+        rotate: options.rotate === undefined ? false : rotateAsWritten(options.rotate),
+        reopenSignal: options.rotate === undefined ? (options.reopenSignal ?? 'SIGHUP') : false,
+      },
+      whyAgree: 'one file is written by one transport, in one line format, with one rotation policy and one reopen signal',
+    };
+  },
 };
+
+/** Rotation as a user writes it ("10M", "1d"), for the message when two loggers disagree on it. */
+function rotateAsWritten(rotate: z.output<typeof rotateSchema>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rotate)) {
+    if (value === undefined) continue;
+    if (typeof value === 'number' && (key === 'size' || key === 'maxTotalSize')) out[key] = formatSizeExactly(value);
+    else if (typeof value === 'number' && (key === 'interval' || key === 'maxAge')) out[key] = formatDuration(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The file a path names, whatever the spelling: absolute, and through
+ * symbolic links (of the file, else of its folder, the nearest one that
+ * exists), so "logs/app.log", "./logs/app.log" and a link to it are one file.
+ */
+function canonicalPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    if (existsSync(absolute)) return realpathSync(absolute);
+    const folder = dirname(absolute);
+    return folder === absolute ? absolute : join(canonicalPath(folder), basename(absolute));
+  } catch {
+    return absolute;
+  }
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { TransportDefinition } from '../shared/TransportDefinition';
-import { shippingSettings } from '../shipping/shippingSettings';
+import { sharedSpool, shippingSettings } from '../shipping/shippingSettings';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
 import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS, NDJSON_DEFAULTS } from './httpSchema';
@@ -45,6 +45,9 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
     // Required here, not imported: the shipping core loads only when a shipping transport is created.
     const { ShippingTransport } = require('../shipping/ShippingTransport') as typeof import('../shipping/ShippingTransport');
     return new ShippingTransport({ ...settings, delivery: { worker: { module: 'http', options: delivery } } });
+  },
+  sharedResource(options, context) {
+    return sharedSpool(options, { loggerName: context.loggerName, spoolFolder: defaultSpoolName(options.url, options.format) });
   },
 };
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DEFAULT_CHUNK_CHARS } from '../shared/SyncChunkWriter';
+import type { SharedResource } from '../shared/TransportDefinition';
 import type { ShippingSettings } from './ShippingTransport';
 import type { batchOptionsSchema, retryOptionsSchema, spoolOptionsSchema } from './shippingSchema';
 
@@ -56,5 +57,29 @@ export function shippingSettings(
     retry: { initialMs: options.retry.initialMs, maxMs: Math.max(options.retry.maxMs, options.retry.initialMs) },
     closeTimeoutMs: options.closeTimeoutMs,
     dropWarnIntervalMs: DROP_WARN_INTERVAL_MS,
+  };
+}
+
+/**
+ * The spool a shipping transport would hold alone in this process (see
+ * SharedResource): a second logger shipping through the same folder shares
+ * the transport, provided it ships the same way (destination, batching,
+ * retries, spool cap) and under the same service name, which the receiver
+ * sees (OTLP service.name, syslog APP-NAME).
+ */
+export function sharedSpool(
+  options: Readonly<Record<string, unknown>> & { readonly spool: { readonly dir?: string | undefined }; readonly level?: unknown },
+  identity: { readonly loggerName: string; readonly spoolFolder: string },
+): SharedResource {
+  // Required here, not imported: as in shippingSettings().
+  const { chooseSpoolDir } = require('./spoolDir') as typeof import('./spoolDir');
+  const { dir } = chooseSpoolDir({ explicit: options.spool.dir, folder: identity.spoolFolder, service: identity.loggerName, env: process.env, cwd: process.cwd() });
+  const { level: _level, spool, ...rest } = options;
+  const { dir: _dir, ...spoolRest } = spool;
+  return {
+    key: `spool:${dir}`,
+    describe: `the spool ${dir}`,
+    settings: { ...rest, spool: spoolRest, loggerName: identity.loggerName },
+    whyAgree: 'a spool is appended to by one transport and delivered to one destination, one way, under one service name',
   };
 }

@@ -82,33 +82,42 @@ function safeHome(home: () => string): string | undefined {
  * it came from and what to do.
  */
 export function resolveSpoolDir(inputs: SpoolDirInputs): SpoolDirChoice {
+  return usable(chooseSpoolDir(inputs));
+}
+
+/**
+ * Where the spool would be, as resolveSpoolDir() decides, without creating
+ * the folder: what a second logger in the process compares to find a spool
+ * already open.
+ */
+export function chooseSpoolDir(inputs: SpoolDirInputs): SpoolDirChoice {
   const old = resolve(inputs.cwd, OLD_DEFAULT_FOLDER, inputs.folder);
   const oldBacklog = existsSync(old) ? backlogBytes(old) : 0;
   const found = inputs.explicit === undefined ? defaultSpoolDir(inputs) : { dir: resolve(inputs.cwd, inputs.explicit), source: 'spool.dir' };
   const chosenByUser = found !== undefined && (found.source === 'spool.dir' || found.source === '$PRODLOG_SPOOL_DIR');
   if (oldBacklog > 0 && !chosenByUser) {
-    return usable({
+    return {
       dir: old,
       source: `the old default folder ${OLD_DEFAULT_FOLDER}`,
       notice: {
         msg: 'spool: delivering the backlog in the old default folder',
         fields: { spoolDir: old, backlogBytes: oldBacklog, ...(found ? { newDefault: found.dir } : {}), fix: 'once it is delivered the next start uses the new default; set spool.dir to keep a folder of your own' },
       },
-    });
+    };
   }
   if (found === undefined) {
     throw new ConfigError('spool', [`spool.dir: is not set, and there is no default: none of PRODLOG_SPOOL_DIR, STATE_DIRECTORY, XDG_STATE_HOME or HOME is set; ${FIX}`]);
   }
   if (oldBacklog > 0 && found.dir !== old) {
-    return usable({
+    return {
       ...found,
       notice: {
         msg: `spool: the old default folder holds a backlog that this spool does not deliver (${found.source} is set)`,
         fields: { spoolDir: found.dir, oldSpoolDir: old, backlogBytes: oldBacklog, fix: `unset ${found.source} for one start to deliver it, or remove the folder` },
       },
-    });
+    };
   }
-  return usable(found);
+  return found;
 }
 
 const FIX = 'set spool.dir or PRODLOG_SPOOL_DIR to a writable folder that survives restarts (in a container, a mounted volume)';

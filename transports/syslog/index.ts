@@ -4,7 +4,7 @@ import { levelSettingSchema, recordWithKeys, strictOptions } from '../../src/cor
 import { unitOptions } from '../../src/core/config/unitOptions';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { CLOSE_TIMEOUT, shippingOptionsShape } from '../shipping/shippingSchema';
-import { shippingSettings } from '../shipping/shippingSettings';
+import { sharedSpool, shippingSettings } from '../shipping/shippingSettings';
 import type { SyslogSinkOptions } from './createSink';
 import type { TlsSettings } from './openSocket';
 import { FACILITIES, isSdName, type FacilityName } from './syslogFields';
@@ -86,13 +86,22 @@ export const syslogTransport: TransportDefinition<typeof schema> = {
       type: 'syslog',
       name,
       loggerName: context.loggerName,
-      spoolFolder: `syslog-${options.protocol}-${options.host}-${port}`,
+      spoolFolder: syslogSpoolFolder(options.protocol, options.host, port),
     });
     // Required here, not imported: the shipping core loads only when a shipping transport is created.
     const { ShippingTransport } = require('../shipping/ShippingTransport') as typeof import('../shipping/ShippingTransport');
     return new ShippingTransport({ ...settings, delivery: { worker: { module: 'syslog', options: sinkOptions } } });
   },
+  sharedResource(options, context) {
+    const port = options.port ?? DEFAULT_PORTS[options.protocol];
+    return sharedSpool({ ...options, port }, { loggerName: context.loggerName, spoolFolder: syslogSpoolFolder(options.protocol, options.host, port) });
+  },
 };
+
+/** One spool per destination. */
+function syslogSpoolFolder(protocol: string, host: string, port: number): string {
+  return `syslog-${protocol}-${host}-${port}`;
+}
 
 function readTls(tls: TlsSettings): TlsSettings {
   try {

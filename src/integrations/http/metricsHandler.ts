@@ -21,24 +21,40 @@ interface MetricSpec {
 /** The levels sampling applies to: FATAL is never sampled. */
 const SAMPLED_LEVELS = LEVEL_NAMES.filter((level): level is Exclude<LevelName, 'fatal'> => level !== 'fatal');
 
-/** One sample per transport of every logger, for the transports that report `value`. */
+/**
+ * Every transport of every logger, with its logger, once: a transport
+ * shared by several loggers (`sharedBy`: one file or spool named by two
+ * createLogger() calls) reports the same figures in each of them, and is
+ * taken once, under the first logger that reports it, so sums over loggers
+ * stay true.
+ */
+function transportsOnce(healths: readonly LoggerHealth[]): { readonly logger: string; readonly t: TransportHealth }[] {
+  const sharedSeen = new Set<string>();
+  return healths.flatMap((h) =>
+    h.transports.flatMap((t) => {
+      if (t.sharedBy !== undefined) {
+        if (sharedSeen.has(t.name)) return [];
+        sharedSeen.add(t.name);
+      }
+      return [{ logger: h.name, t }];
+    }),
+  );
+}
+
+/** One sample per transport (see transportsOnce), for the transports that report `value`. */
 function perTransport(value: (t: TransportHealth) => number | undefined): MetricSpec['samples'] {
   return (healths) =>
-    healths.flatMap((h) =>
-      h.transports.flatMap((t): Sample[] => {
-        const v = value(t);
-        return v === undefined ? [] : [{ labels: { logger: h.name, transport: t.name }, value: v }];
-      }),
-    );
+    transportsOnce(healths).flatMap(({ logger, t }): Sample[] => {
+      const v = value(t);
+      return v === undefined ? [] : [{ labels: { logger, transport: t.name }, value: v }];
+    });
 }
 
 /** One sample per shipping transport, reason and level: `health().droppedBy`. */
 function droppedByReasonAndLevel(healths: readonly LoggerHealth[]): Sample[] {
-  return healths.flatMap((h) =>
-    h.transports.flatMap((t): Sample[] =>
-      Object.entries(t.droppedBy ?? {}).flatMap(([reason, levels]) =>
-        Object.entries(levels).map(([level, value]): Sample => ({ labels: { logger: h.name, transport: t.name, reason, level }, value })),
-      ),
+  return transportsOnce(healths).flatMap(({ logger, t }): Sample[] =>
+    Object.entries(t.droppedBy ?? {}).flatMap(([reason, levels]) =>
+      Object.entries(levels).map(([level, value]): Sample => ({ labels: { logger, transport: t.name, reason, level }, value })),
     ),
   );
 }

@@ -1,7 +1,7 @@
 // Compile-time contract of the public API. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, levelHandler, withContext, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
+import { createLogger, getLogger, levelHandler, withContext, type EndpointHandler, type Fields, type LevelSetting, type LevelSnapshot, type Logger, type LoggerConfig, type ScheduledTask, type ScheduleEvery } from '../../../src';
 
 const log: Logger = createLogger({ name: 'types', level: 'info', transports: [{ type: 'console', pretty: true }] });
 
@@ -118,3 +118,13 @@ const fromContext: Promise<number> = withContext({ requestId: 'r-1' }, async () 
 void fromContext;
 // @ts-expect-error the fields are an object
 withContext('r-1', () => 1);
+
+// Options that never come from a config file: which file, and whether this is the root logger.
+createLogger({ name: 'over-the-file', configFile: 'config/prodlog.json', root: true });
+createLogger({ configFile: false, root: false });
+// @ts-expect-error configFile is a path or false
+createLogger({ configFile: true });
+// @ts-expect-error getLogger takes a module name
+getLogger(42);
+const moduleLog: Logger = getLogger('db');
+void moduleLog;

@@ -1,7 +1,7 @@
 // Compile-time contract of typed events. `tsc` must accept this file: each
 // `@ts-expect-error` line is an error the types must report (tsc fails on an
 // unused one), and the other lines must compile.
-import { createLogger, healthHandler, requestLogger, type Logger } from '../../../src';
+import { createLogger, getLogger, healthHandler, requestLogger, type Logger } from '../../../src';
 import { createTestLogger } from '../../../src/testing';
 
 interface ShopEvents {
@@ -81,3 +81,13 @@ const billing = log.module('billing');
 billing.event('order.placed', { orderId: 'o-4', total: 4 });
 // @ts-expect-error a module logger knows the same events, and no others
 billing.event('order.shipped', { orderId: 'o-1' });
+
+// getLogger() takes the event map as createLogger() does, for the root and for a module logger.
+const rootLog = getLogger<ShopEvents>();
+rootLog.event('order.placed', { orderId: 'o-8', total: 3 });
+const dbLog: Logger<ShopEvents> = getLogger<ShopEvents>('db');
+dbLog.event('order.placed', { orderId: 'o-9', total: 4 });
+// @ts-expect-error the event map checks getLogger()'s events too
+getLogger<ShopEvents>('db').event('order.placed', { orderId: 'o-10' });
+// @ts-expect-error an untyped getLogger() has no events
+getLogger().event('order.placed', { orderId: 'o-11', total: 1 });

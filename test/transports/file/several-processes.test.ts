@@ -91,7 +91,7 @@ describe('two processes configured with one rotating file', () => {
     const first = new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } });
     try {
       expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(FileInUseError);
-      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}) rotates it`);
+      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}, from a second copy of prodlog or made directly, so not shared) rotates it`);
     } finally {
       await first.close();
     }
@@ -160,7 +160,7 @@ describe('a rotating writer and a plain writer (no rotate) on one path', () => {
     const path = join(fileTestDir('mixed-same-process'), 'app.log');
     const plain = new FileTransport({ path, reopenSignal: false });
     try {
-      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}) appends to it`);
+      expect(() => new FileTransport({ path, rotate: { maxBytes: 1024, compress: false } })).toThrow(`another transport of this process (${process.pid}, from a second copy of prodlog or made directly, so not shared) appends to it`);
     } finally {
       await plain.close();
     }
