@@ -123,7 +123,7 @@ describe('getLogger', () => {
   });
 
   it('a name that is not a module name throws a RangeError at the call, as module() does', () => {
-    expect(() => getLogger('db pool')).toThrow(new RangeError('getLogger: "db pool" is not a module name: dot-separated names of letters, digits, "_" and "-", like "db" or "http.client"'));
+    expect(() => getLogger('db pool')).toThrow(new RangeError('getLogger: "db pool" is not a module name: dot-separated names of letters, digits, "_" and "-" (not "__proto__"), like "db" or "http.client"'));
     expect(() => getLogger('db').module('')).toThrow(RangeError);
   });
 
