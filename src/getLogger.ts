@@ -4,6 +4,7 @@ import type { LevelName, LevelSetting } from './core/levels';
 import { isModuleName, MODULE_NAME_WORDS } from './core/moduleName';
 import { STANDS_IN_FOR } from './core/StructuredLogger';
 import { createRootForGetLogger, currentRoot } from './rootLogger';
+import { bindMethods, LOGGER_METHODS } from './core/bindMethods';
 
 /** One logger per name (and one for the root itself), so getLogger('db') === getLogger('db'). */
 const byName = new Map<string, Logger<NoEvents>>();
@@ -64,20 +65,7 @@ class DeferredLogger implements Logger<NoEvents> {
 
   constructor(private readonly moduleName: string | undefined) {
     this.event = ((...call: unknown[]) => (this.target().event as unknown as (...args: unknown[]) => void)(...call)) as Logger<NoEvents>['event'];
-    this.debug = this.debug.bind(this);
-    this.info = this.info.bind(this);
-    this.warn = this.warn.bind(this);
-    this.error = this.error.bind(this) as this['error'];
-    this.fatal = this.fatal.bind(this) as this['fatal'];
-    this.child = this.child.bind(this);
-    this.module = this.module.bind(this);
-    this.setLevel = this.setLevel.bind(this);
-    this.isLevelEnabled = this.isLevelEnabled.bind(this);
-    this.flush = this.flush.bind(this) as this['flush'];
-    this.close = this.close.bind(this);
-    this.health = this.health.bind(this);
-    this.task = this.task.bind(this);
-    this.schedule = this.schedule.bind(this);
+    bindMethods(this, ['debug', 'info', 'warn', 'error', ...LOGGER_METHODS]);
   }
 
   /** The logger this one writes through now (see STANDS_IN_FOR): levelHandler, asPino and requestLogger reach it. */

@@ -1,5 +1,6 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
 import { LEVELS, type LevelName, type LevelSetting } from './levels';
+import { bindMethods, LOGGER_METHODS } from './bindMethods';
 import { LevelState, type LevelCell, type SetLevelOptions } from './LevelState';
 import { isModuleName, MODULE_NAME_WORDS } from './moduleName';
 import { activeContext, type LogContext } from './context/logContext';
@@ -125,16 +126,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     }) as Logger['error'];
     // The implementation takes any call; the type (resolved only per Events) is checked at the caller's site.
     this.event = this.logEvent.bind(this) as unknown as Logger<Events>['event'];
-    this.fatal = this.fatal.bind(this);
-    this.child = this.child.bind(this);
-    this.module = this.module.bind(this);
-    this.setLevel = this.setLevel.bind(this);
-    this.isLevelEnabled = this.isLevelEnabled.bind(this);
-    this.flush = this.flush.bind(this) as this['flush'];
-    this.close = this.close.bind(this);
-    this.health = this.health.bind(this);
-    this.task = this.task.bind(this);
-    this.schedule = this.schedule.bind(this);
+    bindMethods(this, LOGGER_METHODS);
   }
 
   /** The live effective level of this logger: its module's (or the root's), never below what a transport takes. */
