@@ -107,19 +107,20 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   ) {
     // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
     // logger and its bindings, and follow level changes; a bound call costs what a method call does.
-    // Closures over the cell rather than bound methods: a disabled call is a call, one property
-    // read and one comparison (measured about 8% faster than a bound method, 3.7 against 4.0 ns).
+    // Closures over the cell rather than bound methods, and replayOnError read once (it never
+    // changes): a disabled call is a call, one property read and two comparisons of locals.
+    const holds = core.replay !== undefined;
     this.debug = (msg, fields) => {
       if (cell.min <= LEVELS.debug) this.emit('debug', msg, fields);
-      else if (this.core.replay !== undefined) this.hold(LEVELS.debug, 'debug', msg, fields);
+      else if (holds) this.hold(LEVELS.debug, 'debug', msg, fields);
     };
     this.info = (msg, fields) => {
       if (cell.min <= LEVELS.info) this.emit('info', msg, fields);
-      else if (this.core.replay !== undefined) this.hold(LEVELS.info, 'info', msg, fields);
+      else if (holds) this.hold(LEVELS.info, 'info', msg, fields);
     };
     this.warn = (msg, fields) => {
       if (cell.min <= LEVELS.warn) this.emit('warn', msg, fields);
-      else if (this.core.replay !== undefined) this.hold(LEVELS.warn, 'warn', msg, fields);
+      else if (holds) this.hold(LEVELS.warn, 'warn', msg, fields);
     };
     this.error = ((msgOrErr: string | Error, fields?: Fields) => {
       if (cell.min <= LEVELS.error) this.logError(msgOrErr, fields);
