@@ -149,6 +149,8 @@ async function main() {
 
   if (standIn) {
     d.step('Outage of the receiver', 'Stopping the stand-in: to the service, the central store is down. It keeps serving; records wait in the spool on disk.');
+    // The outage starts from an empty backlog: records logged before it are delivered (and reported) first.
+    await d.waitFor(async () => ((await health(port)).shipper.backlogRecords === 0 ? true : undefined), 10_000, 100);
     await standIn.stop();
     const failedDuringOutage = await driveTraffic(port, 15);
     const first = await health(port);
