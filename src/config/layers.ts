@@ -1,4 +1,5 @@
 import { formatPath } from '../core/config/describeIssues';
+import { isPlainObject } from '../core/plainValues';
 
 /**
  * One layer of a configuration: what it sets, and its name as the startup
@@ -157,12 +158,6 @@ function forget(keyPath: readonly string[], origins: Map<string, Origin>): strin
     }
   }
   return layers;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /**

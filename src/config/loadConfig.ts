@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../core/config/ConfigError';
 import { describeIssues } from '../core/config/describeIssues';
 import { interpolateEnv, type Environment } from './interpolateEnv';
-import { isPlainObject, mergeLayers, sourceOfPath, type ConfigLayer } from './layers';
+import { mergeLayers, sourceOfPath, type ConfigLayer } from './layers';
 import { parseLogLevelVariable } from './logLevelVariable';
 import type { ResolvedConfig } from './schema';
+import { isPlainObject, nonEmpty } from '../core/plainValues';
 
 export type { Environment };
 
@@ -203,6 +204,3 @@ function readJson(path: string): unknown {
   }
 }
 
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}

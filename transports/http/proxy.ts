@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../../src/core/config/ConfigError';
 import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
+import { nonEmpty } from '../../src/core/plainValues';
 
 /** The variables read, as curl reads them: the lower-case spelling first. */
 export type ProxyEnvironment = Readonly<Record<string, string | undefined>>;
@@ -119,6 +120,3 @@ function inRange(host: string, range: string): boolean {
   return list.check(host, type);
 }
 
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}

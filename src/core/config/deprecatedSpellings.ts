@@ -1,4 +1,5 @@
 import { formatPath } from './describeIssues';
+import { isPlainObject } from '../plainValues';
 
 // Apart from unitOptions.ts, which builds the schemas that record these notices, so that the
 // startup record (and `prodlog check`) can read them without loading zod.
@@ -23,12 +24,6 @@ export interface DeprecatedSpelling extends LocalNotice {
 }
 
 export const NOTICES = Symbol('prodlog.deprecatedSpellings');
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Every deprecated spelling in a configuration resolved by the schema, with

@@ -1,5 +1,6 @@
 import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from './secretKeys';
 import { urlWithoutSecrets } from './urlSecrets';
+import { isPlainObject } from '../plainValues';
 
 /**
  * TLS key material (syslog's `tls.key` is a PEM private key, `tls.cert` its
@@ -56,12 +57,6 @@ function headerNamesOnly(headers: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(headers)) out[name] = SHOWN_HEADERS.has(name.toLowerCase()) && typeof v === 'string' ? v : DEFAULT_CENSOR;
   return out;
-}
-
-function isPlainObject(v: unknown): v is object {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function withoutUrlSecrets(text: string): string {

@@ -1,6 +1,7 @@
 import type { EventMap, Fields, Logger } from '../../core/Logger';
 import type { LevelName } from '../../core/levels';
 import { isError } from '../../core/serialize/Sanitizer';
+import { isPlainObject } from '../../core/plainValues';
 
 /** NestJS's log levels (`LogLevel` in @nestjs/common), in its order. */
 export type NestLogLevel = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'fatal';
@@ -224,12 +225,6 @@ function errorFromStack(stack: string): Error {
   if (match) Object.defineProperty(err, 'name', { value: match[1], enumerable: false, writable: true, configurable: true });
   Object.defineProperty(err, 'stack', { value: stack, enumerable: false, writable: true, configurable: true });
   return err;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function define(out: Record<string, unknown>, key: string, value: unknown): void {
