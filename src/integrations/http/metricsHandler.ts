@@ -50,6 +50,16 @@ function perTransport(value: (t: TransportHealth) => number | undefined): Metric
     });
 }
 
+/** One sample per logger. */
+function perLogger(value: (h: LoggerHealth) => number): MetricSpec['samples'] {
+  return (healths) => healths.map((h): Sample => ({ labels: { logger: h.name }, value: value(h) }));
+}
+
+/** One sample per logger and level, for the levels `value` reports. */
+function perLevel<L extends LevelName>(levels: readonly L[], value: (h: LoggerHealth, level: L) => number): MetricSpec['samples'] {
+  return (healths) => healths.flatMap((h) => levels.map((level): Sample => ({ labels: { logger: h.name, level }, value: value(h, level) })));
+}
+
 /** One sample per shipping transport, reason and level: `health().droppedBy`. */
 function droppedByReasonAndLevel(healths: readonly LoggerHealth[]): Sample[] {
   return transportsOnce(healths).flatMap(({ logger, t }): Sample[] =>
@@ -89,37 +99,37 @@ const SPECS: readonly MetricSpec[] = [
     name: 'prodlog_records_total',
     help: 'Records logged, by logger and level',
     kind: 'counter',
-    samples: (hs) => hs.flatMap((h) => LEVEL_NAMES.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.records[level] }))),
+    samples: perLevel(LEVEL_NAMES, (h, level) => h.records[level]),
   },
   {
     name: 'prodlog_records_suppressed_total',
     help: 'Records sampling did not write, by logger and level (each counted again in a "suppressed repeated records" record)',
     kind: 'counter',
-    samples: (hs) => hs.flatMap((h) => SAMPLED_LEVELS.map((level): Sample => ({ labels: { logger: h.name, level }, value: h.suppressed[level] }))),
+    samples: perLevel(SAMPLED_LEVELS, (h, level) => h.suppressed[level]),
   },
   {
     name: 'prodlog_records_unsampled_total',
     help: 'Records written without sampling because the interval already tracked as many messages as sampling keeps',
     kind: 'counter',
-    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.unsampled })),
+    samples: perLogger((h) => h.unsampled),
   },
   {
     name: 'prodlog_internal_errors_total',
     help: 'Records prodlog could not serialise, or that a transport threw on',
     kind: 'counter',
-    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.internalErrors })),
+    samples: perLogger((h) => h.internalErrors),
   },
   {
     name: 'prodlog_dropped_after_close_total',
     help: 'Records logged after the logger was closed',
     kind: 'counter',
-    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.droppedAfterClose })),
+    samples: perLogger((h) => h.droppedAfterClose),
   },
   {
     name: 'prodlog_replay_dropped_total',
     help: 'Records held for replayOnError and dropped because their context held maxRecords already',
     kind: 'counter',
-    samples: (hs) => hs.map((h): Sample => ({ labels: { logger: h.name }, value: h.replayDropped })),
+    samples: perLogger((h) => h.replayDropped),
   },
   { name: 'prodlog_transport_written_total', help: 'Records written to the output or accepted into the spool', kind: 'counter', samples: perTransport((t) => t.written) },
   { name: 'prodlog_transport_failed_total', help: 'Records a transport could not write', kind: 'counter', samples: perTransport((t) => t.failed) },
