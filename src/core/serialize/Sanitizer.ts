@@ -304,8 +304,8 @@ function errorType(err: Error): string {
   return typeof name === 'string' && name !== '' ? name : 'Error';
 }
 
-/** Reads a property that may be a throwing getter. */
-function read(obj: object, key: string): unknown {
+/** Reads a property that may be a throwing getter: the getter's failure becomes the value, never a throw. */
+export function read(obj: object, key: string): unknown {
   try {
     return (obj as Record<string, unknown>)[key];
   } catch (err) {

@@ -2,6 +2,7 @@ import type { EventMap, Fields, Logger } from '../../core/Logger';
 import type { LevelName } from '../../core/levels';
 import { isError } from '../../core/serialize/Sanitizer';
 import { isPlainObject } from '../../core/plainValues';
+import { bindMethods } from '../../core/bindMethods';
 
 /** NestJS's log levels (`LogLevel` in @nestjs/common), in its order. */
 export type NestLogLevel = 'verbose' | 'debug' | 'log' | 'warn' | 'error' | 'fatal';
@@ -73,13 +74,7 @@ class NestLogger implements NestLoggerService {
   private enabled: ReadonlySet<NestLogLevel> | undefined;
 
   constructor(private readonly target: Logger) {
-    this.log = this.log.bind(this);
-    this.error = this.error.bind(this);
-    this.warn = this.warn.bind(this);
-    this.debug = this.debug.bind(this);
-    this.verbose = this.verbose.bind(this);
-    this.fatal = this.fatal.bind(this);
-    this.setLogLevels = this.setLogLevels.bind(this);
+    bindMethods(this, ['log', 'error', 'warn', 'debug', 'verbose', 'fatal', 'setLogLevels']);
   }
 
   log(message: unknown, ...optionalParams: unknown[]): void {

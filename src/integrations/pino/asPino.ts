@@ -5,7 +5,9 @@ import type { EventMap, Fields, Logger } from '../../core/Logger';
 import { LEVELS, levelValue, type LevelName, type LevelSetting } from '../../core/levels';
 import { StructuredLogger } from '../../core/StructuredLogger';
 import { isError } from '../../core/serialize/Sanitizer';
-import { describe, interpolate, safeStringify } from './formatMessage';
+import { interpolate, safeStringify } from './formatMessage';
+import { describe } from '../../core/serialize/Sanitizer';
+import { bindMethods } from '../../core/bindMethods';
 
 /** The prodlog levels a pino call can write at; `fatal` has its own path (it exits). */
 type WriteLevel = Exclude<LevelName, 'fatal'>;
@@ -71,12 +73,7 @@ class PinoFacade extends EventEmitter implements PinoLogger {
   ) {
     super();
     // Bound, as prodlog's methods are: `.catch(request.log.error)` keeps this logger (pino's would lose it).
-    this.trace = this.trace.bind(this);
-    this.debug = this.debug.bind(this);
-    this.info = this.info.bind(this);
-    this.warn = this.warn.bind(this);
-    this.error = this.error.bind(this);
-    this.fatal = this.fatal.bind(this);
+    bindMethods(this, ['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
     this.levels = table.mapping;
     const custom: Record<string, number> = {};
     for (const name of table.custom) {

@@ -1,3 +1,5 @@
+import { describe, read } from '../../core/serialize/Sanitizer';
+
 /**
  * pino's message interpolation, as pino does it (quick-format-unescaped, the
  * formatter pino calls): `%s` String, `%d` and `%f` Number, `%i` an integer,
@@ -113,18 +115,3 @@ function jsonSafe(value: unknown, depth: number, path: object[]): unknown {
   }
 }
 
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch (err) {
-    return `[getter threw: ${describe(err)}]`;
-  }
-}
-
-export function describe(err: unknown): string {
-  try {
-    return err instanceof Error ? err.message : String(err);
-  } catch {
-    return 'unprintable error';
-  }
-}
