@@ -101,7 +101,8 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   /** Flood control (the `sampling` key); undefined when it is off. */
   private readonly sampler: Sampler | undefined;
   /** Whether a record of (level, msg) is written: always, unless sampling suppresses it. */
-  readonly sample: (level: SampledLevel, msg: string) => boolean;
+  /** Sampling's decision for an enabled record; undefined when sampling is off. */
+  readonly sample: ((level: SampledLevel, msg: string) => boolean) | undefined;
 
   constructor(parts: CoreParts) {
     this.settings = parts.settings;
@@ -117,7 +118,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.flusher = new CoalescedRun(() => this.fanout.flush());
     const sampler = parts.settings.sampling.enabled ? new Sampler(parts.settings.sampling, (level, msg, n) => this.logSuppressed(level, msg, n)) : undefined;
     this.sampler = sampler;
-    this.sample = sampler === undefined ? () => true : (level, msg) => sampler.admits(level, msg);
+    this.sample = sampler === undefined ? undefined : (level, msg) => sampler.admits(level, msg);
     this.levels = new LevelState(parts.level, parts.modules, parts.floor, (change) => this.logLevelChange(change));
     this.log = new StructuredLogger<Events>(this, parts.pino, this.levels.cell(''), '');
     register(this, parts.settings.capture);

@@ -42,8 +42,8 @@ export interface LoggerBackend {
   countReplayDropped(): void;
   /** False once the transports are closed: the record is then dropped, and counted. */
   accepting(): boolean;
-  /** Whether a record of (level, msg) is written: always, unless sampling suppresses it (and counts it). */
-  sample(level: SampledLevel, msg: string): boolean;
+  /** Whether a record of (level, msg) is written (sampling counts what it suppresses); undefined when sampling is off. */
+  readonly sample: ((level: SampledLevel, msg: string) => boolean) | undefined;
   countInternalError(): void;
   fatal(writeRecord: () => void): never;
   flush(): Promise<void>;
@@ -166,7 +166,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     if (LEVELS[levelName] < this.cell.min) return; // checked before any work, as for a disabled level method
     const method = this.pino[levelName];
     const core = this.core;
-    if (!this.admits(levelName, typeof name === 'string' ? truncateString(name, core.maxStringLength) : undefined)) return;
+    if (!this.admits(levelName, name)) return;
     if (levelName === 'error' && core.replay !== undefined) this.replayHeld();
     try {
       const text = truncateString(String(name), core.maxStringLength);
@@ -252,13 +252,13 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
   }
 
   private emit(level: SampledLevel, msg: unknown, fields: unknown): void {
-    if (!this.admits(level, typeof msg === 'string' ? truncateString(msg, this.core.maxStringLength) : undefined)) return;
+    if (!this.admits(level, msg)) return;
     if (level === 'error' && this.core.replay !== undefined) this.replayHeld();
     this.write(this.pino[level], msg, fields);
   }
 
   private emitError(err: Error, fields: Fields | undefined): void {
-    if (!this.admits('error', plainMessage(err, this.core.maxStringLength))) return;
+    if (!this.admits('error', err)) return;
     if (this.core.replay !== undefined) this.replayHeld();
     this.writeError(this.pino.error, err, fields);
   }
@@ -268,9 +268,14 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
    * sampling (when on) lets its (level, msg) through. Reached only after the
    * level check, so a disabled call pays nothing for it. A record without a
    * key (a message that is not a string, from an untyped caller) is never sampled.
+   * The key is made only when sampling is on.
    */
-  private admits(level: SampledLevel, key: string | undefined): boolean {
-    return this.core.accepting() && (key === undefined || this.core.sample(level, key));
+  private admits(level: SampledLevel, message: unknown): boolean {
+    const core = this.core;
+    if (!core.accepting()) return false;
+    if (core.sample === undefined) return true;
+    const key = typeof message === 'string' ? truncateString(message, core.maxStringLength) : isError(message) ? plainMessage(message, core.maxStringLength) : undefined;
+    return key === undefined || core.sample(level, key);
   }
 
   private write(method: LogFn, msg: unknown, fields: unknown): void {
