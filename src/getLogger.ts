@@ -47,11 +47,6 @@ function rootLogger(): Logger<NoEvents> {
   return root;
 }
 
-/** A module logger of a root: `module` in every record, the module's level. */
-function moduleOf(root: Logger<NoEvents>, name: string): Logger<NoEvents> {
-  return root.module(name);
-}
-
 /**
  * A logger that writes through the root logger of the moment, found at each
  * call (one comparison once found): the root may be created after this
@@ -64,7 +59,7 @@ class DeferredLogger implements Logger<NoEvents> {
   readonly event: Logger<NoEvents>['event'];
 
   constructor(private readonly moduleName: string | undefined) {
-    this.event = ((...call: unknown[]) => (this.target().event as unknown as (...args: unknown[]) => void)(...call)) as Logger<NoEvents>['event'];
+    this.event = ((name: unknown, fields: unknown, level: unknown) => (this.target().event as unknown as (n: unknown, f: unknown, l: unknown) => void)(name, fields, level)) as Logger<NoEvents>['event'];
     bindMethods(this, ['debug', 'info', 'warn', 'error', ...LOGGER_METHODS]);
   }
 
@@ -76,7 +71,7 @@ class DeferredLogger implements Logger<NoEvents> {
   private target(): Logger<NoEvents> {
     const root = rootLogger();
     if (root !== this.resolvedFor || this.resolved === undefined) {
-      this.resolved = this.moduleName === undefined ? root : moduleOf(root, this.moduleName);
+      this.resolved = this.moduleName === undefined ? root : root.module(this.moduleName);
       this.resolvedFor = root;
     }
     return this.resolved;

@@ -6,6 +6,7 @@ import { LEVELS } from './core/levels';
 import { crashBeingRecorded } from './core/processHooks';
 import { withoutSecrets } from './core/serialize/withoutSecrets';
 import type { SharedResource, Transport, TransportHealth } from './core/transport';
+import { isPlainObject } from './core/plainValues';
 
 /** A file or spool open in this process, and the loggers using it. */
 interface OpenResource {
@@ -147,7 +148,7 @@ function firstDifference(a: unknown, b: unknown, path: readonly PropertyKey[]): 
     }
     return undefined;
   }
-  if (isPlain(a) && isPlain(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const d = firstDifference(a[key], b[key], [...path, key]);
       if (d !== undefined) return d;
@@ -160,7 +161,7 @@ function firstDifference(a: unknown, b: unknown, path: readonly PropertyKey[]): 
 /** The value at `path` as messages show it: secrets hidden, milliseconds and bytes in units. */
 function shownAt(settings: Readonly<Record<string, unknown>>, path: readonly PropertyKey[]): string {
   let value: unknown = withoutSecrets(settings);
-  for (const part of path) value = isPlain(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[part] : undefined;
+  for (const part of path) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[part] : undefined;
   const key = String(path.at(-1) ?? '');
   if (typeof value === 'number' && key.endsWith('Ms')) return quote(formatDuration(value));
   if (typeof value === 'number' && key.endsWith('Bytes')) return quote(formatSizeExactly(value));
@@ -170,10 +171,4 @@ function shownAt(settings: Readonly<Record<string, unknown>>, path: readonly Pro
 /** `batch.intervalMs` as it is written: `batch.interval`. */
 function writtenPath(path: readonly PropertyKey[]): PropertyKey[] {
   return path.map((part, i) => (i === path.length - 1 && typeof part === 'string' && part.endsWith('Ms') && part.length > 2 ? part.slice(0, -2) : part));
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }

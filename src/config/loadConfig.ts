@@ -125,7 +125,10 @@ export function configFile(options: LoadConfigOptions = {}): { readonly path: st
  * in defaults. Throws ConfigError naming each bad key, value and what is allowed.
  */
 export function resolveConfig(input: unknown, source: string, env: Environment = process.env): ResolvedConfig {
-  return validate(withEnvOverrides(input, env), source);
+  // LOG_LEVEL over the input, merged as createLogger() merges its layers; an input that is not an object is left for the schema to name.
+  const fromEnv = environmentLayer(env);
+  if (fromEnv === undefined || !isPlainObject(input)) return validate(input, source);
+  return validate(mergeLayers([{ name: source, values: input }, { name: 'environment', values: fromEnv }]).input, source);
 }
 
 function validate(input: unknown, source: string, sources?: Readonly<Record<string, string>>): ResolvedConfig {
@@ -141,25 +144,6 @@ function withLayer(problem: string, sources: Readonly<Record<string, string>>): 
   const layer = sourceOfPath(problem, sources);
   if (layer === undefined) return problem;
   return `${problem} (from ${layer === 'file' ? 'the config file' : layer})`;
-}
-
-/**
- * LOG_LEVEL overrides `level` and adds to `levels` ("info,db=debug"), so
- * operators can turn on debug for the service or one module without
- * touching the config.
- */
-function withEnvOverrides(input: unknown, env: Environment): unknown {
-  const text = nonEmpty(env['LOG_LEVEL']);
-  if (text === undefined) return input;
-  const parsed = parseLogLevelVariable(text);
-  if ('problems' in parsed) throw new ConfigError('environment', parsed.problems.map((p) => `LOG_LEVEL: ${p}`));
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const withLevel = parsed.level === undefined ? input : { ...input, level: parsed.level };
-  const fileLevels = (input as { levels?: unknown }).levels;
-  if (fileLevels === undefined) return { ...withLevel, levels: parsed.levels };
-  // A `levels` that is not an object is left for the schema to name.
-  if (typeof fileLevels !== 'object' || fileLevels === null || Array.isArray(fileLevels)) return withLevel;
-  return { ...withLevel, levels: { ...fileLevels, ...parsed.levels } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parseDuration } from './config/parseDuration';
-import { LEVEL_SETTINGS, levelValue, parseLevelSetting, settingAtLeast, type LevelSetting } from './levels';
+import { LEVEL_SETTINGS, levelValue, parseLevelSetting, type LevelSetting } from './levels';
 import { isModuleName, moduleAndParents, MODULE_NAME_WORDS } from './moduleName';
 
 /**
@@ -83,11 +83,6 @@ export class LevelState {
     return cell;
   }
 
-  /** The effective level of a cell, read back as a setting. */
-  static settingOf(cell: LevelCell): LevelSetting {
-    return settingAtLeast(cell.min);
-  }
-
   /**
    * Changes the root level or a module's entry. Throws a RangeError naming
    * the argument for a level, module or ttl that is not one: this is set-up
@@ -150,7 +145,7 @@ export class LevelState {
   }
 
   /** The level a module gets from the table or the root, before the floor. */
-  configured(module: string | undefined): LevelSetting {
+  private configured(module: string | undefined): LevelSetting {
     if (module === undefined || module === ROOT) return this.root;
     for (const name of moduleAndParents(module)) {
       const level = this.table.get(name);

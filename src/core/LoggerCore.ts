@@ -8,11 +8,11 @@ import { formatDuration } from './config/parseDuration';
 import { LevelState, type LevelChange } from './LevelState';
 import { NO_FATAL_EXITS, readFatalMarker, recordFatalExit, type FatalExits } from './fatalMarker';
 import { NestedFatalError } from './NestedFatalError';
-import { Sampler, type SampledLevel, type SamplingSettings } from './Sampler';
+import { Sampler, ZERO_BY_LEVEL, type SampledLevel, type SamplingSettings } from './Sampler';
 import { register, unregister, type CrashKind, type ProcessBoundLogger } from './processHooks';
 import { writeStderr } from './writeStderr';
 import type { Limits } from './serialize/limits';
-import { toError, type Sanitizer } from './serialize/Sanitizer';
+import { toError, type JsonFields, type Sanitizer } from './serialize/Sanitizer';
 import { StructuredLogger, type LoggerBackend, type ReplaySettings, type ScheduleRunner, type TaskRunner } from './StructuredLogger';
 
 export type ExitFunction = (code: number) => never;
@@ -87,8 +87,13 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private replayDropped = 0;
   private readonly settings: CoreSettings;
   private readonly exitFn: ExitFunction;
-  /** The root pino logger, used to write crash records. */
-  private readonly root: PinoLogger;
+  /** The root pino logger: crash records and the logger's own records are written through it, nested module loggers bound on it. */
+  readonly rootPino: PinoLogger;
+  readonly maxStringLength: number;
+  /** replayOnError, or undefined when it is off. */
+  readonly replay: ReplaySettings | undefined;
+  /** Context fields, sanitised once per context by this core's sanitiser (a context's fields never change). */
+  private readonly contextFields = new WeakMap<object, JsonFields>();
   private closing: Promise<void> | undefined;
   private exiting = false;
   /** FATAL sequences under way on the current stack: more than one means a fatal() inside another. */
@@ -110,7 +115,9 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.fanout = parts.fanout;
     this.sanitizer = parts.sanitizer;
     this.exitFn = parts.exit;
-    this.root = parts.pino;
+    this.rootPino = parts.pino;
+    this.maxStringLength = parts.settings.limits.maxStringLength;
+    this.replay = parts.settings.replay;
     this.runTask = parts.runTask;
     this.runSchedule = parts.runSchedule;
     this.fatalMarker = parts.fatalMarker;
@@ -122,10 +129,6 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     this.levels = new LevelState(parts.level, parts.modules, parts.floor, (change) => this.logLevelChange(change));
     this.log = new StructuredLogger<Events>(this, parts.pino, this.levels.cell(''), '');
     register(this, parts.settings.capture);
-  }
-
-  get rootPino(): PinoLogger {
-    return this.root;
   }
 
   /**
@@ -142,7 +145,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
         ...(source === 'ttl' ? {} : { source }),
         ...(ttlMs === undefined ? {} : { ttl: formatDuration(ttlMs) }),
       };
-      this.root.info(fields, source === 'ttl' ? 'level restored' : 'level changed');
+      this.rootPino.info(fields, source === 'ttl' ? 'level restored' : 'level changed');
     } catch {
       this.internalErrors++;
     }
@@ -152,7 +155,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
   private logSuppressed(level: SampledLevel, msg: string, suppressed: number): void {
     if (this.closed) return;
     try {
-      this.root[level]({ suppressed, sample: { level, msg } }, 'suppressed repeated records');
+      this.rootPino[level]({ suppressed, sample: { level, msg } }, 'suppressed repeated records');
     } catch {
       this.internalErrors++;
     }
@@ -164,10 +167,6 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
 
   get fatalExitCode(): number {
     return this.settings.fatal.exitCode;
-  }
-
-  get maxStringLength(): number {
-    return this.settings.limits.maxStringLength;
   }
 
   /** Whether close() has been called: the logger keeps no record logged after it has finished. */
@@ -191,8 +190,10 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     return false;
   }
 
-  get replay(): ReplaySettings | undefined {
-    return this.settings.replay;
+  sanitizedContext(fields: object): JsonFields {
+    let safe = this.contextFields.get(fields);
+    if (safe === undefined) this.contextFields.set(fields, (safe = this.sanitizer.fields(fields)));
+    return safe;
   }
 
   countReplayDropped(): void {
@@ -274,7 +275,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
     try {
       const fields = this.sanitizer.withError(toError(err), undefined);
       // The root level decides, as for fatal(): "silent" writes nothing.
-      if (this.levels.cell('').min <= LEVELS.fatal) this.root.fatal(fields, what); // pino's fatal() calls our flushSync
+      if (this.levels.cell('').min <= LEVELS.fatal) this.rootPino.fatal(fields, what); // pino's fatal() calls our flushSync
     } catch {
       this.internalErrors++;
     }
@@ -356,7 +357,7 @@ export class LoggerCore<Events extends EventMap<Events> = NoEvents> implements P
       fatalExits: this.fatalExits,
       levels: this.levels.snapshot(),
       replayDropped: this.replayDropped,
-      suppressed: this.sampler?.suppressed() ?? { debug: 0, info: 0, warn: 0, error: 0 },
+      suppressed: this.sampler?.suppressed() ?? ZERO_BY_LEVEL(),
       unsampled: this.sampler?.unsampled ?? 0,
       transports,
     };

@@ -31,7 +31,7 @@ interface KeyCount {
   suppressed: number;
 }
 
-const ZERO_BY_LEVEL = (): Record<SampledLevel, number> => ({ debug: 0, info: 0, warn: 0, error: 0 });
+export const ZERO_BY_LEVEL = (): Record<SampledLevel, number> => ({ debug: 0, info: 0, warn: 0, error: 0 });
 
 /**
  * Flood control, per (level, msg) and per interval: the first `first`

@@ -1,5 +1,5 @@
 import type { Logger as PinoLogger, LogFn } from 'pino';
-import { LEVELS, type LevelName, type LevelSetting } from './levels';
+import { LEVELS, settingAtLeast, type LevelName, type LevelSetting } from './levels';
 import { bindMethods, LOGGER_METHODS } from './bindMethods';
 import { LevelState, type LevelCell, type SetLevelOptions } from './LevelState';
 import { isModuleName, MODULE_NAME_WORDS } from './moduleName';
@@ -38,6 +38,8 @@ export interface LoggerBackend {
   readonly rootPino: PinoLogger;
   /** replayOnError, or undefined when it is off. */
   readonly replay: ReplaySettings | undefined;
+  /** A context's fields, sanitised once (per context and core). */
+  sanitizedContext(fields: object): JsonFields;
   /** A held record dropped because its context held `maxRecords` already. */
   countReplayDropped(): void;
   /** False once the transports are closed: the record is then dropped, and counted. */
@@ -105,22 +107,24 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
     private readonly moduleName: string,
     private readonly boundKeys: ReadonlySet<string> = NO_KEYS,
   ) {
-    // Bound here, once per logger, so `const { info } = log` and `.catch(log.error)` keep this
-    // logger and its bindings, and follow level changes; a bound call costs what a method call does.
-    // Closures over the cell rather than bound methods, and replayOnError read once (it never
-    // changes): a disabled call is a call, one property read and two comparisons of locals.
-    const holds = core.replay !== undefined;
+    // Closures made once per logger, so `const { info } = log` and `.catch(log.error)` keep this logger
+    // and its bindings and follow level changes. Whether a level is held for replayOnError never
+    // changes, so it is decided here: a disabled call is one property read and two comparisons.
+    const replay = core.replay;
+    const holdsDebug = replay !== undefined && LEVELS.debug >= replay.minLevel;
+    const holdsInfo = replay !== undefined && LEVELS.info >= replay.minLevel;
+    const holdsWarn = replay !== undefined && LEVELS.warn >= replay.minLevel;
     this.debug = (msg, fields) => {
       if (cell.min <= LEVELS.debug) this.emit('debug', msg, fields);
-      else if (holds) this.hold(LEVELS.debug, 'debug', msg, fields);
+      else if (holdsDebug) this.hold('debug', msg, fields);
     };
     this.info = (msg, fields) => {
       if (cell.min <= LEVELS.info) this.emit('info', msg, fields);
-      else if (holds) this.hold(LEVELS.info, 'info', msg, fields);
+      else if (holdsInfo) this.hold('info', msg, fields);
     };
     this.warn = (msg, fields) => {
       if (cell.min <= LEVELS.warn) this.emit('warn', msg, fields);
-      else if (holds) this.hold(LEVELS.warn, 'warn', msg, fields);
+      else if (holdsWarn) this.hold('warn', msg, fields);
     };
     this.error = ((msgOrErr: string | Error, fields?: Fields) => {
       if (cell.min <= LEVELS.error) this.logError(msgOrErr, fields);
@@ -132,7 +136,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
 
   /** The live effective level of this logger: its module's (or the root's), never below what a transport takes. */
   get level(): LevelSetting {
-    return LevelState.settingOf(this.cell);
+    return settingAtLeast(this.cell.min);
   }
 
   /**
@@ -306,10 +310,10 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
    * kept there (sanitised now, with its time) in case the context logs an
    * error later; outside a context it is gone, as any filtered record.
    */
-  private hold(value: number, level: HeldRecord['level'], msg: unknown, fields: unknown): void {
+  private hold(level: HeldRecord['level'], msg: unknown, fields: unknown): void {
     const replay = this.core.replay;
     const context = activeContext();
-    if (replay === undefined || value < replay.minLevel || context === undefined) return;
+    if (replay === undefined || context === undefined) return;
     const core = this.core;
     try {
       const text = typeof msg === 'string' ? truncateString(msg, core.maxStringLength) : this.messageOf(msg);
@@ -337,7 +341,7 @@ export class StructuredLogger<Events extends EventMap<Events> = NoEvents> implem
    */
   private inContext(safe: JsonFields | undefined, first?: string, context: LogContext | undefined = activeContext()): JsonFields | undefined {
     if (context === undefined) return safe;
-    const fromContext = this.core.sanitizer.fields(context.fields);
+    const fromContext = this.core.sanitizedContext(context.fields);
     const out = Object.create(null) as JsonFields;
     if (first !== undefined && safe !== undefined && Object.hasOwn(safe, first)) out[first] = safe[first];
     for (const key of Object.keys(fromContext)) {

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../src/core/config/ConfigError';
 import { ensureSpoolDir } from './SegmentFiles';
 import { spoolBacklog } from './inspectSpool';
+import { nonEmpty } from '../../src/core/plainValues';
 
 /** The default of prodlog 0.1: a hidden folder in the working directory. */
 export const OLD_DEFAULT_FOLDER = '.prodlog-spool';
@@ -37,7 +38,6 @@ export function serviceFolder(name: string): string {
   return safe === '' ? 'app' : safe;
 }
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
 
 /**
  * The default spool folder, by the first rule that applies (docs/shipping.md,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LEVEL_SETTINGS, type LevelSetting } from '../levels';
+import { LEVEL_SETTINGS, parseLevelSetting, type LevelSetting } from '../levels';
 import { expectedWords } from './describeIssues';
 import { isModuleName, MODULE_NAME_WORDS } from '../moduleName';
 
@@ -36,7 +36,7 @@ export function listOf<Element extends z.ZodType>(element: Element, words: strin
 
 /** A level setting, in any case ("INFO" is "info"): level names are not case-sensitive anywhere. */
 export const levelSettingSchema = z.preprocess(
-  (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  (value) => (typeof value === 'string' ? (parseLevelSetting(value) ?? value) : value),
   z.enum(LEVEL_SETTINGS as readonly LevelSetting[] as [LevelSetting, ...LevelSetting[]]),
   // preprocess types its input as unknown; a config's type takes the spellings users write.
 ) as unknown as z.ZodType<LevelSetting, LevelSetting | Uppercase<LevelSetting> | Capitalize<LevelSetting>>;

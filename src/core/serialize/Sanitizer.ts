@@ -6,6 +6,7 @@ import { ERROR_KEY, RESERVED_KEYS } from '../record';
 import { truncateString, TRUNCATED_KEYS, type Limits } from './limits';
 import type { SecretKeyMatcher } from './secretKeys';
 import { censorUrl } from './urlSecrets';
+import { isPlainObject } from '../plainValues';
 
 export type JsonFields = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export class Sanitizer {
   fields(input: object, reserved: ReadonlySet<string> = RESERVED_KEYS, head?: JsonFields): JsonFields {
     if (isError(input)) return this.withError(input, undefined, head);
     try {
-      const summary = isPlain(input) ? undefined : httpSummary(input, this.censor); // log.info('in', req)
+      const summary = isPlainObject(input) ? undefined : httpSummary(input, this.censor); // log.info('in', req)
       return this.copyObject(summary ?? input, 1, [], reserved, head);
     } catch (err) {
       // e.g. a Proxy whose ownKeys trap throws: the call keeps its message and says why its fields are missing
@@ -108,8 +109,7 @@ export class Sanitizer {
 
   private copyNonNull(obj: object, depth: number, path: object[]): unknown {
     if (Array.isArray(obj)) return this.copyArray(obj, depth, path);
-    const proto: unknown = Object.getPrototypeOf(obj);
-    if (proto === Object.prototype || proto === null) {
+    if (isPlainObject(obj)) {
       if (types.isNativeError(obj)) return this.copyError(obj, depth, path); // an Error whose prototype was replaced
       return 'toJSON' in obj ? this.viaToJSON(obj, depth, path) : this.copyObject(obj, depth, path);
     }
@@ -281,12 +281,6 @@ export function isError(v: unknown): v is Error {
   } catch {
     return types.isNativeError(v);
   }
-}
-
-/** A plain object: what object literals and JSON.parse make. */
-function isPlain(obj: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(obj);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Sets a key of our own output object; a key named "__proto__" is data, not a prototype change. Undefined values are left out. */
