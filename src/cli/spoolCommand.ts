@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { inspectSpool, type SpoolInspection } from '../../transports/shipping';
+import { defaultDeadLetterPath, inspectSpool, type SpoolInspection } from '../../transports/shipping';
 import { parseCommandArgs, type CommandSpec } from './commandArgs';
 import type { CommandIo } from './CommandIo';
 
@@ -49,7 +49,7 @@ export async function spoolCommand(args: readonly string[], io: CommandIo): Prom
     io.stderr(`prodlog spool: ${dir} is not a directory\n`);
     return 1;
   }
-  const deadLetterPath = deadLetterArg !== undefined ? resolve(io.cwd, deadLetterArg) : `${dir}.dead-letter.ndjson`;
+  const deadLetterPath = deadLetterArg !== undefined ? resolve(io.cwd, deadLetterArg) : defaultDeadLetterPath(dir);
   const report = { ...inspectSpool(dir), deadLetters: await inspectDeadLetters(deadLetterPath) };
   io.stdout(json === true ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return 0;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { readPackageJson } from '../core/packageJson';
 
 /**
  * prodlog's own version, from the package.json of the package this file is
@@ -8,16 +8,8 @@ import { dirname, join } from 'node:path';
  */
 export function prodlogVersion(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = readPackage(join(dir, 'package.json'));
+    const pkg = readPackageJson(dir);
     if (pkg?.name === 'prodlog' && typeof pkg.version === 'string') return pkg.version;
     if (dirname(dir) === dir) return 'unknown';
-  }
-}
-
-function readPackage(path: string): { name?: unknown; version?: unknown } | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
-  } catch {
-    return undefined;
   }
 }

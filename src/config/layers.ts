@@ -1,5 +1,5 @@
 import { formatPath } from '../core/config/describeIssues';
-import { isPlainObject } from '../core/plainValues';
+import { define, isPlainObject } from '../core/plainValues';
 
 /**
  * One layer of a configuration: what it sets, and its name as the startup
@@ -130,9 +130,6 @@ function mergeInto(target: Record<string, unknown>, upper: Readonly<Record<strin
  * schema refuses as unknown; assigned with `target[key] =` it would set the
  * prototype and lend its values to the configuration, unseen by the schema.
  */
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /**
  * A boolean toggle or an array of redact paths that became an object to

@@ -1,19 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-interface PackageJson {
-  readonly name?: unknown;
-  readonly version?: unknown;
-}
-
-/** The service's package.json in the working directory, if there is one. */
-function readPackageJson(cwd: string): PackageJson | undefined {
-  try {
-    return JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as PackageJson;
-  } catch {
-    return undefined;
-  }
-}
+import { readPackageJson } from '../core/packageJson';
 
 /** The default logger name: the service's package name, without an npm scope. */
 export function packageName(cwd: string = process.cwd()): string | undefined {

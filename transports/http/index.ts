@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { urlWithoutSecrets } from '../../src/core/serialize/urlSecrets';
 import type { TransportDefinition } from '../shared/TransportDefinition';
 import { sharedSpool, shippingSettings } from '../shipping/shippingSettings';
+import { defaultDeadLetterPath } from '../shipping/spoolDir';
 import type { HttpDeliveryOptions } from './createHttpDelivery';
 import type { HttpSinkOptions } from './createSink';
 import { ELASTICSEARCH_DEFAULTS, httpSchema, LOKI_DEFAULTS, NDJSON_DEFAULTS } from './httpSchema';
@@ -40,7 +41,7 @@ export const httpTransport: TransportDefinition<typeof httpSchema> = {
     const delivery: HttpDeliveryOptions = {
       name,
       sink: sinkOptions,
-      deadLetter: { path: resolve(options.deadLetter.path ?? `${settings.spool.dir}.dead-letter.ndjson`), maxBytes: options.deadLetter.maxBytes },
+      deadLetter: { path: resolve(options.deadLetter.path ?? defaultDeadLetterPath(settings.spool.dir)), maxBytes: options.deadLetter.maxBytes },
     };
     // Required here, not imported: the shipping core loads only when a shipping transport is created.
     const { ShippingTransport } = require('../shipping/ShippingTransport') as typeof import('../shipping/ShippingTransport');

@@ -4,4 +4,5 @@
  * directly.
  */
 export { inspectSpool, type SpoolInspection } from './inspectSpool';
+export { defaultDeadLetterPath } from './spoolDir';
 export type { SpoolPosition } from './SpoolCursor';

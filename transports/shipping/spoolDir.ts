@@ -142,3 +142,8 @@ function usable(choice: SpoolDirChoice): SpoolDirChoice {
   }
   return choice;
 }
+
+/** Where the http transport keeps the records its receiver refused for good, unless `deadLetter.path` says: beside the spool folder. */
+export function defaultDeadLetterPath(spoolDir: string): string {
+  return `${spoolDir}.dead-letter.ndjson`;
+}

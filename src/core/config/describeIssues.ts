@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ConfigError } from './ConfigError';
 import { ALWAYS_ON_SECRET_KEYS, DEFAULT_CENSOR } from '../serialize/secretKeys';
 import { censorUrl } from '../serialize/urlSecrets';
 
@@ -235,4 +236,11 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { path: readonly Pro
 /** One line per problem: key path, bad value, what is allowed. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
   return issues.flatMap((issue) => describe(issue, input)).map((d) => `${formatPath(d.path)}: ${d.text}`);
+}
+
+/** The options as `schema` reads them; a bad one throws ConfigError naming `who`, each key, its value and what is allowed. */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, who: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(who, describeIssues(parsed.error.issues, input));
+  return parsed.data;
 }

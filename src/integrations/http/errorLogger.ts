@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError } from '../../core/config/ConfigError';
-import { describeIssues } from '../../core/config/describeIssues';
+import { parseOptions } from '../../core/config/describeIssues';
 import type { Logger } from '../../core/Logger';
 import { toError } from '../../core/serialize/Sanitizer';
 import { pathOf, requestFailed, requestLog } from './requestLogger';
@@ -47,8 +46,7 @@ export type ErrorMiddleware = (err: unknown, req: IncomingMessage, res: ServerRe
 export function errorLogger(log?: Logger, options: ErrorLoggerOptions = {}): ErrorMiddleware {
   if (Object.keys(options).length > 0) {
     const { errorLoggerOptionsSchema } = require('./requestLoggerOptionsSchema') as typeof import('./requestLoggerOptionsSchema');
-    const parsed = errorLoggerOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new ConfigError('errorLogger', describeIssues(parsed.error.issues, options));
+    parseOptions(errorLoggerOptionsSchema, options, 'errorLogger');
   }
   const respond = options.respond ?? false;
   // No default values in the parameters: they would shorten the function's length, and Express would no longer see error middleware.

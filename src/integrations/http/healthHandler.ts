@@ -1,5 +1,4 @@
-import { ConfigError } from '../../core/config/ConfigError';
-import { describeIssues } from '../../core/config/describeIssues';
+import { parseOptions } from '../../core/config/describeIssues';
 import type { Logger, LoggerHealth } from '../../core/Logger';
 import { nodeExchange, send, type EndpointHandler } from './httpExchange';
 import { loggersToReport } from './loggersToReport';
@@ -55,16 +54,15 @@ export function healthHandler(options: HealthHandlerOptions = {}): EndpointHandl
 export function healthChecks(options: HealthHandlerOptions = {}): () => Promise<HealthReport> {
   // Required here, not imported: the schema (and zod) load when a handler is made.
   const { optionsSchema } = require('./healthOptionsSchema') as typeof import('./healthOptionsSchema');
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new ConfigError('healthHandler', describeIssues(parsed.error.issues, options));
-  const defaultTimeout = parsed.data.timeoutMs;
+  const parsed = parseOptions(optionsSchema, options, 'healthHandler');
+  const defaultTimeout = parsed.timeoutMs;
   const checks = Object.entries(options.checks ?? {}).map(([name, c]) =>
     typeof c === 'function' ? { name, check: c, timeoutMs: defaultTimeout } : { name, check: c.check, timeoutMs: c.timeoutMs ?? defaultTimeout },
   );
   return async () => {
     const results = await Promise.all(checks.map(async ({ name, check, timeoutMs }) => [name, await runCheck(check, timeoutMs)] as const));
     const report: Record<string, CheckResult> = {};
-    if (parsed.data.logging) report['logging'] = loggingCheck(loggersToReport(options.log));
+    if (parsed.logging) report['logging'] = loggingCheck(loggersToReport(options.log));
     for (const [name, result] of results) report[name] = result;
     return { status: Object.values(report).every((r) => r.ok) ? 'ok' : 'fail', checks: report };
   };

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError } from '../../core/config/ConfigError';
-import { describeIssues } from '../../core/config/describeIssues';
+import { parseOptions } from '../../core/config/describeIssues';
 import type { Fields, Logger } from '../../core/Logger';
 import { censorHeaders } from '../../core/serialize/httpHeaders';
 import { describe, toError } from '../../core/serialize/Sanitizer';
@@ -158,8 +157,7 @@ export function requestSettings(options: RequestLoggerOptions, who: string): Set
   if (Object.keys(options).length > 0) {
     // Required here, not imported: the schema (and zod) load only when options are given.
     const { requestLoggerOptionsSchema } = require('./requestLoggerOptionsSchema') as typeof import('./requestLoggerOptionsSchema');
-    const parsed = requestLoggerOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new ConfigError(who, describeIssues(parsed.error.issues, options));
+    parseOptions(requestLoggerOptionsSchema, options, who);
   }
   return {
     idHeader: (options.idHeader ?? 'x-request-id').toLowerCase(),

@@ -1,7 +1,8 @@
 import type { EventMap, Fields, Logger } from '../../core/Logger';
 import type { LevelName } from '../../core/levels';
 import { isError } from '../../core/serialize/Sanitizer';
-import { isPlainObject } from '../../core/plainValues';
+import { define, isPlainObject } from '../../core/plainValues';
+import { describe } from '../../core/serialize/Sanitizer';
 import { bindMethods } from '../../core/bindMethods';
 
 /** NestJS's log levels (`LogLevel` in @nestjs/common), in its order. */
@@ -222,14 +223,3 @@ function errorFromStack(stack: string): Error {
   return err;
 }
 
-function define(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function describe(err: unknown): string {
-  try {
-    return err instanceof Error ? err.message : String(err);
-  } catch {
-    return 'unprintable error';
-  }
-}

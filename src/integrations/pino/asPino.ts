@@ -6,7 +6,8 @@ import { LEVELS, levelValue, type LevelName, type LevelSetting } from '../../cor
 import { StructuredLogger } from '../../core/StructuredLogger';
 import { isError } from '../../core/serialize/Sanitizer';
 import { interpolate, safeStringify } from './formatMessage';
-import { describe } from '../../core/serialize/Sanitizer';
+import { describe, read } from '../../core/serialize/Sanitizer';
+import { define } from '../../core/plainValues';
 import { bindMethods } from '../../core/bindMethods';
 
 /** The prodlog levels a pino call can write at; `fatal` has its own path (it exits). */
@@ -474,16 +475,3 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch (err) {
-    return `[getter threw: ${describe(err)}]`;
-  }
-}
-
-/** Sets a key of our own object; "__proto__" stays data. */
-function define(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}

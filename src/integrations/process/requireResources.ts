@@ -1,5 +1,4 @@
-import { ConfigError } from '../../core/config/ConfigError';
-import { describeIssues } from '../../core/config/describeIssues';
+import { parseOptions } from '../../core/config/describeIssues';
 import type { Logger } from '../../core/Logger';
 import { formatSize } from '../../core/config/formatSize';
 import type { ParsedResourceNeeds, ResourceNeeds } from './resourceNeedsSchema';
@@ -34,9 +33,7 @@ const SYSTEM: ResourceProbes = { memoryAvailable, diskFree, cpusAvailable };
 export function requireResources(log: Logger, needs: ResourceNeeds, probes: ResourceProbes = SYSTEM): readonly ResourceShortfall[] {
   // Required here, not imported: the schema (and zod) load when a service first checks its needs.
   const { needsSchema } = require('./resourceNeedsSchema') as typeof import('./resourceNeedsSchema');
-  const parsed = needsSchema.safeParse(needs);
-  if (!parsed.success) throw new ConfigError('requireResources', describeIssues(parsed.error.issues, needs));
-  const shortfalls = findShortfalls(parsed.data, probes);
+  const shortfalls = findShortfalls(parseOptions(needsSchema, needs, 'requireResources'), probes);
   if (shortfalls.length === 0) return shortfalls;
   const summary = shortfalls.map((s) => `${s.resource}${s.path ? ` on ${s.path}` : ''} ${s.needed}, has ${s.found}`).join('; ');
   return log.fatal(`needs ${summary}`, { category: 'resource', shortfalls });
