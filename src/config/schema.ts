@@ -84,6 +84,17 @@ export const loggerConfigSchema = unitOptions({
 }, {
   /** closeTimeout: the bound on `close()`; past it, close resolves anyway. */
   durations: { closeTimeout: { min: 0, max: 600_000, default: 5_000 } },
+}).superRefine((config, ctx) => {
+  // One signal cannot both shut the service down and toggle debug; checked here, so `prodlog check` says so too.
+  const { levelSignal, shutdown } = config;
+  if (levelSignal.enabled && shutdown.enabled && (shutdown.signals as readonly string[]).includes(levelSignal.signal)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['levelSignal'],
+      input: levelSignal.signal,
+      message: `is also one of shutdown.signals; a signal cannot both shut the service down and toggle debug: choose another, or take it out of shutdown.signals`,
+    });
+  }
 });
 
 /** Logger configuration as written by a user, in code or in prodlog.config.json. */

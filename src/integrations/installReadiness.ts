@@ -3,7 +3,6 @@ import type { Logger } from '../core/Logger';
 import { forwardProcessWarnings } from './process/processWarnings';
 import { joinShutdown } from './process/shutdown';
 import { installLevelSignal } from './process/levelSignal';
-import { ConfigError } from '../core/config/ConfigError';
 import { Watchdog } from './process/Watchdog';
 import type { ReadinessConfig } from './readinessOptions';
 import { logDeprecatedSpellings, logStartup, type ConfigOrigin, type StartupConfig } from './startupRecord';
@@ -42,9 +41,6 @@ export function installReadiness(core: ReadinessHost, log: Logger, config: Readi
   }
   if (config.levelSignal.enabled) {
     const { signal, ttlMs } = config.levelSignal;
-    if (config.shutdown.enabled && (config.shutdown.signals as readonly string[]).includes(signal)) {
-      throw new ConfigError('configuration', [`levelSignal.signal: "${signal}" is also one of shutdown.signals; a signal cannot both shut the service down and toggle debug: choose another, or take it out of shutdown.signals`]);
-    }
     core.onDetach(installLevelSignal(log, signal, ttlMs));
   }
   if (config.watchdog.enabled) {

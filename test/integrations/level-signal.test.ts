@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createLogger, ConfigError } from '../../src';
+import { createLogger, ConfigError, resolveConfig } from '../../src';
 import { MemoryTransport } from '../../src/testing';
 import { fixturePath } from '../support/paths';
 import { parseLines } from '../support/run-fixture';
@@ -34,8 +34,12 @@ describe('levelSignal', () => {
     const memory = new MemoryTransport();
     expect(() => createLogger({ levelSignal: 'SIGHUP', shutdown: { signals: ['SIGTERM', 'SIGHUP'] }, transports: [{ type: 'custom', transport: memory }] })).toThrow(ConfigError);
     expect(() => createLogger({ levelSignal: 'SIGHUP', shutdown: { signals: ['SIGTERM', 'SIGHUP'] }, transports: [{ type: 'custom', transport: memory }] })).toThrow(
-      'levelSignal.signal: "SIGHUP" is also one of shutdown.signals',
+      'levelSignal: "SIGHUP" is also one of shutdown.signals',
     );
+  });
+
+  it('the same conflict is a configuration error, so prodlog check reports it before any logger starts', () => {
+    expect(() => resolveConfig({ levelSignal: 'SIGHUP', shutdown: { signals: ['SIGHUP'] } }, 'prodlog.config.json')).toThrow('levelSignal: "SIGHUP" is also one of shutdown.signals');
   });
 
   it('a signal that cannot toggle levels fails at startup naming the allowed ones', () => {
